@@ -96,6 +96,26 @@ final class Analysis {
             b.reason(NotCacheableReason.NOT_A_QUERY, "SHOW results are not cached");
             return b.build();
         }
+        if (first.equals("TRUNCATE")) {
+            StatementInfo truncate = truncate(sql, tokens, hints);
+            if (truncate != null) {
+                return truncate;
+            }
+        }
+        if (first.equals("REVOKE")) {
+            // privileges change what users may read: count it as a write to every table
+            StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.DDL);
+            b.hints = hints;
+            b.requiresPrimary = true;
+            b.writesAllTables = true;
+            return b.build();
+        }
+        if (first.equals("CREATE")) {
+            StatementInfo index = createIndex(sql, tokens, hints);
+            if (index != null) {
+                return index;
+            }
+        }
         if (first.equals("DROP")) {
             StatementInfo drop = dropList(sql, tokens, hints);
             if (drop != null) {
@@ -221,6 +241,7 @@ final class Analysis {
         }
         StatementInfo in = analyze(inner, dialect, budget);
         if (analyze || in.kind() == StatementKind.UNKNOWN) {
+            // the statement runs, so it is that statement; its output is a plan, never cached
             return in.withSql(sql, hints);
         }
         StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
@@ -289,6 +310,90 @@ final class Analysis {
             return null;
         }
         return b.build();
+    }
+
+    /** TRUNCATE [TABLE] [ONLY] a [*] [, b …] [RESTART | CONTINUE IDENTITY] [CASCADE | RESTRICT]. */
+    private static StatementInfo truncate(String sql, List<Token> t, Hints hints) {
+        int i = 1;
+        if (i < t.size() && t.get(i).is("TABLE")) {
+            i++;
+        }
+        StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.TRUNCATE);
+        b.hints = hints;
+        b.requiresPrimary = true;
+        boolean expectName = true;
+        while (i < t.size()) {
+            Token tok = t.get(i);
+            if (expectName && tok.is("ONLY")) {
+                i++;
+            } else if (expectName) {
+                int[] next = new int[1];
+                String name = qualifiedName(t, i, next);
+                if (name == null) {
+                    return null;
+                }
+                b.tablesWritten.add(name);
+                i = next[0];
+                if (i < t.size() && t.get(i).isSymbol("*")) {
+                    i++;
+                }
+                expectName = false;
+            } else if (tok.isSymbol(",")) {
+                expectName = true;
+                i++;
+            } else if ((tok.is("RESTART") || tok.is("CONTINUE")) && i + 1 < t.size() && t.get(i + 1).is("IDENTITY")) {
+                i += 2;
+            } else if ((tok.is("CASCADE") || tok.is("RESTRICT")) && i == t.size() - 1) {
+                i++;
+            } else {
+                return null;
+            }
+        }
+        return expectName || t.size() >= MAX_TOKENS ? null : b.build();
+    }
+
+    /** CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] table …: a change to that table. */
+    private static StatementInfo createIndex(String sql, List<Token> t, Hints hints) {
+        int i = 1;
+        if (i < t.size() && t.get(i).is("UNIQUE")) {
+            i++;
+        }
+        if (i >= t.size() || !t.get(i).is("INDEX")) {
+            return null;
+        }
+        while (i < t.size() && !t.get(i).is("ON")) {
+            i++;
+        }
+        i++;
+        if (i < t.size() && t.get(i).is("ONLY")) {
+            i++;
+        }
+        int[] next = new int[1];
+        String name = i < t.size() ? qualifiedName(t, i, next) : null;
+        if (name == null) {
+            return null;
+        }
+        StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.DDL);
+        b.hints = hints;
+        b.requiresPrimary = true;
+        b.tablesWritten.add(name);
+        return b.build();
+    }
+
+    /** The canonical last part of a possibly qualified name at i; next[0] receives the index after it. */
+    private static String qualifiedName(List<Token> t, int i, int[] next) {
+        if (i >= t.size() || (t.get(i).type != Tokens.Type.WORD && t.get(i).type != Tokens.Type.QUOTED)) {
+            return null;
+        }
+        String name = t.get(i).value();
+        i++;
+        while (i + 1 < t.size() && t.get(i).isSymbol(".")
+                && (t.get(i + 1).type == Tokens.Type.WORD || t.get(i + 1).type == Tokens.Type.QUOTED)) {
+            name = t.get(i + 1).value();
+            i += 2;
+        }
+        next[0] = i;
+        return name;
     }
 
     /**

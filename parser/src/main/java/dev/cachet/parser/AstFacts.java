@@ -210,6 +210,9 @@ final class AstFacts {
             }
             if (node instanceof PlainSelect) {
                 PlainSelect p = (PlainSelect) node;
+                if (p.getMySqlSqlCalcFoundRows() && firstSessionBound == null) {
+                    firstSessionBound = "sql_calc_found_rows"; // feeds the session's next found_rows()
+                }
                 if (p.getIntoTables() != null && !p.getIntoTables().isEmpty()) {
                     selectInto = true;
                     for (Table t : p.getIntoTables()) {

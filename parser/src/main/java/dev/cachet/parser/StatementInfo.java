@@ -303,6 +303,7 @@ public final class StatementInfo {
             c.reason = b.reason;
             c.detail = b.detail;
         }
+        c.reason(NotCacheableReason.NOT_A_QUERY, "EXPLAIN output is not cached");
         return c.build();
     }
 

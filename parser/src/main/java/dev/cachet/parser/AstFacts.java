@@ -395,7 +395,10 @@ final class AstFacts {
         if (n.length() >= 2) {
             char f = n.charAt(0);
             char l = n.charAt(n.length() - 1);
-            if ((f == '"' && l == '"') || (f == '`' && l == '`') || (f == '[' && l == ']')) {
+            if ((f == '"' && l == '"') || (f == '`' && l == '`')) {
+                String q = String.valueOf(f);
+                n = n.substring(1, n.length() - 1).replace(q + q, q);
+            } else if (f == '[' && l == ']') {
                 n = n.substring(1, n.length() - 1);
             }
         }

@@ -367,6 +367,11 @@ public final class StatementInfo {
         }
 
         StatementInfo build() {
+            // an empty quoted name ("") names nothing a database could hold
+            tablesRead.remove("");
+            tablesWritten.remove("");
+            temporaryTablesCreated.remove("");
+            tablesDropped.remove("");
             return new StatementInfo(this, unknownFunctions, null);
         }
     }

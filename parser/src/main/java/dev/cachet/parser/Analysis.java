@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,6 +39,18 @@ final class Analysis {
 
     private static final int MAX_TOKENS = 64;
 
+    /** Statements that load the parser's and the classifier's classes for the common shapes. */
+    private static final String[] WARM_UP = {
+        "SELECT a, count(*), coalesce(b, 0) FROM t JOIN u ON u.id = t.id WHERE t.x IN (SELECT x FROM v) "
+                + "AND b = ? GROUP BY a HAVING max(c) > 1 ORDER BY a LIMIT 10",
+        "WITH w AS (SELECT * FROM t) SELECT * FROM w WHERE EXISTS (SELECT 1 FROM u) FOR UPDATE",
+        "INSERT INTO t (a, b) VALUES (?, ?)",
+        "UPDATE t SET a = ? WHERE id = ?",
+        "DELETE FROM t WHERE id = ?"};
+
+    private static final CountDownLatch WARMED_UP = new CountDownLatch(1);
+    private static final long WARM_UP_WAIT_MILLIS = 10_000;
+
     private static final ThreadPoolExecutor PARSERS;
 
     static {
@@ -50,15 +63,32 @@ final class Analysis {
                     return t;
                 });
         PARSERS.allowCoreThreadTimeOut(true);
-        // Loading and initializing JSqlParser's generated parser takes tens of milliseconds; do it
-        // off the callers' path so the first real statement is not measured against it.
+        // Loading and initializing JSqlParser's generated parser takes tens to hundreds of
+        // milliseconds; that is the JVM's start-up cost, not the statement's, so the first callers
+        // wait for it (bounded) before their own budget starts.
         PARSERS.execute(() -> {
             try {
-                new CCJSqlParser(new StringProvider("SELECT a FROM t WHERE b = ? ORDER BY c")).Statement();
+                for (String sql : WARM_UP) {
+                    Statement st = new CCJSqlParser(new StringProvider(sql)).withAllowComplexParsing(true).Statement();
+                    StatementClassifier.classify(sql, st, Dialect.GENERIC, Hints.NONE, false, Collections.emptySet());
+                }
             } catch (Exception | Error e) {
                 // warm-up only: a failure here changes nothing for real statements
+            } finally {
+                WARMED_UP.countDown();
             }
         });
+    }
+
+    private static void awaitWarmUp() {
+        if (WARMED_UP.getCount() == 0) {
+            return;
+        }
+        try {
+            WARMED_UP.await(WARM_UP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Analysis() {
@@ -141,6 +171,7 @@ final class Analysis {
         if (dialect == Dialect.MYSQL) {
             parser.withBackslashEscapeCharacter(true);
         }
+        awaitWarmUp();
         Future<StatementInfo> future;
         try {
             future = PARSERS.submit(() -> {

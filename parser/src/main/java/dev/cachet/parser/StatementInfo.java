@@ -79,7 +79,7 @@ public final class StatementInfo {
         if (r == null && unknown) {
             r = NotCacheableReason.UNKNOWN_FUNCTION;
             d = "calls " + describe(this.unknownFunctions)
-                    + ", on no built-in list (declare it in cachet.deterministicFunctions or cachet.readOnlyFunctions)";
+                    + ", on no built-in list (declare them in cachet.deterministicFunctions or cachet.readOnlyFunctions)";
         }
         if (r == null && readOnlyUsed != null && !readOnlyUsed.isEmpty()) {
             r = NotCacheableReason.READ_ONLY_FUNCTION;

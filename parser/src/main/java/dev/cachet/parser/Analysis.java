@@ -15,8 +15,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.CCJSqlParserConstants;
+import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.parser.TokenMgrException;
 import net.sf.jsqlparser.parser.StringProvider;
 import net.sf.jsqlparser.statement.Statement;
 
@@ -166,16 +169,26 @@ final class Analysis {
     /** Runs JSqlParser and the classification on the parser pool, waiting at most {@code budget}. */
     private static StatementInfo parse(String sql, String text, Dialect dialect, Hints hints, boolean locking,
             Set<String> temporary, Duration budget) {
-        CCJSqlParser parser = new CCJSqlParser(new StringProvider(text));
-        parser.withAllowComplexParsing(true);
-        if (dialect == Dialect.MYSQL) {
-            parser.withBackslashEscapeCharacter(true);
-        }
+        AtomicReference<CCJSqlParser> current = new AtomicReference<>();
         awaitWarmUp();
         Future<StatementInfo> future;
         try {
             future = PARSERS.submit(() -> {
-                Statement st = parser.Statement();
+                // JSqlParser's "complex parsing" look-ahead costs about twice as much; like its own
+                // utility, try without it first and fall back to it only when that fails
+                CCJSqlParser parser = newParser(text, dialect, false);
+                current.set(parser);
+                Statement st;
+                try {
+                    st = parser.Statement();
+                } catch (ParseException | TokenMgrException e) {
+                    if (parser.interrupted || Thread.currentThread().isInterrupted()) {
+                        throw e;
+                    }
+                    parser = newParser(text, dialect, true);
+                    current.set(parser);
+                    st = parser.Statement();
+                }
                 int next = parser.getToken(1).kind;
                 if (next != CCJSqlParserConstants.EOF) {
                     return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.MULTIPLE_STATEMENTS,
@@ -191,12 +204,12 @@ final class Analysis {
             long nanos = budget.toNanos();
             return future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            parser.interrupted = true;
+            interrupt(current);
             future.cancel(true);
             return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
                     "parsing took longer than " + budget.toMillis() + " ms", temporary);
         } catch (InterruptedException e) {
-            parser.interrupted = true;
+            interrupt(current);
             future.cancel(true);
             Thread.currentThread().interrupt();
             return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
@@ -207,6 +220,22 @@ final class Analysis {
                     : cause.getMessage().split("\n", 2)[0];
             return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.UNPARSEABLE,
                     "the statement could not be parsed: " + message, temporary);
+        }
+    }
+
+    private static CCJSqlParser newParser(String text, Dialect dialect, boolean complex) {
+        CCJSqlParser parser = new CCJSqlParser(new StringProvider(text));
+        parser.withAllowComplexParsing(complex);
+        if (dialect == Dialect.MYSQL) {
+            parser.withBackslashEscapeCharacter(true);
+        }
+        return parser;
+    }
+
+    private static void interrupt(AtomicReference<CCJSqlParser> current) {
+        CCJSqlParser parser = current.get();
+        if (parser != null) {
+            parser.interrupted = true;
         }
     }
 

@@ -388,11 +388,8 @@ public class ColumnCodec {
             return (Time) ((Time) v).clone();
         }
         LocalTime time = localTime(captured);
-        if (calendar == null) {
-            return Time.valueOf(time);
-        }
-        Time t = new Time(time.atDate(LocalDate.EPOCH).atZone(zone(calendar)).toInstant().toEpochMilli());
-        return t;
+        ZoneId zone = calendar == null ? ZoneId.systemDefault() : zone(calendar);
+        return new Time(time.atDate(LocalDate.EPOCH).atZone(zone).toInstant().toEpochMilli());
     }
 
     public Timestamp getTimestamp(Object captured, Calendar calendar) throws SQLException {
@@ -448,7 +445,7 @@ public class ColumnCodec {
     /** {@code getObject(column, type)} for the types JDBC 4.2 lists, {@code java.time} and {@code UUID}. */
     public <T> T getObject(Object captured, Class<T> type) throws SQLException {
         if (type == null) {
-            throw new SQLException("type must not be null", "90008");
+            throw SqlErrors.of("type must not be null", "90008");
         }
         return type.cast(convert(captured, type));
     }
@@ -653,7 +650,7 @@ public class ColumnCodec {
             try {
                 return LocalDate.parse(((String) v).trim());
             } catch (java.time.format.DateTimeParseException e) {
-                throw conversionError(captured, "DATE");
+                throw badDateTime(captured, "DATE");
             }
         }
         throw conversionError(captured, "DATE");
@@ -683,7 +680,7 @@ public class ColumnCodec {
             try {
                 return LocalTime.parse(((String) v).trim());
             } catch (java.time.format.DateTimeParseException e) {
-                throw conversionError(captured, "TIME");
+                throw badDateTime(captured, "TIME");
             }
         }
         throw conversionError(captured, "TIME");
@@ -713,10 +710,15 @@ public class ColumnCodec {
             return ((OffsetDateTime) v).atZoneSameInstant(sessionZone()).toLocalDateTime();
         }
         if (v instanceof String) {
+            String s = ((String) v).trim();
             try {
-                return Timestamp.valueOf(((String) v).trim()).toLocalDateTime();
+                return Timestamp.valueOf(s).toLocalDateTime();
             } catch (IllegalArgumentException e) {
-                throw conversionError(captured, "TIMESTAMP");
+                try {
+                    return LocalDate.parse(s).atStartOfDay();
+                } catch (java.time.format.DateTimeParseException e2) {
+                    throw badDateTime(captured, "TIMESTAMP");
+                }
             }
         }
         throw conversionError(captured, "TIMESTAMP");
@@ -744,13 +746,18 @@ public class ColumnCodec {
 
     /** The exception for a value that cannot be converted to {@code target}. */
     protected SQLException conversionError(Object captured, String target) {
-        return new SQLException("Data conversion error converting " + describe(captured) + " to " + target,
+        return SqlErrors.of("Data conversion error converting " + describe(captured) + " to " + target,
                 "22018");
+    }
+
+    /** The exception for a text that is not a valid date or time. */
+    protected SQLException badDateTime(Object captured, String target) {
+        return SqlErrors.of("Cannot parse " + target + " from the text value", "22007");
     }
 
     /** The exception for a numeric value outside the range of {@code target}. */
     protected SQLException outOfRange(Object captured, String target) {
-        return new SQLException("Numeric value out of range for " + target, "22003");
+        return SqlErrors.of("Numeric value out of range for " + target, "22003");
     }
 
     private static String describe(Object captured) {

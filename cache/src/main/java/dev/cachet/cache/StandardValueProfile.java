@@ -34,6 +34,11 @@ final class StandardValueProfile implements ValueProfile {
     }
 
     @Override
+    public SQLException invalidColumnIndex(int index, int columnCount) {
+        return new SQLDataException("Invalid value \"" + index + "\" for parameter \"columnIndex\"", "90008");
+    }
+
+    @Override
     public String toString() {
         return "ValueProfile.standard()";
     }

@@ -59,7 +59,7 @@ public interface ValueProfile {
 
     /** The exception for a label that matches no column. */
     default SQLException columnNotFound(String label) {
-        return SqlErrors.of("Column \"" + label + "\" not found", "42122");
+        return SqlErrors.of("Column \"" + label + "\" not found", "42S22");
     }
 
     /** The exception for a scrolling call on a {@code TYPE_FORWARD_ONLY} result set. */

@@ -261,7 +261,7 @@ class H2ConformanceTest {
             assertThat(cached.getConcurrency()).isEqualTo(live.getConcurrency());
             assertThat(cached.getHoldability()).isEqualTo(live.getHoldability());
             assertThat(cached.getStatement()).isSameAs(s);
-            assertThat(cached.getWarnings()).isEqualTo(live.getWarnings());
+            assertThat((Object) cached.getWarnings()).isEqualTo(live.getWarnings());
             while (live.next()) {
                 cached.next();
             }
@@ -291,7 +291,7 @@ class H2ConformanceTest {
                     continue;
                 }
                 for (int col = 1; col <= expected.getColumnCount(); col++) {
-                    assertThat(m.invoke(actual, col)).as(m.getName() + " of column " + col)
+                    assertThat((Object) m.invoke(actual, col)).as(m.getName() + " of column " + col)
                             .isEqualTo(m.invoke(expected, col));
                     checked++;
                 }

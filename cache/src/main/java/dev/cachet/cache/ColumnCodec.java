@@ -88,7 +88,7 @@ public class ColumnCodec {
             return ((byte[]) value).clone();
         }
         if (value instanceof java.util.Date) {
-            return ((java.util.Date) value).clone();
+            return Temporals.copy((java.util.Date) value);
         }
         if (isImmutable(value)) {
             return value;
@@ -156,7 +156,13 @@ public class ColumnCodec {
             return hex((byte[]) v);
         }
         if (v instanceof Timestamp) {
-            return sqlTimestamp((Timestamp) v);
+            return Temporals.render((Timestamp) v);
+        }
+        if (v instanceof java.sql.Date) {
+            return Temporals.render((java.sql.Date) v);
+        }
+        if (v instanceof Time) {
+            return Temporals.render((Time) v);
         }
         if (v instanceof CapturedClob) {
             return ((CapturedClob) v).text;
@@ -385,7 +391,7 @@ public class ColumnCodec {
     public Time getTime(Object captured, Calendar calendar) throws SQLException {
         Object v = plain(captured);
         if (v instanceof Time && calendar == null) {
-            return (Time) ((Time) v).clone();
+            return (Time) Temporals.copy((Time) v);
         }
         LocalTime time = localTime(captured);
         ZoneId zone = calendar == null ? ZoneId.systemDefault() : zone(calendar);
@@ -395,7 +401,7 @@ public class ColumnCodec {
     public Timestamp getTimestamp(Object captured, Calendar calendar) throws SQLException {
         Object v = plain(captured);
         if (v instanceof Timestamp && calendar == null) {
-            return (Timestamp) ((Timestamp) v).clone();
+            return (Timestamp) Temporals.copy((Timestamp) v);
         }
         if (v instanceof OffsetDateTime) {
             return Timestamp.from(((OffsetDateTime) v).toInstant());
@@ -417,7 +423,7 @@ public class ColumnCodec {
             return ((byte[]) v).clone();
         }
         if (v instanceof java.util.Date) {
-            return ((java.util.Date) v).clone();
+            return Temporals.copy((java.util.Date) v);
         }
         if (v instanceof CapturedArray) {
             return ((CapturedArray) v).toArray();
@@ -632,10 +638,10 @@ public class ColumnCodec {
     protected LocalDate localDate(Object captured) throws SQLException {
         Object v = plain(captured);
         if (v instanceof java.sql.Date) {
-            return ((java.sql.Date) v).toLocalDate();
+            return Temporals.localDate((java.sql.Date) v);
         }
         if (v instanceof Timestamp) {
-            return ((Timestamp) v).toLocalDateTime().toLocalDate();
+            return Temporals.localDateTime((Timestamp) v).toLocalDate();
         }
         if (v instanceof LocalDate) {
             return (LocalDate) v;
@@ -659,10 +665,10 @@ public class ColumnCodec {
     protected LocalTime localTime(Object captured) throws SQLException {
         Object v = plain(captured);
         if (v instanceof Time) {
-            return ((Time) v).toLocalTime();
+            return Temporals.localTime((Time) v);
         }
         if (v instanceof Timestamp) {
-            return ((Timestamp) v).toLocalDateTime().toLocalTime();
+            return Temporals.localDateTime((Timestamp) v).toLocalTime();
         }
         if (v instanceof LocalTime) {
             return (LocalTime) v;
@@ -689,13 +695,13 @@ public class ColumnCodec {
     protected LocalDateTime localDateTime(Object captured) throws SQLException {
         Object v = plain(captured);
         if (v instanceof Timestamp) {
-            return ((Timestamp) v).toLocalDateTime();
+            return Temporals.localDateTime((Timestamp) v);
         }
         if (v instanceof java.sql.Date) {
-            return ((java.sql.Date) v).toLocalDate().atStartOfDay();
+            return Temporals.localDate((java.sql.Date) v).atStartOfDay();
         }
         if (v instanceof Time) {
-            return ((Time) v).toLocalTime().atDate(LocalDate.EPOCH);
+            return Temporals.localTime((Time) v).atDate(LocalDate.EPOCH);
         }
         if (v instanceof LocalDateTime) {
             return (LocalDateTime) v;
@@ -779,12 +785,4 @@ public class ColumnCodec {
         return new String(out);
     }
 
-    /** {@code yyyy-mm-dd hh:mm:ss[.fraction]} without trailing zeros in the fraction. */
-    static String sqlTimestamp(Timestamp t) {
-        String s = t.toString();
-        if (s.endsWith(".0")) {
-            return s.substring(0, s.length() - 2);
-        }
-        return s;
-    }
 }

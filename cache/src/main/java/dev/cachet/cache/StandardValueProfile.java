@@ -259,7 +259,7 @@ final class StandardValueProfile implements ValueProfile {
             Object v = plain(value(captured));
             if (v instanceof java.sql.Time) {
                 // H2 reads a TIME as a timestamp of the current date
-                return LocalDate.now(sessionZone()).atTime(((java.sql.Time) v).toLocalTime());
+                return LocalDate.now(sessionZone()).atTime(Temporals.localTime((java.sql.Time) v));
             }
             return super.localDateTime(value(captured));
         }

@@ -140,6 +140,9 @@ final class StandardValueProfile implements ValueProfile {
 
         @Override
         protected long getLong(Object captured, String target) throws SQLException {
+            if (captured instanceof Long || captured instanceof Integer) {
+                return ((Number) captured).longValue();
+            }
             Object v = plain(numeric(captured));
             if (v instanceof byte[] && binary) {
                 byte[] b = (byte[]) v;
@@ -158,8 +161,10 @@ final class StandardValueProfile implements ValueProfile {
 
         @Override
         public int getInt(Object captured) throws SQLException {
-            return (int) getLong(captured, "INTEGER") == getLong(captured, "INTEGER")
-                    ? (int) getLong(captured, "INTEGER") : super.getInt(numeric(captured));
+            if (captured instanceof Integer) {
+                return (Integer) captured;
+            }
+            return super.getInt(captured);
         }
 
         @Override

@@ -77,14 +77,17 @@ final class Contenders {
             Properties rws = credentials();
             rws.setProperty("wrapperPlugins", "readWriteSplitting");
             rws.setProperty("wrapperDialect", "pg");
+            // Without it a static host list has no reader role and every read falls back to the writer.
+            rws.setProperty("singleWriterConnectionString", "true");
             add("aws-rws", "AWS Advanced JDBC Wrapper 4.3.0, wrapperPlugins=readWriteSplitting, setReadOnly(true) "
-                    + "around reads, static host list (primary first)",
+                    + "around reads, static host list (primary first, singleWriterConnectionString=true)",
                     () -> withReadOnly(pooled("aws-rws", "jdbc:aws-wrapper:postgresql://" + allHosts + db, rws)));
             Properties auto = credentials();
             auto.setProperty("wrapperPlugins", "sqlParser,autoReadWriteSplitting");
             auto.setProperty("wrapperDialect", "pg");
+            auto.setProperty("singleWriterConnectionString", "true");
             add("aws-auto", "AWS Advanced JDBC Wrapper 4.3.0, wrapperPlugins=sqlParser,autoReadWriteSplitting, "
-                    + "static host list (primary first)",
+                    + "static host list (primary first, singleWriterConnectionString=true)",
                     () -> pooled("aws-auto", "jdbc:aws-wrapper:postgresql://" + allHosts + db, auto));
         }
         String cachetUrl = "jdbc:cachet:postgresql://" + options.pgPrimary + db;

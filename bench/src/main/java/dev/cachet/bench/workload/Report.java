@@ -105,7 +105,8 @@ final class Report {
             b.append("| ").append(e.getKey()).append(" | left out: ").append(escape(e.getValue())).append(" |\n");
         }
         if (!routing.isEmpty()) {
-            b.append("\nWhere each contender's reads and writes ran (20 reads, 1 write, by server port):\n\n");
+            b.append("\nWhere each contender's reads and writes ran (the pool's connections held at once, each asked for "
+                    + "its server port, five times over; then one write):\n\n");
             for (Map.Entry<String, String> e : routing.entrySet()) {
                 b.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
             }

@@ -67,7 +67,7 @@ public final class WorkloadRunner {
                 return 1;
             }
             Map<String, String> routing = options.target.equals("postgres")
-                    ? RoutingProbe.describe(contenders.built) : Map.of();
+                    ? RoutingProbe.describe(contenders.built, options.poolSize) : Map.of();
             List<RoundResult> results = new ArrayList<>();
             for (Mix mix : options.mixes) {
                 // Round 0: every contender runs the mix once unmeasured, so no contender pays for JIT
@@ -305,23 +305,36 @@ public final class WorkloadRunner {
     /** Finds which server answered reads and writes through each contender (PostgreSQL only). */
     static final class RoutingProbe {
         private static final String PORT = "SELECT setting FROM pg_settings WHERE name = 'port'";
+        /** A real write (a splitter must send it to the primary) that reports where it ran; the row is harmless. */
+        private static final String WRITE_PORT = "INSERT INTO orders (customer_id, product_id, quantity, created_at) "
+                + "VALUES (0, 0, 0, TIMESTAMP '2000-01-01 00:00:00') RETURNING current_setting('port')";
 
-        static Map<String, String> describe(List<Contender> contenders) {
+        static Map<String, String> describe(List<Contender> contenders, int poolSize) {
             Map<String, String> out = new java.util.LinkedHashMap<>();
             for (Contender c : contenders) {
+                List<Connection> held = new ArrayList<>();
                 try {
+                    // Hold a whole pool's worth at once: each pooled connection answers once, 5 times over.
                     Map<String, Integer> reads = new TreeMap<>();
-                    for (int i = 0; i < 20; i++) {
-                        Connection conn = c.readConnection();
-                        try {
+                    for (int repeat = 0; repeat < 5; repeat++) {
+                        for (int i = 0; i < poolSize; i++) {
+                            held.add(c.readConnection());
+                        }
+                        for (Connection conn : held) {
                             reads.merge(port(conn), 1, Integer::sum);
-                        } finally {
-                            c.releaseRead(conn);
+                        }
+                        while (!held.isEmpty()) {
+                            c.releaseRead(held.remove(held.size() - 1));
                         }
                     }
                     String write;
-                    try (Connection conn = c.writeConnection()) {
-                        write = port(conn);
+                    try (Connection conn = c.writeConnection();
+                         PreparedStatement ps = conn.prepareStatement(WRITE_PORT)) {
+                        ps.execute();
+                        try (ResultSet rs = ps.getResultSet()) {
+                            rs.next();
+                            write = rs.getString(1);
+                        }
                     }
                     String line = "reads answered by port " + reads + ", writes by port " + write;
                     out.put(c.name(), line);
@@ -329,6 +342,13 @@ public final class WorkloadRunner {
                 } catch (SQLException | RuntimeException e) {
                     out.put(c.name(), "probe failed: " + e.getMessage());
                     log("routing %s: probe failed: %s", c.name(), e);
+                    for (Connection conn : held) {
+                        try {
+                            conn.close();
+                        } catch (SQLException ignored) {
+                            // already failing; the report says so
+                        }
+                    }
                 }
             }
             return out;

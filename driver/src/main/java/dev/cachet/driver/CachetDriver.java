@@ -55,7 +55,7 @@ public final class CachetDriver implements Driver {
         Properties given = info == null ? new Properties() : info;
         CachetSettings settings = CachetSettings.resolve(given, parsed.cachetParameters());
         String realUrl = parsed.realUrl();
-        Connection real = realDriver(realUrl).connect(realUrl, settings.stripCachetProperties(given));
+        Connection real = realDriver(realUrl).connect(realUrl, CachetSettings.stripCachetProperties(given));
         if (real == null) {
             throw new SQLException("Cachet: the real driver did not accept the URL after jdbc:cachet:", "08001");
         }
@@ -133,25 +133,12 @@ public final class CachetDriver implements Driver {
         Properties given = info == null ? new Properties() : info;
         List<DriverPropertyInfo> all = new ArrayList<>();
         String realUrl = parsed.realUrl();
-        all.addAll(List.of(realDriver(realUrl).getPropertyInfo(realUrl, stripped(given))));
+        all.addAll(List.of(realDriver(realUrl).getPropertyInfo(realUrl, CachetSettings.stripCachetProperties(given))));
         for (SettingDescriptor setting : CachetSettings.all()) {
-            DriverPropertyInfo p = new DriverPropertyInfo(setting.name(), given.getProperty(setting.name(),
-                    parsed.cachetParameters().getOrDefault(setting.name(), setting.defaultValue())));
-            p.description = setting.description();
-            p.required = false;
-            all.add(p);
+            all.add(setting.toPropertyInfo(given.getProperty(setting.name(),
+                    parsed.cachetParameters().get(setting.name()))));
         }
         return all.toArray(new DriverPropertyInfo[0]);
-    }
-
-    private static Properties stripped(Properties given) {
-        Properties copy = new Properties();
-        for (String name : given.stringPropertyNames()) {
-            if (!name.startsWith("cachet.")) {
-                copy.setProperty(name, given.getProperty(name));
-            }
-        }
-        return copy;
     }
 
     @Override

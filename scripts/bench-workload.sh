@@ -34,7 +34,7 @@ if ! mvn -q -o -pl bench -am package -DskipTests 2>/dev/null; then
   mvn -q -pl bench -am package -DskipTests
 fi
 JAR=bench/target/benchmarks.jar
-HEAP="${CACHET_BENCH_HEAP:-3g}"
+HEAP="${CACHET_BENCH_HEAP:-4g}"
 RUN=(java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseParallelGC -cp "$JAR" dev.cachet.bench.workload.WorkloadRunner)
 CHART="docs/bench/workload-${TARGET}${QUICK}.svg"
 

@@ -22,11 +22,12 @@ public final class Contender implements AutoCloseable {
     private final DataSource writes;
     private final DataSource reads;
     private final boolean readOnlyAroundReads;
-    private final Supplier<String> cacheStatistics;
+    private final Supplier<long[]> cacheStatistics;
+    private java.util.function.Function<String, String> explainer;
     private final List<AutoCloseable> resources;
 
     Contender(String name, String description, DataSource writes, DataSource reads, boolean readOnlyAroundReads,
-              Supplier<String> cacheStatistics, List<AutoCloseable> resources) {
+              Supplier<long[]> cacheStatistics, List<AutoCloseable> resources) {
         this.name = name;
         this.description = description;
         this.writes = writes;
@@ -38,17 +39,31 @@ public final class Contender implements AutoCloseable {
 
     /** A copy with another description (resources are shared, not duplicated). */
     Contender describedAs(String newDescription) {
-        return new Contender(name, newDescription, writes, reads, readOnlyAroundReads, cacheStatistics, resources);
+        return new Contender(name, newDescription, writes, reads, readOnlyAroundReads, cacheStatistics, resources)
+                .withExplainer(explainer);
     }
 
     /** A copy that brackets every read with {@code setReadOnly(true)} / {@code setReadOnly(false)}. */
     Contender withReadOnlyAroundReads() {
-        return new Contender(name, description, writes, reads, true, cacheStatistics, resources);
+        return new Contender(name, description, writes, reads, true, cacheStatistics, resources)
+                .withExplainer(explainer);
     }
 
-    /** A copy whose {@link #cacheStatistics()} comes from {@code statistics}. */
-    Contender withCacheStatistics(Supplier<String> statistics) {
-        return new Contender(name, description, writes, reads, readOnlyAroundReads, statistics, resources);
+    /** A copy whose {@link #cacheCounters()} come from {@code statistics}. */
+    Contender withCacheStatistics(Supplier<long[]> statistics) {
+        return new Contender(name, description, writes, reads, readOnlyAroundReads, statistics, resources)
+                .withExplainer(explainer);
+    }
+
+    /** Sets how this contender explains a statement (Cachet's operator API); absent for the others. */
+    Contender withExplainer(java.util.function.Function<String, String> explain) {
+        this.explainer = explain;
+        return this;
+    }
+
+    /** How this contender classifies {@code sql}, or null when it cannot say. */
+    String explain(String sql) {
+        return explainer == null ? null : explainer.apply(sql);
     }
 
     /** Short name used in tables and the chart. */
@@ -96,8 +111,11 @@ public final class Contender implements AutoCloseable {
         return readOnlyAroundReads;
     }
 
-    /** A one-line summary of the contender's cache counters, or null when it has no cache. */
-    String cacheStatistics() {
+    /**
+     * The contender's cache counters now — {hits, misses, entries, estimated bytes} — or null when it has no
+     * cache.
+     */
+    long[] cacheCounters() {
         return cacheStatistics == null ? null : cacheStatistics.get();
     }
 

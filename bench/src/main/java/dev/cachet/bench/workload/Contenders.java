@@ -1,6 +1,10 @@
 package dev.cachet.bench.workload;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cachet.driver.Cachet;
+import dev.cachet.driver.CachetCluster;
+import dev.cachet.driver.ClusterStatistics;
+import dev.cachet.driver.Explanation;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -127,7 +131,16 @@ final class Contenders {
     private Contender pooled(String name, String url, Properties properties) throws SQLException {
         DriverManager.getDriver(url); // "No suitable driver" now rather than a pool start-up timeout
         HikariDataSource ds = Pools.pool(name, url, properties, options.poolSize);
-        return new Contender(name, "", ds, ds, false, null, List.of(ds));
+        Contender c = new Contender(name, "", ds, ds, false, null, List.of(ds));
+        if (url.startsWith("jdbc:cachet:")) {
+            try {
+                return withCachetStatistics(c, ds);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
     }
 
     private static Contender withReadOnly(Contender c) {
@@ -161,8 +174,17 @@ final class Contenders {
         }
     }
 
-    /** Cache statistics hook; replaced when the driver exposes its operator API. */
-    static Supplier<String> noStatistics() {
-        return null;
+    /** Reads a Cachet contender's counters through the operator API. */
+    private static Contender withCachetStatistics(Contender c, HikariDataSource pool) throws SQLException {
+        CachetCluster cluster = Cachet.cluster(pool);
+        Supplier<long[]> counters = () -> {
+            ClusterStatistics s = cluster.statistics();
+            return new long[] {s.hits(), s.misses(), s.cache().entries(), s.cache().bytes()};
+        };
+        return c.withCacheStatistics(counters).withExplainer(sql -> {
+            Explanation e = cluster.explain(sql);
+            return e.kind() + (e.cacheable() ? ", cacheable" : ", not cacheable (" + e.reason() + ")")
+                    + ", route " + e.route() + (e.invalidatesAll() ? ", invalidates everything" : "");
+        });
     }
 }

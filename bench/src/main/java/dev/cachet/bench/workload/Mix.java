@@ -91,6 +91,21 @@ public enum Mix {
         };
     }
 
+    /** Every statement the mixes run, for priming and for the report's analysis lines. */
+    static final java.util.List<String> STATEMENTS = java.util.List.of(PRODUCT_BY_ID, CUSTOMER_BY_ID, INSERT_ORDER,
+            UPDATE_STOCK);
+
+    /**
+     * Runs each statement once, single-threaded, the way an application's first request would — so that no
+     * contender meets its first-use costs (class loading, parsing) inside concurrent warm-up.
+     */
+    static void prime(Contender contender) throws SQLException {
+        readProduct(contender, 1);
+        readCustomer(contender, 1);
+        insertOrder(contender, 1, 1, 1);
+        updateStock(contender, 1);
+    }
+
     /** One thread's operations; {@link #run} performs one. */
     interface Worker extends AutoCloseable {
         void run(SplittableRandom random) throws SQLException;

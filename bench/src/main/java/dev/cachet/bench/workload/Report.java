@@ -17,12 +17,14 @@ final class Report {
     private final RunOptions options;
     private final Contenders contenders;
     private final Map<String, String> routing;
+    private final Map<String, String> analysis;
     private final List<RoundResult> results;
     private final double minutes;
     private final String baseline;
 
-    Report(RunOptions options, Contenders contenders, Map<String, String> routing, List<RoundResult> results,
-           double minutes) {
+    Report(RunOptions options, Contenders contenders, Map<String, String> routing, Map<String, String> analysis,
+           List<RoundResult> results, double minutes) {
+        this.analysis = analysis;
         this.options = options;
         this.contenders = contenders;
         this.routing = routing;
@@ -51,6 +53,7 @@ final class Report {
         double[] p50 = new double[mine.size()];
         double[] p99 = new double[mine.size()];
         long errors = 0;
+        List<Double> hits = new ArrayList<>();
         String cache = null;
         for (int i = 0; i < mine.size(); i++) {
             RoundResult r = mine.get(i);
@@ -60,15 +63,18 @@ final class Report {
             p50[i] = r.p50Micros();
             p99[i] = r.p99Micros();
             errors += r.errors();
-            if (r.cacheStatistics() != null) {
-                cache = r.cacheStatistics();
+            if (r.hasCache()) {
+                hits.add(r.hitRatio());
+                cache = String.format(Locale.ROOT, "%,d entries, %.1f MB", r.cacheEntries(), r.cacheBytes() / 1e6);
             }
         }
-        return new Row(Spread.of(tput), Spread.of(ratio), Spread.of(p50), Spread.of(p99), errors, cache);
+        double[] hitRatios = hits.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Row(Spread.of(tput), Spread.of(ratio), Spread.of(p50), Spread.of(p99), errors,
+                Spread.of(hitRatios), cache);
     }
 
     /** The figures of one contender on one mix. */
-    record Row(Spread throughput, Spread ratio, Spread p50, Spread p99, long errors, String cache) {
+    record Row(Spread throughput, Spread ratio, Spread p50, Spread p99, long errors, Spread hitRatio, String cache) {
     }
 
     private List<RoundResult> select(Mix mix, String contender) {
@@ -111,6 +117,12 @@ final class Report {
                 b.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
             }
         }
+        if (!analysis.isEmpty()) {
+            b.append("\nHow Cachet classified the workload's statements (its operator API's explain, after priming):\n\n");
+            for (Map.Entry<String, String> e : analysis.entrySet()) {
+                b.append("- ").append(escape(e.getKey())).append(": ").append(e.getValue()).append('\n');
+            }
+        }
         b.append("\nThroughput as a multiple of ").append(baseline)
                 .append(" (median of per-round ratios, [min–max]):\n\n| contender |");
         for (Mix mix : rows.keySet()) {
@@ -133,13 +145,17 @@ final class Report {
             b.append(String.format(Locale.ROOT, "%n**Mix %s — %s** (write ratio %.2f)%n%n", mix.code(),
                     mix.description(), options.writeRatio(mix)));
             b.append("| contender | ops/s median [min–max] | × ").append(baseline)
-                    .append(" | p50 µs | p99 µs | errors | cache |\n|---|---:|---:|---:|---:|---:|---|\n");
+                    .append(" | p50 µs | p99 µs | errors | hit ratio | cache at the end |\n"
+                            + "|---|---:|---:|---:|---:|---:|---:|---|\n");
             for (Map.Entry<String, Row> r : e.getValue().entrySet()) {
                 Row row = r.getValue();
-                b.append(String.format(Locale.ROOT, "| %s | %,.0f [%,.0f–%,.0f] | %s× [%s–%s] | %.1f | %.1f | %d | %s |%n",
+                String hit = row.hitRatio().n() == 0 ? "" : String.format(Locale.ROOT, "%.3f [%.3f–%.3f]",
+                        row.hitRatio().median(), row.hitRatio().min(), row.hitRatio().max());
+                b.append(String.format(Locale.ROOT,
+                        "| %s | %,.0f [%,.0f–%,.0f] | %s× [%s–%s] | %.1f | %.1f | %d | %s | %s |%n",
                         r.getKey(), row.throughput().median(), row.throughput().min(), row.throughput().max(),
                         fmt(row.ratio().median()), fmt(row.ratio().min()), fmt(row.ratio().max()),
-                        row.p50().median(), row.p99().median(), row.errors(),
+                        row.p50().median(), row.p99().median(), row.errors(), hit,
                         row.cache() == null ? "" : escape(row.cache())));
             }
         }
@@ -148,11 +164,14 @@ final class Report {
 
     String csv() {
         StringBuilder b = new StringBuilder(
-                "mix,contender,round,operations,seconds,ops_per_s,p50_us,p99_us,p999_us,max_us,errors\n");
+                "mix,contender,round,operations,seconds,ops_per_s,p50_us,p99_us,p999_us,max_us,errors,hit_ratio,"
+                        + "cache_entries,cache_bytes\n");
         for (RoundResult r : results) {
-            b.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%d%n", r.mix().code(),
-                    r.contender(), r.round(), r.operations(), r.seconds(), r.throughput(), r.p50Micros(),
-                    r.p99Micros(), r.p999Micros(), r.maxMicros(), r.errors()));
+            b.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%s,%d,%d%n",
+                    r.mix().code(), r.contender(), r.round(), r.operations(), r.seconds(), r.throughput(),
+                    r.p50Micros(), r.p99Micros(), r.p999Micros(), r.maxMicros(), r.errors(),
+                    r.hasCache() ? String.format(Locale.ROOT, "%.4f", r.hitRatio()) : "", r.cacheEntries(),
+                    r.cacheBytes()));
         }
         return b.toString();
     }

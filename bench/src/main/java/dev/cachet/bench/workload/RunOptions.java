@@ -24,7 +24,7 @@ public final class RunOptions {
     double measureSeconds = 4;
     double progressSeconds = 3;
     long seed = 42;
-    String cacheBytes = "256MB";
+    String cacheBytes = "512MB";
     String pgPrimary = "127.0.0.1:55432";
     List<String> pgReplicas = new ArrayList<>(List.of("127.0.0.1:55433", "127.0.0.1:55434"));
     String pgDatabase = "cachet_bench";
@@ -121,7 +121,7 @@ public final class RunOptions {
                   --zipf S                Zipf exponent (0.99)          --write-ratio R  override mixes b (0.10) and c (0.05)
                   --mixes a,b,c,d         which mixes                   --contenders x,y  which contenders (all)
                   --rounds N (3)  --warmup S (2)  --measure S (4)  --progress S (3)  --seed N (42)
-                  --cache-bytes SIZE      cachet.maxBytes of the cache-on contender (256MB)
+                  --cache-bytes SIZE      cachet.maxBytes of the cache-on contender (512MB)
                   --pg-primary H:P (127.0.0.1:55432)  --pg-replicas H:P,H:P (127.0.0.1:55433,127.0.0.1:55434; '' for none)
                   --pg-db NAME (cachet_bench)  --pg-user U (postgres)  --pg-password P ('')
                   --out-dir DIR (bench/target/workload)  --chart FILE.svg (<out-dir>/<target>.svg)

@@ -68,6 +68,17 @@ public final class WorkloadRunner {
             }
             Map<String, String> routing = options.target.equals("postgres")
                     ? RoutingProbe.describe(contenders.built, options.poolSize) : Map.of();
+            Map<String, String> analysis = new java.util.LinkedHashMap<>();
+            for (Contender c : contenders.built) {
+                Mix.prime(c);
+                for (String sql : Mix.STATEMENTS) {
+                    String e = c.explain(sql);
+                    if (e != null) {
+                        analysis.put(c.name() + ": `" + sql + "`", e);
+                        log("%s analyses %s: %s", c.name(), sql, e);
+                    }
+                }
+            }
             List<RoundResult> results = new ArrayList<>();
             for (Mix mix : options.mixes) {
                 // Round 0: every contender runs the mix once unmeasured, so no contender pays for JIT
@@ -82,7 +93,7 @@ public final class WorkloadRunner {
                 }
             }
             double minutes = (System.nanoTime() - started) / 60e9;
-            Report report = new Report(options, contenders, routing, results, minutes);
+            Report report = new Report(options, contenders, routing, analysis, results, minutes);
             Files.createDirectories(options.outDir);
             Path md = options.outDir.resolve(options.target + ".md");
             Files.writeString(md, report.markdown());
@@ -166,6 +177,7 @@ public final class WorkloadRunner {
         String label = String.format(Locale.ROOT, "%s mix %s round %d/%d %s", options.target, mix.code(), round,
                 options.rounds, contender.name());
         waitWithProgress(label, "warm-up", options.warmupSeconds, workers, phase);
+        long[] before = contender.cacheCounters();
         long start = System.nanoTime();
         phase.value = MEASURE;
         waitWithProgress(label, "measure", options.measureSeconds, workers, phase);
@@ -183,15 +195,16 @@ public final class WorkloadRunner {
             }
         }
         double seconds = (end - start) / 1e9;
-        RoundResult r = RoundResult.of(mix, contender.name(), round, all, seconds, errors, firstError,
-                contender.cacheStatistics());
+        RoundResult r = RoundResult.of(mix, contender.name(), round, all, seconds, errors, firstError, before,
+                contender.cacheCounters());
         if (round == 0) {
             log("%s: warmed up%s", label, errors == 0 ? "" : ", errors " + errors + " (first: " + firstError + ")");
             return r;
         }
         log("%s: %,.0f ops/s, p50 %.1f µs, p99 %.1f µs, errors %d%s%s", label, r.throughput(), r.p50Micros(),
                 r.p99Micros(), errors, firstError == null ? "" : " (first: " + firstError + ")",
-                r.cacheStatistics() == null ? "" : ", cache " + r.cacheStatistics());
+                r.hasCache() ? String.format(Locale.ROOT, ", hit ratio %.3f, %,d entries, %.1f MB", r.hitRatio(),
+                        r.cacheEntries(), r.cacheBytes() / 1e6) : "");
         return r;
     }
 

@@ -59,7 +59,7 @@ public final class CachetDriver implements Driver {
         if (real == null) {
             throw new SQLException("Cachet: the real driver did not accept the URL after jdbc:cachet:", "08001");
         }
-        return open(real, settings, clusterId(settings, parsed), parsed.dialect());
+        return open(real, settings, ClusterId.of(parsed, settings), parsed.dialect());
     }
 
     /** Wraps a real connection as a logical Cachet connection of the given cluster, closing it on failure. */
@@ -77,24 +77,6 @@ public final class CachetDriver implements Driver {
             }
             throw e;
         }
-    }
-
-    /**
-     * The cluster id: {@code cachet.cluster}, else the dialect, the configured hosts (primary then replicas, as
-     * written) and the database — never the host that happens to be primary now, so a failover keeps the cache.
-     */
-    static String clusterId(CachetSettings settings, CachetUrl url) {
-        if (settings.cluster() != null) {
-            return settings.cluster();
-        }
-        List<String> hosts = new ArrayList<>(url.hosts());
-        for (String replica : settings.replicas()) {
-            if (!hosts.contains(replica)) {
-                hosts.add(replica);
-            }
-        }
-        return url.dialect().name().toLowerCase(java.util.Locale.ROOT) + "://" + String.join(",", hosts) + "/"
-                + url.database();
     }
 
     /** The real driver for a real URL: DriverManager first, then the context class loader's drivers. */

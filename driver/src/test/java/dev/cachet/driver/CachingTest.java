@@ -127,7 +127,7 @@ class CachingTest {
     @Test
     void nonCacheableStatementsAlwaysReachTheDatabase() throws SQLException {
         String volatileQuery = "SELECT v, RAND() FROM t WHERE id = 1";
-        String hinted = "/*cachet:nocache*/ SELECT v FROM t WHERE id = 1";
+        String hinted = "/*cachet:nocache*/ SELECT v FROM t WHERE id = 2";
         String locking = "SELECT v FROM t WHERE id = 1 FOR UPDATE";
         String catalog = "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES";
         try (Connection c = db.cachet()) {
@@ -139,7 +139,7 @@ class CachingTest {
             }
         }
         assertThat(db.executions(volatileQuery)).isEqualTo(3);
-        assertThat(db.executions(hinted)).isEqualTo(3);
+        assertThat(db.executions("SELECT v FROM t WHERE id = 2")).isEqualTo(3); // H2 records it without the comment
         assertThat(db.executions(locking)).isEqualTo(3);
         assertThat(db.executions(catalog)).isEqualTo(3);
     }

@@ -191,7 +191,7 @@ class InvalidationTest {
 
     @Test
     void callsUnknownStatementsAndUnknownFunctionsInvalidateEverything() throws SQLException {
-        db.exec("CREATE ALIAS touch FOR \"" + InvalidationTest.class.getName() + ".touch\"");
+        db.exec("CREATE ALIAS touch FOR \"" + H2Functions.class.getName() + ".touch\"");
         try (Connection c = db.cachet(); Statement s = c.createStatement()) {
             warm(c);
             s.execute("CALL touch(1)");
@@ -213,10 +213,6 @@ class InvalidationTest {
         assertThat(db.executions(SELECT_U)).isEqualTo(3);
     }
 
-    /** A user-defined function Cachet cannot see into. */
-    public static int touch(int x) {
-        return x;
-    }
 
     @Test
     void updatableResultSetRowChangesInvalidate() throws SQLException {
@@ -281,7 +277,7 @@ class InvalidationTest {
                 "INSERT INTO child VALUES (10, 1)",
                 "CREATE TABLE audited(id INT PRIMARY KEY)",
                 "CREATE TRIGGER audit_trg AFTER INSERT ON audited FOR EACH ROW CALL \""
-                        + NoopTrigger.class.getName() + "\"",
+                        + H2Functions.NoopTrigger.class.getName() + "\"",
                 "CREATE TABLE src(id INT)", "CREATE TABLE dst(id INT)");
         String view = "SELECT v FROM tv WHERE id = 1";
         String child = "SELECT COUNT(*) FROM child";
@@ -309,13 +305,6 @@ class InvalidationTest {
             s.executeUpdate("INSERT INTO src VALUES (1)");
             value(c, dst);
             assertThat(db.executions(dst)).isEqualTo(2);
-        }
-    }
-
-    /** A trigger that does nothing visible, standing for any trigger Cachet cannot see through. */
-    public static final class NoopTrigger implements org.h2.api.Trigger {
-        @Override
-        public void fire(Connection conn, Object[] oldRow, Object[] newRow) {
         }
     }
 }

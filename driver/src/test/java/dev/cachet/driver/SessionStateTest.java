@@ -86,10 +86,11 @@ class SessionStateTest {
             assertThat(value(c, SELECT)).isEqualTo("a");
             s.execute("SET SCHEMA s2");
             assertThat(value(c, SELECT)).isEqualTo("two");
+            assertThat(value(c, SELECT)).isEqualTo("two");
+            assertThat(db.executions(SELECT)).isEqualTo(2);
             s.execute("SET SCHEMA PUBLIC");
             assertThat(value(c, SELECT)).isEqualTo("a");
         }
-        assertThat(db.executions(SELECT)).isEqualTo(2);
     }
 
     @Test
@@ -101,7 +102,6 @@ class SessionStateTest {
             c.setHoldability(java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT);
             assertThat(c.getHoldability()).isEqualTo(java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT);
             c.setCatalog(c.getCatalog());
-            c.setClientInfo("ApplicationName", "cachet-test");
             c.setNetworkTimeout(Runnable::run, 1000);
         }
     }

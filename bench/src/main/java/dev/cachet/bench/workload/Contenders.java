@@ -1,0 +1,190 @@
+package dev.cachet.bench.workload;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cachet.driver.Cachet;
+import dev.cachet.driver.CachetCluster;
+import dev.cachet.driver.ClusterStatistics;
+import dev.cachet.driver.Explanation;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+/**
+ * The contenders of a run, each built from a JDBC URL and properties and pooled by HikariCP with the same size.
+ * A contender that cannot be built (its driver is missing, its servers are down) is left out with the reason,
+ * which the report prints.
+ */
+final class Contenders {
+
+    /** The in-memory H2 database every H2 contender shares. */
+    static final String H2_URL = "jdbc:h2:mem:cachet_bench;DB_CLOSE_DELAY=-1";
+
+    final List<Contender> built = new ArrayList<>();
+    final Map<String, String> skipped = new LinkedHashMap<>();
+
+    private final RunOptions options;
+
+    private Contenders(RunOptions options) {
+        this.options = options;
+    }
+
+    /** Builds the contenders for {@code options.target}. */
+    static Contenders build(RunOptions options) {
+        Contenders c = new Contenders(options);
+        loadDriver("software.amazon.jdbc.Driver");
+        loadDriver("dev.cachet.driver.CachetDriver");
+        if (options.target.equals("h2")) {
+            c.h2();
+        } else {
+            c.postgres();
+        }
+        return c;
+    }
+
+    private void h2() {
+        Properties none = new Properties();
+        add("h2-direct", "H2 " + "2.4 in memory, its own driver", () -> pooled("h2-direct", H2_URL, none));
+        add("cachet-off", "Cachet over the same H2 URL, cachet.enabled=false",
+                () -> pooled("cachet-off", "jdbc:cachet:" + H2_URL.substring("jdbc:".length()), cachet(false)));
+        add("cachet-on", "Cachet over the same H2 URL, cache on (cachet.maxBytes=" + options.cacheBytes + ")",
+                () -> pooled("cachet-on", "jdbc:cachet:" + H2_URL.substring("jdbc:".length()), cachet(true)));
+    }
+
+    private void postgres() {
+        String db = "/" + options.pgDatabase;
+        String primaryUrl = "jdbc:postgresql://" + options.pgPrimary + db;
+        List<String> replicas = options.pgReplicas;
+        boolean haveReplicas = !replicas.isEmpty();
+        String allHosts = options.pgPrimary + (haveReplicas ? "," + String.join(",", replicas) : "");
+        Properties credentials = credentials();
+
+        add("pg-direct", "pgjdbc 42.7, primary only", () -> pooled("pg-direct", primaryUrl, credentials));
+        if (haveReplicas) {
+            add("pg-split", "pgjdbc, two pools: writes to the primary, reads to the replicas (loadBalanceHosts)",
+                    () -> {
+                        HikariDataSource w = Pools.pool("pg-split-w", primaryUrl, credentials, options.poolSize);
+                        HikariDataSource r;
+                        try {
+                            r = Pools.pool("pg-split-r", "jdbc:postgresql://" + String.join(",", replicas) + db
+                                    + "?loadBalanceHosts=true", credentials, options.poolSize);
+                        } catch (RuntimeException e) {
+                            w.close();
+                            throw e;
+                        }
+                        return new Contender("pg-split", "", w, r, false, null, List.of(w, r));
+                    });
+            Properties rws = credentials();
+            rws.setProperty("wrapperPlugins", "readWriteSplitting");
+            rws.setProperty("wrapperDialect", "pg");
+            // Without it a static host list has no reader role and every read falls back to the writer.
+            rws.setProperty("singleWriterConnectionString", "true");
+            add("aws-rws", "AWS Advanced JDBC Wrapper 4.3.0, wrapperPlugins=readWriteSplitting, setReadOnly(true) "
+                    + "around reads, static host list (primary first, singleWriterConnectionString=true)",
+                    () -> withReadOnly(pooled("aws-rws", "jdbc:aws-wrapper:postgresql://" + allHosts + db, rws)));
+            Properties auto = credentials();
+            auto.setProperty("wrapperPlugins", "sqlParser,autoReadWriteSplitting");
+            auto.setProperty("wrapperDialect", "pg");
+            auto.setProperty("singleWriterConnectionString", "true");
+            add("aws-auto", "AWS Advanced JDBC Wrapper 4.3.0, wrapperPlugins=sqlParser,autoReadWriteSplitting, "
+                    + "static host list (primary first, singleWriterConnectionString=true)",
+                    () -> pooled("aws-auto", "jdbc:aws-wrapper:postgresql://" + allHosts + db, auto));
+        }
+        String cachetUrl = "jdbc:cachet:postgresql://" + options.pgPrimary + db;
+        Properties off = cachet(false);
+        Properties on = cachet(true);
+        off.putAll(credentials);
+        on.putAll(credentials);
+        if (haveReplicas) {
+            off.setProperty("cachet.replicas", String.join(",", replicas));
+            on.setProperty("cachet.replicas", String.join(",", replicas));
+        }
+        String where = haveReplicas ? " with cachet.replicas" : "";
+        add("cachet-off", "Cachet over pgjdbc" + where + ", cachet.enabled=false",
+                () -> pooled("cachet-off", cachetUrl, off));
+        add("cachet-on", "Cachet over pgjdbc" + where + ", cache on (cachet.maxBytes=" + options.cacheBytes + ")",
+                () -> pooled("cachet-on", cachetUrl, on));
+    }
+
+    private Properties credentials() {
+        Properties p = new Properties();
+        p.setProperty("user", options.pgUser);
+        p.setProperty("password", options.pgPassword);
+        return p;
+    }
+
+    /** Settings of a Cachet contender; each gets its own cluster id, hence its own cache. */
+    private Properties cachet(boolean enabled) {
+        Properties p = new Properties();
+        p.setProperty("cachet.enabled", Boolean.toString(enabled));
+        p.setProperty("cachet.cluster", enabled ? "bench-cache-on" : "bench-cache-off");
+        if (enabled) {
+            p.setProperty("cachet.maxBytes", options.cacheBytes);
+        }
+        return p;
+    }
+
+    private Contender pooled(String name, String url, Properties properties) throws SQLException {
+        DriverManager.getDriver(url); // "No suitable driver" now rather than a pool start-up timeout
+        HikariDataSource ds = Pools.pool(name, url, properties, options.poolSize);
+        Contender c = new Contender(name, "", ds, ds, false, null, List.of(ds));
+        if (url.startsWith("jdbc:cachet:")) {
+            try {
+                return withCachetStatistics(c, ds);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    private static Contender withReadOnly(Contender c) {
+        return c.withReadOnlyAroundReads();
+    }
+
+    private interface Factory {
+        Contender create() throws Exception;
+    }
+
+    private void add(String name, String description, Factory factory) {
+        if (!options.wants(name)) {
+            return;
+        }
+        try {
+            Contender c = factory.create().describedAs(description);
+            built.add(c);
+            System.err.println("[bench] contender " + name + ": " + description);
+        } catch (Exception | LinkageError e) {
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            skipped.put(name, reason);
+            System.err.println("[bench] contender " + name + " left out: " + reason);
+        }
+    }
+
+    private static void loadDriver(String className) {
+        try {
+            Class.forName(className);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // Not on the class path: its contenders are left out with "No suitable driver".
+        }
+    }
+
+    /** Reads a Cachet contender's counters through the operator API. */
+    private static Contender withCachetStatistics(Contender c, HikariDataSource pool) throws SQLException {
+        CachetCluster cluster = Cachet.cluster(pool);
+        Supplier<long[]> counters = () -> {
+            ClusterStatistics s = cluster.statistics();
+            return new long[] {s.hits(), s.misses(), s.cache().entries(), s.cache().bytes()};
+        };
+        return c.withCacheStatistics(counters).withExplainer(sql -> {
+            Explanation e = cluster.explain(sql);
+            return e.kind() + (e.cacheable() ? ", cacheable" : ", not cacheable (" + e.reason() + ")")
+                    + ", route " + e.route() + (e.invalidatesAll() ? ", invalidates everything" : "");
+        });
+    }
+}

@@ -1,0 +1,24 @@
+package dev.cachet.driver;
+
+import java.util.Locale;
+
+/**
+ * How an autocommit read picks among the healthy replicas of a cluster (setting {@code cachet.readStrategy},
+ * DESIGN §9). Written in settings in lower case with hyphens: {@code round-robin}, {@code random},
+ * {@code least-connections}, {@code fastest-response}.
+ */
+public enum ReadStrategy {
+    /** Each read takes the next replica in turn. The default: even spread, no bookkeeping. */
+    ROUND_ROBIN,
+    /** Each read takes a replica at random. */
+    RANDOM,
+    /** Each read takes the replica with the fewest physical connections in use. */
+    LEAST_CONNECTIONS,
+    /** Each read takes the replica with the lowest recent response time. */
+    FASTEST_RESPONSE;
+
+    /** The name as written in settings, e.g. {@code round-robin}. */
+    public String settingValue() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -140,6 +140,15 @@ class TableDependenciesTest {
     }
 
     @Test
+    void aSynonymIsItsTable() throws SQLException {
+        sql("CREATE TABLE stock(id INT)", "CREATE SYNONYM inventory FOR stock",
+                "CREATE VIEW low_stock AS SELECT * FROM stock");
+        TableDependencies d = read();
+        assertThat(d.affectedBy("inventory")).contains("stock", "low_stock");
+        assertThat(d.affectedBy("stock")).contains("inventory", "low_stock");
+    }
+
+    @Test
     void unknownTablesAffectOnlyThemselves() throws SQLException {
         TableDependencies d = read();
         assertThat(d.affectedBy("nowhere")).containsExactly("nowhere");

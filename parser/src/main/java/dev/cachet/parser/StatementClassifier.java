@@ -199,7 +199,7 @@ final class StatementClassifier {
         }
         if (f.userVariable != null) {
             b.requiresPrimary = true;
-            b.reason(NotCacheableReason.VOLATILE_FUNCTION, "uses session user variable " + f.userVariable);
+            b.reason(NotCacheableReason.VOLATILE_FUNCTION, "uses session variable " + f.userVariable);
         }
         if (f.firstVolatile != null) {
             b.reason(NotCacheableReason.VOLATILE_FUNCTION, "calls volatile function " + f.firstVolatile + "()");

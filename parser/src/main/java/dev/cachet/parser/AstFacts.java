@@ -143,8 +143,9 @@ final class AstFacts {
             return;
         }
         Class<?> type = node.getClass();
-        if (!type.getName().startsWith(JSQLPARSER) || type.isEnum()) {
-            return;
+        if (!type.getName().startsWith(JSQLPARSER) || type.isEnum()
+                || type.getName().startsWith("net.sf.jsqlparser.parser.")) {
+            return; // not a syntax-tree node (tokens, parser state)
         }
         if (visited.put(node, Boolean.TRUE) != null) {
             return;

@@ -76,12 +76,13 @@ public final class StatementInfo {
         boolean unknown = !this.unknownFunctions.isEmpty();
         this.writesAllTables = baseWritesAllTables || unknown;
         this.requiresPrimary = baseRequiresPrimary || unknown;
-        if (r == null && unknown) {
+        // "reads no table" is the weakest reason: a more telling one replaces it
+        if ((r == null || r == NotCacheableReason.NO_TABLES) && unknown) {
             r = NotCacheableReason.UNKNOWN_FUNCTION;
             d = "calls " + describe(this.unknownFunctions)
                     + ", on no built-in list (declare them in cachet.deterministicFunctions or cachet.readOnlyFunctions)";
         }
-        if (r == null && readOnlyUsed != null && !readOnlyUsed.isEmpty()) {
+        if ((r == null || r == NotCacheableReason.NO_TABLES) && readOnlyUsed != null && !readOnlyUsed.isEmpty()) {
             r = NotCacheableReason.READ_ONLY_FUNCTION;
             d = "calls " + describe(readOnlyUsed) + ", configured in cachet.readOnlyFunctions (read-only, not cacheable)";
         }

@@ -59,7 +59,7 @@ class AnalyzerPropertiesTest {
         analyzeAndCheck(sql, dialect);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 800)
     void mutatedCorpusStatementsNeverThrowAndStayConservative(@ForAll("mutated") String sql,
             @ForAll Dialect dialect) {
         analyzeAndCheck(sql, dialect);

@@ -462,6 +462,20 @@ final class Analysis {
      * text with the variants JSqlParser does not accept rewritten to CREATE TEMPORARY TABLE.
      */
     private static String temporaryTable(String text, List<Token> t, Set<String> temporary) {
+        if ((t.get(0).is("SELECT") || t.get(0).is("WITH") || t.get(0).isSymbol("("))
+                && text.toLowerCase(Locale.ROOT).contains("temp")) {
+            // PostgreSQL: SELECT … INTO TEMP [TABLE] name
+            List<Token> all = Tokens.of(text, Integer.MAX_VALUE);
+            for (int i = 0; i + 2 < all.size(); i++) {
+                if (all.get(i).is("INTO") && (all.get(i + 1).is("TEMP") || all.get(i + 1).is("TEMPORARY"))) {
+                    int n = all.get(i + 2).is("TABLE") ? i + 3 : i + 2;
+                    if (n < all.size() && (all.get(n).type == Tokens.Type.WORD || all.get(n).type == Tokens.Type.QUOTED)) {
+                        temporary.add(all.get(n).value());
+                    }
+                }
+            }
+            return text;
+        }
         if (!t.get(0).is("CREATE")) {
             return text;
         }

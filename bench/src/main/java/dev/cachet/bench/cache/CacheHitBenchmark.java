@@ -51,6 +51,8 @@ public class CacheHitBenchmark {
     private SessionKey session;
     private Object[] parameters;
     private MaterializedResult result;
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> baselineMap =
+            new java.util.concurrent.ConcurrentHashMap<>(java.util.Map.of(SQL, "x"));
 
     @Setup
     public void setUp() throws SQLException {
@@ -87,6 +89,12 @@ public class CacheHitBenchmark {
         QueryKey key = QueryKey.of(session, SQL, parameters, TYPES, 0, ResultSet.TYPE_FORWARD_ONLY);
         MaterializedResult r = cache.get(key);
         readAll(r.toResultSet(null), bh);
+    }
+
+    /** A bare ConcurrentHashMap look-up: a yardstick for how loaded the machine is during the run. */
+    @Benchmark
+    public Object baselineMapGet() {
+        return baselineMap.get(SQL);
     }
 
     @Benchmark

@@ -237,6 +237,11 @@ public final class ResultCache {
         tier.invalidate(tables);
     }
 
+    /** As {@link #invalidate(Collection)}. */
+    public void invalidate(String... tables) {
+        invalidate(List.of(tables));
+    }
+
     /** Invalidates everything: every entry is removed and every fill in flight will be dropped. */
     public void invalidateAll() {
         counters.invalidateAlls.increment();

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Classifies SQL text for a dialect and memoizes the answer. Thread-safe.
@@ -26,6 +27,7 @@ public final class SqlAnalyzer {
     }
 
     private final Cache<Key, StatementInfo> memo;
+    private final Cache<Key, StatementInfo> recentTimeouts;
     private final Duration parseBudget;
 
     /** An analyzer with the defaults: {@value #DEFAULT_MAX_ENTRIES} entries, a 50 ms parse budget. */
@@ -46,6 +48,8 @@ public final class SqlAnalyzer {
             throw new IllegalArgumentException("parseBudget must not be negative: " + parseBudget);
         }
         this.memo = Caffeine.newBuilder().maximumSize(maxEntries).build();
+        this.recentTimeouts = Caffeine.newBuilder().maximumSize(Math.min(maxEntries, 1_000))
+                .expireAfterWrite(Duration.ofSeconds(10)).build();
     }
 
     /** The JVM-wide analyzer with the defaults. */
@@ -70,20 +74,46 @@ public final class SqlAnalyzer {
         if (cached != null) {
             return cached;
         }
+        StatementInfo recent = recentTimeouts.getIfPresent(key);
+        if (recent != null) {
+            return recent;
+        }
         StatementInfo info = analyzeUncached(sql, d);
-        memo.put(key, info);
+        if (info.notCacheableReason() == NotCacheableReason.PARSE_TIMEOUT) {
+            // a timeout may be the machine's fault (GC, load), not the text's: remember it briefly only
+            if (!Thread.currentThread().isInterrupted()) {
+                recentTimeouts.put(key, info);
+            }
+        } else {
+            memo.put(key, info);
+        }
         return info;
     }
 
     /** Analyzes without consulting or filling the memo (benchmarks, tests). Never throws. */
     public StatementInfo analyzeUncached(String sql, Dialect dialect) {
         Objects.requireNonNull(sql, "sql");
+        Dialect d = dialect == null ? Dialect.GENERIC : dialect;
         try {
-            return StatementInfo.unknown(sql, NotCacheableReason.UNPARSEABLE, "not analyzed yet");
+            return Analysis.analyze(sql, d, parseBudget);
         } catch (RuntimeException | StackOverflowError e) {
-            return StatementInfo.unknown(sql, NotCacheableReason.UNPARSEABLE,
-                    "the statement could not be analyzed (" + e.getClass().getSimpleName() + ")");
+            return conservative(sql, Hints.NONE, NotCacheableReason.UNPARSEABLE,
+                    "the statement could not be analyzed (" + e.getClass().getSimpleName() + ")",
+                    java.util.Collections.emptySet());
         }
+    }
+
+    /**
+     * The conservative answer, with what little the text still tells (hints, temporary tables created):
+     * kind UNKNOWN, not cacheable, primary, a write to every table.
+     */
+    static StatementInfo conservative(String sql, Hints hints, NotCacheableReason reason, String detail,
+            Set<String> temporaryTables) {
+        StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.UNKNOWN);
+        b.hints = hints;
+        b.temporaryTablesCreated.addAll(temporaryTables);
+        b.reason(reason, detail);
+        return b.build();
     }
 
     /** Memo key: the dialect and the exact text. */

@@ -18,6 +18,11 @@ final class SqlText {
      *                         (MySQL's default); PostgreSQL's E'…' strings always honour it
      */
     static int skipQuoted(String s, int i, boolean backslashEscapes) {
+        return skipQuoted(s, i, backslashEscapes, true);
+    }
+
+    /** As {@link #skipQuoted(String, int, boolean)}, choosing whether block comments nest (PostgreSQL) or not (MySQL). */
+    static int skipQuoted(String s, int i, boolean backslashEscapes, boolean nestedComments) {
         int n = s.length();
         char c = s.charAt(i);
         switch (c) {
@@ -42,8 +47,7 @@ final class SqlText {
                 return i;
             case '/':
                 if (i + 1 < n && s.charAt(i + 1) == '*') {
-                    // PostgreSQL nests block comments; MySQL does not. Nesting never ends a comment
-                    // earlier than the flat reading, so track depth only for the '/*' form.
+                    // PostgreSQL nests block comments; MySQL does not: callers try both readings.
                     int depth = 1;
                     int j = i + 2;
                     while (j < n) {
@@ -53,7 +57,7 @@ final class SqlText {
                             if (--depth == 0) {
                                 return j;
                             }
-                        } else if (d == '/' && j + 1 < n && s.charAt(j + 1) == '*') {
+                        } else if (nestedComments && d == '/' && j + 1 < n && s.charAt(j + 1) == '*') {
                             depth++;
                             j += 2;
                         } else {
@@ -114,5 +118,55 @@ final class SqlText {
 
     static boolean isIdentChar(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+
+    /**
+     * Where the first statement of {@code s} ends: the index of its terminating ';' or the text's
+     * length; {@code -1} when anything but whitespace, comments and further ';' follows it, i.e. the
+     * text holds several statements under this lexical reading.
+     */
+    static int firstStatementEnd(String s, boolean backslashEscapes, boolean nestedComments) {
+        int n = s.length();
+        int i = 0;
+        int end = -1;
+        while (i < n) {
+            char c = s.charAt(i);
+            int skip = SqlText.skipQuoted(s, i, backslashEscapes, nestedComments);
+            if (skip > i) {
+                boolean comment = c == '-' || c == '/';
+                if (end >= 0 && !comment) {
+                    return -1;
+                }
+                i = skip;
+                continue;
+            }
+            if (c == ';') {
+                if (end < 0) {
+                    end = i;
+                }
+            } else if (end >= 0 && !Character.isWhitespace(c)) {
+                return -1;
+            }
+            i++;
+        }
+        return end < 0 ? n : end;
+    }
+
+    /**
+     * The single statement in {@code s} without its trailing ';' and what follows it, or {@code null}
+     * when the text holds several statements under any lexical reading (backslash escapes on or off,
+     * nested comments on or off) — the databases Cachet serves differ on both, and an ambiguity must
+     * fail safe.
+     */
+    static String singleStatement(String s) {
+        int a = firstStatementEnd(s, false, true);
+        int b = firstStatementEnd(s, true, true);
+        int c = firstStatementEnd(s, false, false);
+        int d = firstStatementEnd(s, true, false);
+        if (a < 0 || b < 0 || c < 0 || d < 0) {
+            return null;
+        }
+        int end = Math.min(Math.min(a, b), Math.min(c, d));
+        return end == s.length() ? s : s.substring(0, end);
     }
 }

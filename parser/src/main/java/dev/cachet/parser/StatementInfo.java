@@ -284,6 +284,28 @@ public final class StatementInfo {
         return b;
     }
 
+    /** This answer for another text (EXPLAIN ANALYZE x is x), with that text's hints. */
+    StatementInfo withSql(String otherSql, Hints otherHints) {
+        Builder b = toBuilder();
+        Builder c = new Builder(otherSql, kind);
+        c.tablesRead.addAll(b.tablesRead);
+        c.tablesWritten.addAll(b.tablesWritten);
+        c.functions.addAll(b.functions);
+        c.unknownFunctions.addAll(unknownFunctions);
+        c.temporaryTablesCreated.addAll(b.temporaryTablesCreated);
+        c.tablesDropped.addAll(b.tablesDropped);
+        c.sessionEffect = b.sessionEffect;
+        c.hints = otherHints;
+        c.lockingRead = b.lockingRead;
+        c.writesAllTables = b.writesAllTables;
+        c.requiresPrimary = b.requiresPrimary;
+        if (b.reason != NotCacheableReason.NOCACHE_HINT) {
+            c.reason = b.reason;
+            c.detail = b.detail;
+        }
+        return c.build();
+    }
+
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("StatementInfo[").append(kind);

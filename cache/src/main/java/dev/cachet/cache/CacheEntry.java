@@ -1,0 +1,42 @@
+package dev.cachet.cache;
+
+import java.util.List;
+
+/**
+ * One stored result with what the tier needs to keep it honest: its key, the tables it read (for
+ * invalidation), the version stamp taken before its query ran, and its time to live. Immutable;
+ * compared by identity, so a tier removes exactly the entry it means to.
+ */
+public final class CacheEntry {
+
+    private final QueryKey key;
+    private final MaterializedResult result;
+    private final List<String> tables;
+    private final VersionStamp stamp;
+    private final long ttlNanos;
+    private final long weight;
+
+    public CacheEntry(QueryKey key, MaterializedResult result, List<String> tables, VersionStamp stamp,
+                      long ttlNanos) {
+        this.key = key;
+        this.result = result;
+        this.tables = List.copyOf(tables);
+        this.stamp = stamp;
+        this.ttlNanos = ttlNanos;
+        this.weight = 64 + key.estimatedBytes() + result.estimatedBytes();
+    }
+
+    public QueryKey key() { return key; }
+
+    public MaterializedResult result() { return result; }
+
+    /** The canonical names of the tables the result read. */
+    public List<String> tables() { return tables; }
+
+    public VersionStamp stamp() { return stamp; }
+
+    public long ttlNanos() { return ttlNanos; }
+
+    /** The entry's weight in bytes: the result's estimate plus the key's and the entry's own. */
+    public long weight() { return weight; }
+}

@@ -1,0 +1,55 @@
+package dev.cachet.cache;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The permission to store one result, handed out by {@link ResultCache#beginFill} before the query runs.
+ * It carries the key, the tables the query reads, the version stamp taken at that moment and the TTL;
+ * concurrent misses of the same key wait on it ({@link ResultCache#awaitInFlight}). Finished exactly
+ * once, by {@link ResultCache#complete} or {@link ResultCache#abandon}; later calls are ignored.
+ */
+public final class FillTicket {
+
+    private final QueryKey key;
+    private final List<String> tables;
+    private final VersionStamp stamp;
+    private final long ttlNanos;
+    private final int maxRows;
+    private final long maxBytes;
+    final CompletableFuture<MaterializedResult> outcome = new CompletableFuture<>();
+
+    FillTicket(QueryKey key, List<String> tables, VersionStamp stamp, long ttlNanos, int maxRows, long maxBytes) {
+        this.key = key;
+        this.tables = tables;
+        this.stamp = stamp;
+        this.ttlNanos = ttlNanos;
+        this.maxRows = maxRows;
+        this.maxBytes = maxBytes;
+    }
+
+    public QueryKey key() { return key; }
+
+    /** The canonical names of the tables the query reads. */
+    public List<String> tables() { return tables; }
+
+    public VersionStamp stamp() { return stamp; }
+
+    public long ttlNanos() { return ttlNanos; }
+
+    /** The most rows the result may have to be stored. */
+    public int maxRows() { return maxRows; }
+
+    /** The most estimated bytes the result may take to be stored. */
+    public long maxBytes() { return maxBytes; }
+
+    /** True once the ticket was completed or abandoned. */
+    public boolean isFinished() {
+        return outcome.isDone();
+    }
+
+    @Override
+    public String toString() {
+        return "FillTicket[" + key + ", tables=" + tables + "]";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.cachet.cache;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * In-process {@link TableVersions}: one {@link AtomicLong} per table ever named, kept for the life of the
+ * cache (one counter per table is small, and forgetting one would let a stale fill through), plus a
+ * global epoch for {@link #advanceAll()}. A stamp holds the counters themselves, so checking it costs one
+ * volatile read per table and no map look-up.
+ */
+public final class LocalTableVersions implements TableVersions {
+
+    private final ConcurrentHashMap<String, AtomicLong> versions = new ConcurrentHashMap<>();
+    private final AtomicLong epoch = new AtomicLong();
+
+    private AtomicLong counter(String table) {
+        AtomicLong c = versions.get(table);
+        return c != null ? c : versions.computeIfAbsent(table, t -> new AtomicLong());
+    }
+
+    @Override
+    public VersionStamp stamp(Collection<String> tables) {
+        // the epoch is read first: an advanceAll racing with the table reads then makes the stamp stale
+        long e = epoch.get();
+        AtomicLong[] counters = new AtomicLong[tables.size()];
+        long[] seen = new long[counters.length];
+        int i = 0;
+        for (String table : tables) {
+            counters[i] = counter(table);
+            seen[i] = counters[i].get();
+            i++;
+        }
+        return new Stamp(epoch, e, counters, seen);
+    }
+
+    @Override
+    public void advance(Collection<String> tables) {
+        for (String table : tables) {
+            counter(table).incrementAndGet();
+        }
+    }
+
+    @Override
+    public void advanceAll() {
+        epoch.incrementAndGet();
+    }
+
+    @Override
+    public long version(String table) {
+        AtomicLong c = versions.get(table);
+        return c == null ? 0 : c.get();
+    }
+
+    private static final class Stamp implements VersionStamp {
+
+        private final AtomicLong epoch;
+        private final long epochSeen;
+        private final AtomicLong[] counters;
+        private final long[] seen;
+
+        Stamp(AtomicLong epoch, long epochSeen, AtomicLong[] counters, long[] seen) {
+            this.epoch = epoch;
+            this.epochSeen = epochSeen;
+            this.counters = counters;
+            this.seen = seen;
+        }
+
+        @Override
+        public boolean isCurrent() {
+            for (int i = 0; i < counters.length; i++) {
+                if (counters[i].get() != seen[i]) {
+                    return false;
+                }
+            }
+            return epoch.get() == epochSeen;
+        }
+    }
+}

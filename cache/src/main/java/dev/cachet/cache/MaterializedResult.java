@@ -1,0 +1,206 @@
+package dev.cachet.cache;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+
+/**
+ * A query result held in memory: a metadata snapshot, the codec of each column and every cell in one
+ * flat row-major array. Immutable — values were copied on the way in and getters hand out copies of
+ * mutable ones — so one instance is shared by every reader of a cache entry. Its
+ * {@link #estimatedBytes()} approximates its retained heap size and is what the cache weighs it by.
+ */
+public final class MaterializedResult {
+
+    private final ResultMetadata metadata;
+    private final ColumnCodec[] codecs;
+    private final ValueProfile profile;
+    private final Object[] cells;
+    private final int rowCount;
+    private final int resultSetType;
+    private final int holdability;
+    private final long estimatedBytes;
+
+    private MaterializedResult(ResultMetadata metadata, ColumnCodec[] codecs, ValueProfile profile, Object[] cells,
+                               int rowCount, int resultSetType, int holdability, long valueBytes) {
+        this.metadata = metadata;
+        this.codecs = codecs;
+        this.profile = profile;
+        this.cells = cells;
+        this.rowCount = rowCount;
+        this.resultSetType = resultSetType;
+        this.holdability = holdability;
+        this.estimatedBytes = 48 + metadata.estimatedBytes() + ValueSizes.objectArray(codecs.length)
+                + ValueSizes.objectArray(cells.length) + valueBytes;
+    }
+
+    /**
+     * Reads a whole result set into memory through {@code profile}, from its current position to its
+     * end, within the caps; does not close it.
+     *
+     * @return the result, or {@code null} when it exceeds {@code maxRows} or {@code maxBytes} or holds a
+     *         value that cannot be cached (the result set is then left partly read)
+     */
+    public static MaterializedResult materialize(ResultSet real, ValueProfile profile, int maxRows, long maxBytes)
+            throws SQLException {
+        Builder builder = new Builder(real, profile, maxRows, maxBytes);
+        try {
+            while (real.next()) {
+                if (!builder.addCurrentRow()) {
+                    return null;
+                }
+            }
+        } catch (NotCacheableValueException e) {
+            return null;
+        }
+        return builder.build();
+    }
+
+    /**
+     * A fresh result set over this result, positioned before the first row.
+     *
+     * @param owner the application's statement, returned by {@link ResultSet#getStatement()}
+     */
+    public ResultSet toResultSet(Statement owner) {
+        return new CachedResultSet(this, owner, resultSetType);
+    }
+
+    /** As {@link #toResultSet(Statement)}, reporting (and navigating as) the given result set type. */
+    public ResultSet toResultSet(Statement owner, int resultSetType) {
+        return new CachedResultSet(this, owner, resultSetType);
+    }
+
+    public ResultMetadata metadata() {
+        return metadata;
+    }
+
+    public ValueProfile profile() {
+        return profile;
+    }
+
+    public int rowCount() {
+        return rowCount;
+    }
+
+    public int columnCount() {
+        return codecs.length;
+    }
+
+    /** The type of the result set this was captured from. */
+    public int resultSetType() {
+        return resultSetType;
+    }
+
+    public int holdability() {
+        return holdability;
+    }
+
+    /** The estimated retained heap size of this result in bytes. */
+    public long estimatedBytes() {
+        return estimatedBytes;
+    }
+
+    Object[] cells() {
+        return cells;
+    }
+
+    ColumnCodec[] codecs() {
+        return codecs;
+    }
+
+    @Override
+    public String toString() {
+        return "MaterializedResult[" + rowCount + " rows x " + codecs.length + " columns, ~" + estimatedBytes
+                + " bytes]";
+    }
+
+    /**
+     * Builds a result row by row from a real result set: the tee and {@link #materialize} use it. Not
+     * thread-safe.
+     */
+    static final class Builder {
+
+        private final ResultSet real;
+        private final ResultMetadata metadata;
+        private final ColumnCodec[] codecs;
+        private final ValueProfile profile;
+        private final int maxRows;
+        private final long maxBytes;
+        private final int resultSetType;
+        private final int holdability;
+        private final long fixedBytes;
+        private Object[] cells;
+        private int size;
+        private int rows;
+        private long valueBytes;
+
+        Builder(ResultSet real, ValueProfile profile, int maxRows, long maxBytes) throws SQLException {
+            this.real = real;
+            this.profile = profile;
+            this.metadata = profile.metadata(real.getMetaData());
+            int n = metadata.getColumnCount();
+            this.codecs = new ColumnCodec[n];
+            for (int i = 0; i < n; i++) {
+                codecs[i] = profile.codec(metadata.column(i + 1));
+            }
+            this.maxRows = maxRows;
+            this.maxBytes = maxBytes;
+            this.resultSetType = real.getType();
+            this.holdability = holdability(real);
+            this.cells = new Object[Math.max(1, n) * 8];
+            this.fixedBytes = 48 + metadata.estimatedBytes() + ValueSizes.objectArray(n);
+        }
+
+        private static int holdability(ResultSet real) {
+            try {
+                return real.getHoldability();
+            } catch (SQLException | RuntimeException | AbstractMethodError e) {
+                return ResultSet.HOLD_CURSORS_OVER_COMMIT;
+            }
+        }
+
+        /**
+         * Captures the row the real result set is on.
+         *
+         * @return false when the row would take the result over its caps (the builder is then useless)
+         * @throws NotCacheableValueException when a value cannot be cached
+         */
+        boolean addCurrentRow() throws SQLException {
+            if (rows >= maxRows) {
+                return false;
+            }
+            int n = codecs.length;
+            if (size + n > cells.length) {
+                cells = Arrays.copyOf(cells, Math.max(size + n, cells.length * 2));
+            }
+            long budget = maxBytes - currentBytes();
+            for (int i = 0; i < n; i++) {
+                Object cell = codecs[i].capture(real, i + 1, budget);
+                cells[size + i] = cell;
+                long b = codecs[i].sizeOf(cell);
+                valueBytes += b;
+                budget -= b;
+            }
+            size += n;
+            rows++;
+            return currentBytes() <= maxBytes;
+        }
+
+        /** The estimate so far, counting the cell array at its final (trimmed) length. */
+        long currentBytes() {
+            return fixedBytes + ValueSizes.objectArray(size) + valueBytes;
+        }
+
+        int rows() {
+            return rows;
+        }
+
+        MaterializedResult build() {
+            Object[] exact = size == cells.length ? cells : Arrays.copyOf(cells, size);
+            cells = null;
+            return new MaterializedResult(metadata, codecs, profile, exact, rows, resultSetType, holdability,
+                    valueBytes);
+        }
+    }
+}

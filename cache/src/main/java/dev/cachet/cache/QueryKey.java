@@ -1,0 +1,140 @@
+package dev.cachet.cache;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The identity of a cached result (DESIGN §7): the session, the SQL text, every bound value with its
+ * JDBC type, {@code maxRows} and the result set type. Immutable; {@code equals} is exact — two keys are
+ * equal only when every part is equal, with {@code byte[]} (and other arrays) compared by content — and
+ * the hash is computed once at construction. Mutable parameter values ({@code byte[]}, arrays,
+ * {@code java.util.Date} and its {@code java.sql} subclasses) are copied, so a caller that reuses its
+ * buffers cannot change a key in the cache.
+ */
+public final class QueryKey {
+
+    private static final Object[] NO_PARAMETERS = new Object[0];
+    private static final int[] NO_TYPES = new int[0];
+
+    private final SessionKey session;
+    private final String sql;
+    private final Object[] parameters;
+    private final int[] sqlTypes;
+    private final int maxRows;
+    private final int resultSetType;
+    private final int hash;
+
+    private QueryKey(SessionKey session, String sql, Object[] parameters, int[] sqlTypes, int maxRows,
+                     int resultSetType) {
+        this.session = session;
+        this.sql = sql;
+        this.parameters = parameters;
+        this.sqlTypes = sqlTypes;
+        this.maxRows = maxRows;
+        this.resultSetType = resultSetType;
+        int h = session.hashCode();
+        h = 31 * h + sql.hashCode();
+        h = 31 * h + Arrays.deepHashCode(parameters);
+        h = 31 * h + Arrays.hashCode(sqlTypes);
+        h = 31 * h + maxRows;
+        h = 31 * h + resultSetType;
+        this.hash = h;
+    }
+
+    /**
+     * Builds a key.
+     *
+     * @param session       the session part; not null
+     * @param sql           the SQL text as the application gave it; not null
+     * @param parameters    the bound values by position (index 0 = parameter 1), may be null for none;
+     *                      the array is copied and mutable values in it are copied
+     * @param sqlTypes      the JDBC type of each parameter ({@link java.sql.Types}), or null when unknown
+     * @param maxRows       the statement's {@code maxRows} (0 = unlimited)
+     * @param resultSetType the result set type ({@link java.sql.ResultSet#TYPE_FORWARD_ONLY} …)
+     */
+    public static QueryKey of(SessionKey session, String sql, Object[] parameters, int[] sqlTypes, int maxRows,
+                              int resultSetType) {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(sql, "sql");
+        Object[] params = NO_PARAMETERS;
+        if (parameters != null && parameters.length > 0) {
+            params = new Object[parameters.length];
+            for (int i = 0; i < parameters.length; i++) {
+                params[i] = copyIfMutable(parameters[i]);
+            }
+        }
+        int[] types = sqlTypes == null || sqlTypes.length == 0 ? NO_TYPES : sqlTypes.clone();
+        return new QueryKey(session, sql, params, types, maxRows, resultSetType);
+    }
+
+    private static Object copyIfMutable(Object value) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value;
+        }
+        if (value instanceof byte[]) {
+            return ((byte[]) value).clone();
+        }
+        if (value instanceof java.util.Date) {
+            return ((java.util.Date) value).clone();
+        }
+        if (value instanceof Object[]) {
+            Object[] source = (Object[]) value;
+            Object[] copy = source.clone();
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] = copyIfMutable(copy[i]);
+            }
+            return copy;
+        }
+        if (value.getClass().isArray()) {
+            return ValueCopies.clonePrimitiveArray(value);
+        }
+        return value;
+    }
+
+    public SessionKey session() { return session; }
+
+    public String sql() { return sql; }
+
+    /** The number of bound parameters. */
+    public int parameterCount() { return parameters.length; }
+
+    public int maxRows() { return maxRows; }
+
+    public int resultSetType() { return resultSetType; }
+
+    /** A rough size of this key in bytes, counted into the entry's weight. */
+    long estimatedBytes() {
+        long bytes = 48 + ValueSizes.ARRAY_HEADER + 4L * sqlTypes.length + ValueSizes.ARRAY_HEADER
+                + 4L * parameters.length;
+        for (Object p : parameters) {
+            bytes += ValueSizes.of(p);
+        }
+        return bytes;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof QueryKey)) {
+            return false;
+        }
+        QueryKey k = (QueryKey) o;
+        return hash == k.hash && maxRows == k.maxRows && resultSetType == k.resultSetType
+                && sql.equals(k.sql) && session.equals(k.session) && Arrays.equals(sqlTypes, k.sqlTypes)
+                && Arrays.deepEquals(parameters, k.parameters);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    /** Shows the SQL and the parameter count, never the bound values (DESIGN §11). */
+    @Override
+    public String toString() {
+        return "QueryKey[sql=" + sql + ", parameters=" + parameters.length + ", maxRows=" + maxRows
+                + ", type=" + resultSetType + ", " + session + "]";
+    }
+}

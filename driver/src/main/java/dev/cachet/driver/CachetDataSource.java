@@ -1,0 +1,220 @@
+package dev.cachet.driver;
+
+import dev.cachet.parser.Dialect;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DataSource} of Cachet connections, in one of two modes:
+ * <ul>
+ *   <li><b>URL mode</b> ({@link #setUrl}, {@link #setUser}, {@link #setPassword}, {@link #setProperties}): every
+ *       {@link #getConnection()} opens a connection through {@link CachetDriver}. A URL without the
+ *       {@code jdbc:cachet:} prefix gets it. A pool such as HikariCP can use this, or simply the driver and URL.</li>
+ *   <li><b>Wrapping mode</b> ({@link #CachetDataSource(DataSource)} or {@link #setDataSource}): every connection is
+ *       borrowed from the wrapped DataSource (for instance a HikariCP pool) and wrapped; closing it returns the real
+ *       one. The dialect comes from the database's product name; the cluster id from {@code cachet.cluster}, else
+ *       from the URL the wrapped connections report in their metadata. Settings come from {@link #setProperties},
+ *       system properties and {@code cachet.properties}.</li>
+ * </ul>
+ * Thread-safe once configured.
+ */
+public class CachetDataSource implements DataSource {
+
+    private volatile String url;
+    private volatile String user;
+    private volatile String password;
+    private volatile Properties properties = new Properties();
+    private volatile DataSource dataSource;
+    private volatile int loginTimeout;
+    private volatile PrintWriter logWriter;
+
+    /** A data source to configure with a URL (or a DataSource to wrap) before use. */
+    public CachetDataSource() {
+    }
+
+    /** A data source wrapping {@code dataSource}'s connections. */
+    public CachetDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A data source opening {@code url} ({@code jdbc:cachet:...}, or a plain {@code jdbc:} URL to prefix). */
+    public CachetDataSource(String url) {
+        setUrl(url);
+    }
+
+    public void setUrl(String url) {
+        this.url = url == null || CachetUrl.accepts(url) ? url
+                : url.regionMatches(true, 0, "jdbc:", 0, 5) ? "jdbc:cachet:" + url.substring(5) : url;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    /** Same as {@link #setUrl}, for frameworks that use this name. */
+    public void setJdbcUrl(String url) {
+        setUrl(url);
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    /** Same as {@link #setUser}, for frameworks that use this name. */
+    public void setUsername(String user) {
+        this.user = user;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    /** Connection properties for the real driver and {@code cachet.*} settings; copied. */
+    public void setProperties(Properties properties) {
+        Properties copy = new Properties();
+        if (properties != null) {
+            copy.putAll(properties);
+        }
+        this.properties = copy;
+    }
+
+    public Properties getProperties() {
+        Properties copy = new Properties();
+        copy.putAll(properties);
+        return copy;
+    }
+
+    /** Switches to wrapping mode over {@code dataSource}. */
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return getConnection(user, password);
+    }
+
+    @Override
+    public Connection getConnection(String username, String pass) throws SQLException {
+        DataSource wrapped = dataSource;
+        if (wrapped != null) {
+            Connection real = username == null ? wrapped.getConnection() : wrapped.getConnection(username, pass);
+            return wrap(real);
+        }
+        String target = url;
+        if (target == null) {
+            throw new SQLException("Cachet: CachetDataSource has neither a URL nor a DataSource to wrap", "08001");
+        }
+        Properties info = new Properties();
+        info.putAll(properties);
+        if (username != null) {
+            info.setProperty("user", username);
+        }
+        if (pass != null) {
+            info.setProperty("password", pass);
+        }
+        if (loginTimeout > 0 && !info.containsKey("loginTimeout")) {
+            info.setProperty("loginTimeout", Integer.toString(loginTimeout));
+        }
+        Connection c = CachetDriver.instance().connect(target, info);
+        if (c == null) {
+            throw new SQLException("Cachet: not a jdbc:cachet: URL", "08001");
+        }
+        return c;
+    }
+
+    private Connection wrap(Connection real) throws SQLException {
+        try {
+            CachetSettings settings = CachetSettings.resolve(properties, Map.of());
+            DatabaseMetaData meta = real.getMetaData();
+            Dialect dialect = Dialect.fromProductName(meta.getDatabaseProductName());
+            String id = settings.cluster() != null ? settings.cluster() : clusterIdOf(dialect, meta.getURL());
+            return CachetDriver.open(real, settings, id, dialect);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                real.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private String clusterIdOf(Dialect dialect, String reportedUrl) {
+        if (reportedUrl == null) {
+            return "datasource:" + System.identityHashCode(dataSource);
+        }
+        int params = indexOfAny(reportedUrl, '?', ';');
+        String base = params < 0 ? reportedUrl : reportedUrl.substring(0, params);
+        return dialect.name().toLowerCase(java.util.Locale.ROOT) + ":" + base;
+    }
+
+    private static int indexOfAny(String s, char a, char b) {
+        int i = s.indexOf(a);
+        int j = s.indexOf(b);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        this.loginTimeout = seconds;
+        DataSource wrapped = dataSource;
+        if (wrapped != null) {
+            wrapped.setLoginTimeout(seconds);
+        }
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeout;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return Logger.getLogger("dev.cachet");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        DataSource wrapped = dataSource;
+        if (wrapped != null) {
+            return iface.isInstance(wrapped) ? iface.cast(wrapped) : wrapped.unwrap(iface);
+        }
+        throw new SQLException("Cachet: not a wrapper for " + iface.getName(), "HY000");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        DataSource wrapped = dataSource;
+        return iface.isInstance(this)
+                || (wrapped != null && (iface.isInstance(wrapped) || wrapped.isWrapperFor(iface)));
+    }
+}

@@ -1,0 +1,147 @@
+package dev.cachet.driver;
+
+import dev.cachet.driver.jdbc.CachetConnection;
+import dev.cachet.driver.jdbc.Cluster;
+import dev.cachet.driver.jdbc.ClusterRegistry;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.logging.Logger;
+
+/**
+ * Cachet's JDBC driver: accepts {@code jdbc:cachet:<rest>} and connects to {@code jdbc:<rest>} through the real
+ * driver, with Cachet's {@code cachet.*} parameters removed from the URL and the properties and nothing else changed.
+ *
+ * <p>Registered with {@link DriverManager} when the class loads and through {@code META-INF/services/java.sql.Driver}.
+ * {@link #connect} returns null for any other URL, as JDBC requires. The real driver is the one
+ * {@link DriverManager#getDriver} finds for the real URL, or, where the caller's class loader hides it (application
+ * servers, some fat-jar launchers), the first driver the thread's context class loader provides that accepts it.
+ * Settings are resolved per DESIGN §3 ({@link CachetSettings#resolve}); a bad value fails {@code connect}.
+ */
+public final class CachetDriver implements Driver {
+
+    /** Major version of this driver. */
+    public static final int MAJOR_VERSION = 0;
+    /** Minor version of this driver. */
+    public static final int MINOR_VERSION = 1;
+
+    private static final CachetDriver INSTANCE = new CachetDriver();
+
+    static {
+        try {
+            DriverManager.registerDriver(INSTANCE);
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The instance registered with {@link DriverManager}. */
+    public static CachetDriver instance() {
+        return INSTANCE;
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (url == null || !CachetUrl.accepts(url)) {
+            return null;
+        }
+        CachetUrl parsed = CachetUrl.parse(url);
+        Properties given = info == null ? new Properties() : info;
+        CachetSettings settings = CachetSettings.resolve(given, parsed.cachetParameters());
+        String realUrl = parsed.realUrl();
+        Connection real = realDriver(realUrl).connect(realUrl, CachetSettings.stripCachetProperties(given));
+        if (real == null) {
+            throw new SQLException("Cachet: the real driver did not accept the URL after jdbc:cachet:", "08001");
+        }
+        return open(real, settings, ClusterId.of(parsed, settings), parsed.dialect());
+    }
+
+    /** Wraps a real connection as a logical Cachet connection of the given cluster, closing it on failure. */
+    static CachetConnection open(Connection real, CachetSettings settings, String clusterId,
+                                 dev.cachet.parser.Dialect dialect) throws SQLException {
+        Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
+        try {
+            return new CachetConnection(cluster, settings, real);
+        } catch (SQLException | RuntimeException | Error e) {
+            ClusterRegistry.release(cluster);
+            try {
+                real.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** The real driver for a real URL: DriverManager first, then the context class loader's drivers. */
+    static Driver realDriver(String realUrl) throws SQLException {
+        try {
+            return DriverManager.getDriver(realUrl);
+        } catch (SQLException notVisible) {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (loader != null) {
+                for (Driver d : ServiceLoader.load(Driver.class, loader)) {
+                    if (!(d instanceof CachetDriver) && d.acceptsURL(realUrl)) {
+                        return d;
+                    }
+                }
+            }
+            throw new SQLException("Cachet: no JDBC driver on the class path accepts the URL after jdbc:cachet: "
+                    + "(is the database's driver a dependency?)", "08001");
+        }
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return url != null && CachetUrl.accepts(url);
+    }
+
+    /**
+     * The real driver's properties for the real URL, followed by Cachet's own settings (their names, defaults and
+     * descriptions).
+     */
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            return new DriverPropertyInfo[0];
+        }
+        CachetUrl parsed = CachetUrl.parse(url);
+        Properties given = info == null ? new Properties() : info;
+        List<DriverPropertyInfo> all = new ArrayList<>();
+        String realUrl = parsed.realUrl();
+        all.addAll(List.of(realDriver(realUrl).getPropertyInfo(realUrl, CachetSettings.stripCachetProperties(given))));
+        for (SettingDescriptor setting : CachetSettings.all()) {
+            all.add(setting.toPropertyInfo(given.getProperty(setting.name(),
+                    parsed.cachetParameters().get(setting.name()))));
+        }
+        return all.toArray(new DriverPropertyInfo[0]);
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return MAJOR_VERSION;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return MINOR_VERSION;
+    }
+
+    /** False: Cachet answers some calls from its cache, which JDBC compliance tests do not anticipate. */
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    /** Cachet logs through SLF4J; this is the JUL logger of its package, for tools that ask. */
+    @Override
+    public Logger getParentLogger() {
+        return Logger.getLogger("dev.cachet");
+    }
+}

@@ -1,0 +1,546 @@
+package dev.cachet.driver.jdbc;
+
+import dev.cachet.cache.SessionKey;
+import dev.cachet.driver.CachetSettings;
+import dev.cachet.driver.Route;
+import dev.cachet.parser.Dialect;
+import dev.cachet.parser.SessionEffect;
+import dev.cachet.parser.StatementInfo;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * Cachet's logical connection: what the application holds. It tracks the session and transaction state from the
+ * application's calls and statements, owns the physical connections that run its statements (a primary slot and,
+ * with routing, replica slots; DESIGN §9), and hands out Cachet's statements, which run through the
+ * {@link ExecutionPipeline}.
+ *
+ * <p>Calls that only the real driver can answer pass through to the primary physical connection, and its
+ * exceptions reach the application unchanged. {@link #unwrap} reaches the real connection.
+ */
+public final class CachetConnection extends DelegatingConnection {
+
+    private final Cluster cluster;
+    private final CachetSettings settings;
+    private final Dialect dialect;
+    private final PhysicalConnection primary;
+    /** Replica slots, opened lazily by routing; empty until then. */
+    final List<PhysicalConnection> replicas = new java.util.ArrayList<>(0);
+    private final ExecutionPipeline pipeline;
+    private final TransactionState transaction = new TransactionState();
+    private final String originalUser;
+
+    private SessionState session;
+    /** The key's session part for the current session state; null when it must be rebuilt. */
+    private SessionKey sessionKey;
+    /** Set by a session change Cachet does not model: no caching until RESET ALL / DISCARD ALL or close. */
+    private boolean unmodelledSession;
+    /** Temporary tables this connection created (canonical names); their reads are never cached. */
+    private Set<String> temporaryTables;
+    private CachetDatabaseMetaData metaData;
+    private boolean closed;
+
+    /**
+     * Wraps a freshly opened (or freshly borrowed) real connection as the primary of a new logical connection. Reads
+     * the state the server started the session with: auto-commit, isolation, read-only, holdability and user.
+     */
+    public CachetConnection(Cluster cluster, CachetSettings settings, Connection real) throws SQLException {
+        super(real);
+        this.cluster = cluster;
+        this.settings = settings;
+        this.dialect = cluster.dialect();
+        String user = real.getMetaData().getUserName();
+        this.originalUser = user;
+        this.session = new SessionState(user, real.getAutoCommit(), real.getTransactionIsolation(), real.isReadOnly(),
+                null, null, null, null, real.getHoldability());
+        this.primary = new PhysicalConnection(real, Route.PRIMARY, session);
+        this.pipeline = new ExecutionPipeline(this, cluster);
+        cluster.ensureDependencies(real);
+    }
+
+    // ---------------------------------------------------------------- state used by the pipeline
+
+    /** The cluster this connection belongs to (for the operator API). */
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    ExecutionPipeline pipeline() {
+        return pipeline;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** Whether this connection may use the cache at all ({@code cachet.enabled} of its own settings). */
+    boolean cachingEnabled() {
+        return settings.enabled();
+    }
+
+    SessionState session() {
+        return session;
+    }
+
+    TransactionState transaction() {
+        return transaction;
+    }
+
+    boolean inTransaction() {
+        return transaction.open(session);
+    }
+
+    boolean unmodelledSession() {
+        return unmodelledSession;
+    }
+
+    boolean readsTemporaryTable(Set<String> tablesRead) {
+        if (temporaryTables == null || temporaryTables.isEmpty()) {
+            return false;
+        }
+        for (String t : tablesRead) {
+            if (temporaryTables.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    PhysicalConnection primary() {
+        return primary;
+    }
+
+    /**
+     * Chooses the physical connection a statement runs on, from its analysis and the transaction and session state,
+     * and brings that connection to the logical session state. The one place routing decides (DESIGN §9); today every
+     * statement runs on the primary.
+     */
+    PhysicalConnection route(StatementInfo info, boolean updatable) throws SQLException {
+        PhysicalConnection target = primary;
+        target.sync(session, dialect);
+        return target;
+    }
+
+    /** Where a statement would run if executed now (for events about hits, which run nowhere). */
+    Route plannedRoute(StatementInfo info) {
+        return cluster.plannedRoute(info);
+    }
+
+    /** The cache key's session part, built once per session state (catalog and schema read once if never set). */
+    SessionKey sessionKey() throws SQLException {
+        SessionKey key = sessionKey;
+        if (key == null) {
+            SessionState s = session;
+            boolean inSync = primary.applied() == s;
+            if (s.catalog() == null) {
+                s = s.withCatalog(delegate.getCatalog());
+            }
+            if (s.schema() == null) {
+                s = s.withSchema(delegate.getSchema());
+            }
+            session = s;
+            if (inSync) {
+                primary.applied(s);
+            }
+            key = SessionKey.of(s.user(), s.catalog(), s.schema(), s.role(), s.timeZone(), dialect.name());
+            sessionKey = key;
+        }
+        return key;
+    }
+
+    private void sessionChanged(SessionState next) {
+        if (next != session) {
+            session = next;
+            sessionKey = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- effects of statements
+
+    /**
+     * Applies what a statement that ran successfully on {@code where} did to the session and transaction state: its
+     * session effect, the temporary tables it created or dropped.
+     */
+    void statementSucceeded(StatementInfo info, PhysicalConnection where) {
+        SessionEffect effect = info.sessionEffect();
+        if (effect != null) {
+            apply(effect);
+            where.applied(session);
+        }
+        Set<String> created = info.temporaryTablesCreated();
+        if (!created.isEmpty()) {
+            if (temporaryTables == null) {
+                temporaryTables = new HashSet<>();
+            }
+            temporaryTables.addAll(created);
+        }
+        if (temporaryTables != null && !info.tablesDropped().isEmpty()) {
+            temporaryTables.removeAll(info.tablesDropped());
+        }
+    }
+
+    /** True when the statement only created or dropped this connection's temporary tables. */
+    boolean onlyTemporaryDdl(StatementInfo info) {
+        if (!info.temporaryTablesCreated().isEmpty()) {
+            return true;
+        }
+        return temporaryTables != null && !info.tablesDropped().isEmpty()
+                && temporaryTables.containsAll(info.tablesDropped());
+    }
+
+    private void apply(SessionEffect effect) {
+        String value = effect.value();
+        switch (effect.type()) {
+            case BEGIN -> transaction.begin(false);
+            case BEGIN_READ_ONLY -> transaction.begin(true);
+            case COMMIT -> endTransaction("commit");
+            case ROLLBACK -> endTransaction("rollback");
+            case ROLLBACK_TO_SAVEPOINT -> rolledBackToSavepoint();
+            case SAVEPOINT, RELEASE_SAVEPOINT, HARMLESS -> {
+            }
+            case SET_AUTOCOMMIT -> {
+                boolean on = Boolean.parseBoolean(value);
+                if (on && inTransaction()) {
+                    endTransaction("commit");
+                }
+                sessionChanged(session.withAutoCommit(on));
+            }
+            case SET_TRANSACTION_ISOLATION -> {
+                int level = isolationLevel(value);
+                if (level < 0) {
+                    unmodelledSession = true;
+                } else {
+                    transaction.isolation(level);
+                }
+            }
+            case SET_SESSION_ISOLATION -> {
+                int level = isolationLevel(value);
+                if (level < 0) {
+                    unmodelledSession = true;
+                } else {
+                    sessionChanged(session.withIsolation(level));
+                }
+            }
+            case SET_TRANSACTION_READ_ONLY -> transaction.readOnly(Boolean.parseBoolean(value));
+            case SET_SESSION_READ_ONLY -> sessionChanged(session.withReadOnly(Boolean.parseBoolean(value)));
+            case SET_SCHEMA -> sessionChanged(session.withSchema(value));
+            case USE_CATALOG -> sessionChanged(session.withCatalog(value));
+            case SET_ROLE -> sessionChanged(session.withRole(value));
+            case RESET_ROLE -> sessionChanged(session.withRole(null));
+            case SET_SESSION_AUTHORIZATION -> sessionChanged(session.withRole(null).withUser(
+                    value == null || value.equalsIgnoreCase("default") ? originalUser : value));
+            case SET_TIME_ZONE -> sessionChanged(session.withTimeZone(value));
+            case RESET_ALL -> {
+                unmodelledSession = false;
+                // the server's defaults are read again when the key is next built
+                sessionChanged(session.withSchema(null).withTimeZone(null).withRole(null));
+            }
+            case DISCARD_ALL -> {
+                unmodelledSession = false;
+                if (temporaryTables != null) {
+                    temporaryTables.clear();
+                }
+                sessionChanged(session.withSchema(null).withTimeZone(null).withRole(null).withUser(originalUser));
+            }
+            case UNMODELLED -> unmodelledSession = true;
+        }
+    }
+
+    private static int isolationLevel(String value) {
+        if (value == null) {
+            return -1;
+        }
+        return switch (value.trim().toUpperCase(java.util.Locale.ROOT).replace('_', ' ')) {
+            case "READ UNCOMMITTED" -> TRANSACTION_READ_UNCOMMITTED;
+            case "READ COMMITTED" -> TRANSACTION_READ_COMMITTED;
+            case "REPEATABLE READ" -> TRANSACTION_REPEATABLE_READ;
+            case "SERIALIZABLE", "SNAPSHOT" -> TRANSACTION_SERIALIZABLE;
+            default -> -1;
+        };
+    }
+
+    /**
+     * Ends the current transaction in Cachet's books: invalidates what it wrote (again) and releases its blocks
+     * (DESIGN §6). Called after commit, rollback, auto-commit turned on, close and abort — whether or not the real
+     * call succeeded, since a failed commit may still have committed.
+     */
+    private void endTransaction(String cause) {
+        if (transaction.hasWritten()) {
+            try {
+                cluster.invalidate(transaction.scope(), cause);
+            } finally {
+                cluster.releaseBlocks(transaction);
+            }
+        }
+        transaction.reset();
+    }
+
+    private void rolledBackToSavepoint() {
+        if (transaction.hasWritten()) {
+            cluster.invalidate(transaction.scope(), "rollback to savepoint");
+        }
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        return new CachetStatement(this, delegate.createStatement(), StatementOptions.PLAIN);
+    }
+
+    @Override
+    public Statement createStatement(int type, int concurrency) throws SQLException {
+        return new CachetStatement(this, delegate.createStatement(type, concurrency),
+                new StatementOptions(type, concurrency, null));
+    }
+
+    @Override
+    public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
+        return new CachetStatement(this, delegate.createStatement(type, concurrency, holdability),
+                new StatementOptions(type, concurrency, null));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        return new CachetPreparedStatement(this, delegate.prepareStatement(sql), StatementOptions.prepared(sql));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
+        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, type, concurrency),
+                new StatementOptions(type, concurrency, sql));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
+            throws SQLException {
+        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, type, concurrency, holdability),
+                new StatementOptions(type, concurrency, sql));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, autoGeneratedKeys),
+                StatementOptions.prepared(sql));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, columnIndexes),
+                StatementOptions.prepared(sql));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, columnNames),
+                StatementOptions.prepared(sql));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        return new CachetCallableStatement(this, delegate.prepareCall(sql), StatementOptions.prepared(sql));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
+        return new CachetCallableStatement(this, delegate.prepareCall(sql, type, concurrency),
+                new StatementOptions(type, concurrency, sql));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int type, int concurrency, int holdability) throws SQLException {
+        return new CachetCallableStatement(this, delegate.prepareCall(sql, type, concurrency, holdability),
+                new StatementOptions(type, concurrency, sql));
+    }
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        if (metaData == null) {
+            metaData = new CachetDatabaseMetaData(this, delegate.getMetaData());
+        }
+        return metaData;
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        boolean wasInTransaction = inTransaction();
+        try {
+            delegate.setAutoCommit(autoCommit);
+        } finally {
+            // turning auto-commit on commits an open transaction (JDBC), even when the call then fails
+            if (autoCommit && wasInTransaction) {
+                endTransaction("commit");
+            }
+        }
+        sessionChanged(session.withAutoCommit(autoCommit));
+        primary.applied(session);
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        return session.autoCommit();
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        try {
+            delegate.commit();
+        } finally {
+            endTransaction("commit");
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        try {
+            delegate.rollback();
+        } finally {
+            endTransaction("rollback");
+        }
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        try {
+            delegate.rollback(savepoint);
+        } finally {
+            rolledBackToSavepoint();
+        }
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        delegate.setTransactionIsolation(level);
+        sessionChanged(session.withIsolation(level));
+        primary.applied(session);
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        return session.isolation();
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        delegate.setReadOnly(readOnly);
+        sessionChanged(session.withReadOnly(readOnly));
+        primary.applied(session);
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return session.readOnly();
+    }
+
+    // ---------------------------------------------------------------- session
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        delegate.setCatalog(catalog);
+        sessionChanged(session.withCatalog(catalog));
+        primary.applied(session);
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        delegate.setSchema(schema);
+        sessionChanged(session.withSchema(schema));
+        primary.applied(session);
+    }
+
+    @Override
+    public void setHoldability(int holdability) throws SQLException {
+        delegate.setHoldability(holdability);
+        sessionChanged(session.withHoldability(holdability));
+        primary.applied(session);
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        delegate.setNetworkTimeout(executor, milliseconds);
+        for (PhysicalConnection replica : replicas) {
+            replica.connection().setNetworkTimeout(executor, milliseconds);
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            closeReplicas();
+            delegate.close();
+        } finally {
+            ended();
+        }
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (PhysicalConnection replica : replicas) {
+                replica.connection().abort(executor);
+            }
+            delegate.abort(executor);
+        } finally {
+            ended();
+        }
+    }
+
+    private void ended() {
+        try {
+            endTransaction("connection closed");
+        } finally {
+            ClusterRegistry.release(cluster);
+        }
+    }
+
+    private void closeReplicas() {
+        for (PhysicalConnection replica : replicas) {
+            try {
+                replica.connection().close();
+            } catch (SQLException ignored) {
+                // the primary's close decides what the application sees
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosed() throws SQLException {
+        return closed || delegate.isClosed();
+    }
+
+    void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("Cachet connection is closed", "08003");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CachetConnection[" + cluster.id() + ", " + delegate + "]";
+    }
+}

@@ -1,0 +1,214 @@
+package dev.cachet.driver.jdbc;
+
+import dev.cachet.parser.StatementInfo;
+import java.io.InputStream;
+import java.io.Reader;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.PreparedStatement;
+import java.sql.Ref;
+import java.sql.ResultSet;
+import java.sql.RowId;
+import java.sql.SQLException;
+import java.sql.SQLXML;
+import java.util.Arrays;
+
+/**
+ * Cachet's {@link PreparedStatement}: analyzed once when prepared; every bound value is recorded with its JDBC type
+ * for the cache key (the recording setters are generated); a stream, LOB or other value Cachet cannot compare by
+ * content makes the execution uncacheable ({@code STREAM_PARAMETER}).
+ *
+ * <p>The {@code Statement} methods that take SQL text are refused, as JDBC requires of a prepared statement.
+ */
+public class CachetPreparedStatement extends DelegatingPreparedStatement {
+
+    /** Marks a parameter whose value cannot be part of a key. */
+    private static final Object STREAM = new Object();
+    private static final Object[] NO_VALUES = {};
+    private static final int[] NO_TYPES = {};
+
+    final StatementInfo info;
+    private Object[] values = NO_VALUES;
+    private int[] types = NO_TYPES;
+    /** The highest parameter index bound. */
+    private int count;
+
+    CachetPreparedStatement(CachetConnection connection, PreparedStatement delegate, StatementOptions options) {
+        super(connection, options, delegate);
+        this.info = connection.pipeline().analyze(options.sql());
+    }
+
+    // ---------------------------------------------------------------- parameters
+
+    @Override
+    protected final void parameterBound(int index, Object value, int sqlType) {
+        if (value instanceof InputStream || value instanceof Reader || value instanceof Blob || value instanceof Clob
+                || value instanceof Array || value instanceof Ref || value instanceof RowId || value instanceof SQLXML) {
+            streamParameterBound(index);
+            return;
+        }
+        slot(index);
+        values[index - 1] = value;
+        types[index - 1] = sqlType;
+    }
+
+    @Override
+    protected final void streamParameterBound(int index) {
+        slot(index);
+        values[index - 1] = STREAM;
+        types[index - 1] = java.sql.Types.OTHER;
+    }
+
+    private void slot(int index) {
+        if (index > values.length) {
+            int size = Math.max(index, Math.max(4, values.length * 2));
+            values = Arrays.copyOf(values, size);
+            types = Arrays.copyOf(types, size);
+        }
+        if (index > count) {
+            count = index;
+        }
+    }
+
+    private boolean hasStreamParameter() {
+        for (int i = 0; i < count; i++) {
+            if (values[i] == STREAM) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void clearParameters() throws SQLException {
+        preparedDelegate.clearParameters();
+        Arrays.fill(values, null);
+        count = 0;
+    }
+
+    @Override
+    ResultSet runQuery(PhysicalConnection target, StatementInfo info) throws SQLException {
+        return ((PreparedStatement) physical(target)).executeQuery();
+    }
+
+    // ---------------------------------------------------------------- executions
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        beginExecution();
+        boolean stream = hasStreamParameter();
+        return query(info, stream ? null : Arrays.copyOf(values, count), stream ? null : Arrays.copyOf(types, count),
+                stream);
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        beginExecution();
+        boolean stream = hasStreamParameter();
+        if (cacheableNow(info, stream)) {
+            query(info, Arrays.copyOf(values, count), Arrays.copyOf(types, count), false);
+            return true;
+        }
+        return pipeline().execute(this, info, s -> ((PreparedStatement) s).execute());
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, info, s -> ((PreparedStatement) s).executeUpdate());
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, info, s -> ((PreparedStatement) s).executeLargeUpdate());
+    }
+
+    @Override
+    public void addBatch() throws SQLException {
+        preparedDelegate.addBatch();
+        addBatch(info);
+    }
+
+    // ---------------------------------------------------------------- refused, as JDBC requires
+
+    private static SQLException sqlTextRefused() {
+        return new SQLException("Cachet: a PreparedStatement cannot execute other SQL text; use a Statement", "HY000");
+    }
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        throw sqlTextRefused();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + info.sql() + "]";
+    }
+}

@@ -1,0 +1,320 @@
+package dev.cachet.driver.jdbc;
+
+import dev.cachet.parser.NotCacheableReason;
+import dev.cachet.parser.StatementInfo;
+import dev.cachet.parser.StatementKind;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cachet's {@link Statement}: every execution goes through the connection's {@link ExecutionPipeline}; the other
+ * methods pass through to the real statement. {@link #getConnection()} returns Cachet's connection and result sets
+ * report this statement as theirs.
+ *
+ * <p>When a result came from Cachet (a hit, a fill, or a query run through {@code executeQuery}), this statement
+ * answers {@code getResultSet}, {@code getUpdateCount} and {@code getMoreResults} itself; after {@code execute} of
+ * anything else they pass through to the real statement.
+ */
+public class CachetStatement extends DelegatingStatement {
+
+    final CachetConnection connection;
+    private final StatementOptions options;
+    private final List<StatementInfo> batch = new ArrayList<>(0);
+
+    private long maxRows;
+    /** The current result when Cachet produced it; see {@link #ownsResults}. */
+    private ResultSet currentResult;
+    /** True when the current results are Cachet's, false when they are the real statement's (after execute). */
+    private boolean ownsResults;
+    /** The wrapper over the real statement's current result set, reused while it is the same object. */
+    private CachetResultSet wrappedReal;
+    /** The analysis of the last execution (an updatable result set's writes count against its tables). */
+    StatementInfo lastInfo;
+
+    CachetStatement(CachetConnection connection, Statement delegate, StatementOptions options) {
+        super(delegate);
+        this.connection = connection;
+        this.options = options;
+    }
+
+    StatementOptions options() {
+        return options;
+    }
+
+    ExecutionPipeline pipeline() {
+        return connection.pipeline();
+    }
+
+    int maxRowsForKey() {
+        return (int) Math.min(Integer.MAX_VALUE, maxRows);
+    }
+
+    /** The real statement to run on the chosen physical connection (today always the primary's). */
+    Statement physical(PhysicalConnection target) throws SQLException {
+        if (target != connection.primary()) {
+            throw new SQLFeatureNotSupportedException("Cachet: running a statement on a replica is not supported yet");
+        }
+        return delegate;
+    }
+
+    /** Runs the query on the physical connection the pipeline chose. */
+    ResultSet runQuery(PhysicalConnection target, StatementInfo info) throws SQLException {
+        return physical(target).executeQuery(info.sql());
+    }
+
+    /** Prepares for a new execution: JDBC closes the previous result set. */
+    final void beginExecution() throws SQLException {
+        if (connection.isClosed()) {
+            throw new SQLException("Cachet connection is closed", "08003");
+        }
+        closeCurrentResult();
+        ownsResults = false;
+    }
+
+    private void closeCurrentResult() {
+        ResultSet rs = currentResult;
+        currentResult = null;
+        if (rs != null) {
+            try {
+                rs.close();
+            } catch (SQLException ignored) {
+                // JDBC closes the previous result set silently on a new execution
+            }
+        }
+    }
+
+    /** Records a result set Cachet produced as this statement's current result, and returns it. */
+    final ResultSet ownResult(ResultSet rs) {
+        currentResult = rs;
+        ownsResults = true;
+        return rs;
+    }
+
+    /** A query through the pipeline: cache when {@link ExecutionPipeline#decide} allows, else the database. */
+    final ResultSet query(StatementInfo info, Object[] parameters, int[] sqlTypes, boolean streamParameters)
+            throws SQLException {
+        ExecutionPipeline pipeline = pipeline();
+        NotCacheableReason reason = pipeline.decide(info, options, streamParameters);
+        ResultSet rs = reason == null ? pipeline.cachedQuery(this, info, parameters, sqlTypes)
+                : pipeline.uncachedQuery(this, info, reason);
+        return ownResult(rs);
+    }
+
+    /** True when {@code execute} of this statement should take the cached query path. */
+    final boolean cacheableNow(StatementInfo info, boolean streamParameters) {
+        return info.kind() == StatementKind.QUERY && pipeline().decide(info, options, streamParameters) == null;
+    }
+
+    // ---------------------------------------------------------------- executions
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        beginExecution();
+        return query(pipeline().analyze(sql), null, null, false);
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        beginExecution();
+        StatementInfo info = pipeline().analyze(sql);
+        if (cacheableNow(info, false)) {
+            query(info, null, null, false);
+            return true;
+        }
+        return pipeline().execute(this, info, s -> s.execute(sql));
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.execute(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.execute(sql, columnIndexes));
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.execute(sql, columnNames));
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.executeUpdate(sql));
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.executeUpdate(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.executeUpdate(sql, columnIndexes));
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.executeUpdate(sql, columnNames));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.executeLargeUpdate(sql));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.executeLargeUpdate(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.executeLargeUpdate(sql, columnIndexes));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        beginExecution();
+        return pipeline().execute(this, pipeline().analyze(sql), s -> s.executeLargeUpdate(sql, columnNames));
+    }
+
+    // ---------------------------------------------------------------- batches
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        delegate.addBatch(sql);
+        batch.add(pipeline().analyze(sql));
+    }
+
+    /** Records one more set of parameters of a prepared batch. */
+    final void addBatch(StatementInfo info) {
+        batch.add(info);
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        delegate.clearBatch();
+        batch.clear();
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        beginExecution();
+        try {
+            return pipeline().executeBatch(this, batch, Statement::executeBatch);
+        } finally {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        beginExecution();
+        try {
+            return pipeline().executeBatch(this, batch, Statement::executeLargeBatch);
+        } finally {
+            batch.clear();
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    @Override
+    public ResultSet getResultSet() throws SQLException {
+        if (ownsResults) {
+            return currentResult;
+        }
+        return wrap(delegate.getResultSet());
+    }
+
+    /** Wraps a real result set of this statement so that it reports this statement; the same wrapper while it lasts. */
+    final ResultSet wrap(ResultSet real) {
+        if (real == null) {
+            return null;
+        }
+        CachetResultSet w = wrappedReal;
+        if (w == null || w.delegate != real) {
+            w = new CachetResultSet(this, real, options.updatable() ? lastInfo : null);
+            wrappedReal = w;
+        }
+        return w;
+    }
+
+    @Override
+    public int getUpdateCount() throws SQLException {
+        return ownsResults ? -1 : delegate.getUpdateCount();
+    }
+
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        return ownsResults ? -1 : delegate.getLargeUpdateCount();
+    }
+
+    @Override
+    public boolean getMoreResults() throws SQLException {
+        return getMoreResults(CLOSE_CURRENT_RESULT);
+    }
+
+    @Override
+    public boolean getMoreResults(int current) throws SQLException {
+        if (ownsResults) {
+            if (current == CLOSE_CURRENT_RESULT) {
+                closeCurrentResult();
+            }
+            currentResult = null;
+            return false;
+        }
+        return delegate.getMoreResults(current);
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        ResultSet keys = delegate.getGeneratedKeys();
+        return keys == null ? null : new CachetResultSet(this, keys, null);
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return connection;
+    }
+
+    @Override
+    public void setMaxRows(int max) throws SQLException {
+        delegate.setMaxRows(max);
+        maxRows = max;
+    }
+
+    @Override
+    public void setLargeMaxRows(long max) throws SQLException {
+        delegate.setLargeMaxRows(max);
+        maxRows = max;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        closeCurrentResult(); // a result being filled reads on to its end before the real statement closes
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + delegate + "]";
+    }
+}

@@ -1,0 +1,316 @@
+package dev.cachet.driver.jdbc;
+
+import dev.cachet.cache.ResultCache;
+import dev.cachet.driver.CachetSettings;
+import dev.cachet.driver.ClusterStatistics;
+import dev.cachet.driver.ExecutionEvent;
+import dev.cachet.driver.ExecutionListener;
+import dev.cachet.driver.InvalidationEvent;
+import dev.cachet.driver.catalog.TableDependencies;
+import dev.cachet.parser.Dialect;
+import dev.cachet.parser.SqlAnalyzer;
+import dev.cachet.parser.StatementInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import dev.cachet.driver.Route;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime state Cachet keeps for one cluster in this JVM: its result cache and table versions, its settings,
+ * its table dependencies, its listeners and counters (DESIGN §2). Internal: applications use
+ * {@link dev.cachet.driver.CachetCluster}; this class is public only so the driver's packages can share it.
+ *
+ * <p>Thread-safe. Shared by every logical connection of the cluster; obtained from {@link ClusterRegistry}.
+ */
+public final class Cluster {
+
+    private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+
+    /** The write scope meaning "every table". */
+    static final Set<String> ALL_TABLES = Set.of("*all*");
+
+    private final String id;
+    private final CachetSettings settings;
+    private final Dialect dialect;
+    private final ResultCache cache;
+    private final SqlAnalyzer analyzer;
+    private final Set<String> deterministicFunctions;
+    private final Set<String> readOnlyFunctions;
+
+    private volatile TableDependencies dependencies;
+    /** Set when the catalog could not be read: every write then counts as a write to every table. */
+    private volatile boolean dependenciesUnknown;
+
+    private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean listening;
+
+    /** Open transactions that wrote "every table": while one is open, nothing of this cluster is filled. */
+    private final Map<Object, Long> allTableBlocks = new ConcurrentHashMap<>();
+
+    /** Background services (pollers) tied to the cluster's open connections; stopped with the last one. */
+    private final List<AutoCloseable> services = new CopyOnWriteArrayList<>();
+
+    final AtomicInteger openConnections = new AtomicInteger();
+    final LongAdder executions = new LongAdder();
+    final LongAdder hits = new LongAdder();
+    final LongAdder misses = new LongAdder();
+    final LongAdder notCacheable = new LongAdder();
+    final LongAdder writes = new LongAdder();
+    final LongAdder invalidations = new LongAdder();
+
+    Cluster(String id, CachetSettings settings, Dialect dialect) {
+        this.id = id;
+        this.settings = settings;
+        this.dialect = dialect;
+        this.cache = new ResultCache(CacheSettingsMapping.from(settings));
+        this.analyzer = SqlAnalyzer.shared();
+        this.deterministicFunctions = settings.deterministicFunctions();
+        this.readOnlyFunctions = settings.readOnlyFunctions();
+    }
+
+    /** The cluster's id: {@code cachet.cluster}, or derived from its configured hosts and database. */
+    public String id() {
+        return id;
+    }
+
+    /** The settings of the cluster's first connection, which shape the cache and the analysis. */
+    public CachetSettings settings() {
+        return settings;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public ResultCache cache() {
+        return cache;
+    }
+
+    /** Analyzes a statement: the shared memoized analysis, then the cluster's function settings (DESIGN §4). */
+    public StatementInfo analyze(String sql) {
+        return analyzer.analyze(sql, dialect).withFunctionSettings(deterministicFunctions, readOnlyFunctions);
+    }
+
+    /**
+     * How long a query's result may be kept: zero when a table it reads must never be cached
+     * ({@code cachet.ttl.<table>=0}), else its {@code ttl} hint, else the shortest TTL of the tables it reads.
+     */
+    public Duration ttl(StatementInfo info) {
+        Duration shortest = settings.ttl();
+        boolean zero = false;
+        for (String table : info.tablesRead()) {
+            Duration d = settings.ttlFor(table);
+            if (d.isZero() || d.isNegative()) {
+                zero = true;
+            } else if (d.compareTo(shortest) < 0) {
+                shortest = d;
+            }
+        }
+        if (zero) {
+            return Duration.ZERO;
+        }
+        Duration hint = info.hints().ttl();
+        if (hint != null) {
+            return hint.isNegative() ? Duration.ZERO : hint;
+        }
+        return shortest;
+    }
+
+    /** Where a statement would run on an idle connection of this cluster; routing decides for real per connection. */
+    public Route plannedRoute(StatementInfo info) {
+        return Route.PRIMARY;
+    }
+
+    /** {@link #writeScope} for the operator API: null when the statement counts as a write to every table. */
+    public Set<String> invalidationScope(StatementInfo info) {
+        Set<String> scope = writeScope(info);
+        return scope == ALL_TABLES ? null : scope;
+    }
+
+    /** The expansion of tables an operator names: themselves plus what depends on them; null for "everything". */
+    public Set<String> expandForOperator(Set<String> tables) {
+        Set<String> scope = expand(tables);
+        return scope == ALL_TABLES ? null : scope;
+    }
+
+    // ---------------------------------------------------------------- dependencies
+
+    /** Reads the catalog's table dependencies once, on the cluster's first connection. */
+    void ensureDependencies(Connection physical) {
+        if (dependencies == null) {
+            synchronized (this) {
+                if (dependencies == null) {
+                    loadDependencies(physical);
+                }
+            }
+        }
+    }
+
+    /** Reads the dependencies again (after DDL); on failure every write counts as a write to every table. */
+    synchronized void loadDependencies(Connection physical) {
+        try {
+            dependencies = TableDependencies.read(physical, dialect, settings.dependencies());
+            dependenciesUnknown = false;
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Cachet cluster {}: could not read table dependencies from the catalog ({}); every write will "
+                    + "invalidate every cached result until they can be read", id, e.toString());
+            dependencies = TableDependencies.none();
+            dependenciesUnknown = true;
+        }
+    }
+
+    /**
+     * The tables whose cached results a statement may change, expanded through views, cascading foreign keys,
+     * triggers and configured dependencies; {@link #ALL_TABLES} for "every table"; empty for a non-write.
+     */
+    Set<String> writeScope(StatementInfo info) {
+        if (!info.isWrite()) {
+            return Set.of();
+        }
+        Set<String> written = info.tablesWritten();
+        if (info.writesAllTables() || written.isEmpty() || dependenciesUnknown) {
+            return ALL_TABLES;
+        }
+        return expand(written);
+    }
+
+    /** Expands written tables through the dependencies; {@link #ALL_TABLES} when one of them hides its effects. */
+    Set<String> expand(Set<String> written) {
+        TableDependencies deps = dependencies;
+        if (deps == null || dependenciesUnknown) {
+            return deps == null && !dependenciesUnknown ? written : ALL_TABLES;
+        }
+        for (String table : written) {
+            if (deps.writesEverything(table)) {
+                return ALL_TABLES;
+            }
+        }
+        return deps.expand(written);
+    }
+
+    // ---------------------------------------------------------------- invalidation and blocks
+
+    /** Drops the cached results of the given scope ({@link #ALL_TABLES} = everything) and tells the listeners. */
+    void invalidate(Set<String> scope, String cause) {
+        if (scope.isEmpty()) {
+            return;
+        }
+        invalidations.increment();
+        if (scope == ALL_TABLES) {
+            cache.invalidateAll();
+        } else {
+            cache.invalidate(scope);
+        }
+        if (listening) {
+            boolean all = scope == ALL_TABLES;
+            fire(new InvalidationEvent(all ? Set.of() : Set.copyOf(scope), all, cause));
+        }
+    }
+
+    /** Public form for the operator API. */
+    public void invalidateTables(Collection<String> tables, String cause) {
+        invalidate(Set.copyOf(tables), cause);
+    }
+
+    public void invalidateEverything(String cause) {
+        invalidate(ALL_TABLES, cause);
+    }
+
+    /** Registers an open transaction's write: no fill of the scope until {@link #releaseBlocks}. */
+    void block(Object owner, Set<String> scope) {
+        if (scope == ALL_TABLES) {
+            allTableBlocks.put(owner, System.nanoTime() + settings.transactionBlockTimeout().toNanos());
+        } else if (!scope.isEmpty()) {
+            cache.blockTables(owner, scope);
+        }
+    }
+
+    void releaseBlocks(Object owner) {
+        allTableBlocks.remove(owner);
+        cache.releaseBlocks(owner);
+    }
+
+    /** True while an open transaction that wrote every table blocks all fills (bounded by the block timeout). */
+    boolean allTablesBlocked() {
+        if (allTableBlocks.isEmpty()) {
+            return false;
+        }
+        long now = System.nanoTime();
+        allTableBlocks.values().removeIf(deadline -> now - deadline > 0);
+        return !allTableBlocks.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- listeners
+
+    boolean listening() {
+        return listening;
+    }
+
+    public void addListener(ExecutionListener listener) {
+        listeners.add(listener);
+        listening = true;
+    }
+
+    public void removeListener(ExecutionListener listener) {
+        listeners.remove(listener);
+        listening = !listeners.isEmpty();
+    }
+
+    void fire(ExecutionEvent event) {
+        for (ExecutionListener l : listeners) {
+            try {
+                l.onExecution(event);
+            } catch (RuntimeException e) {
+                log.warn("Cachet listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+
+    void fire(InvalidationEvent event) {
+        for (ExecutionListener l : listeners) {
+            try {
+                l.onInvalidation(event);
+            } catch (RuntimeException e) {
+                log.warn("Cachet listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Registers a background service (e.g. a replica poller) to stop when the cluster's last connection closes. */
+    public void addService(AutoCloseable service) {
+        services.add(service);
+    }
+
+    void stopServices() {
+        for (AutoCloseable s : services) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                log.warn("Cachet cluster {}: stopping {} failed: {}", id, s, e.toString());
+            }
+        }
+        services.clear();
+    }
+
+    public ClusterStatistics statistics() {
+        return new ClusterStatistics(cache.statistics(), executions.sum(), hits.sum(), misses.sum(),
+                notCacheable.sum(), writes.sum(), invalidations.sum(), openConnections.get());
+    }
+
+    @Override
+    public String toString() {
+        return "Cluster[" + id + "]";
+    }
+}

@@ -1,0 +1,296 @@
+package dev.cachet.driver.jdbc;
+
+import dev.cachet.cache.FillTicket;
+import dev.cachet.cache.MaterializedResult;
+import dev.cachet.cache.QueryKey;
+import dev.cachet.cache.ResultCache;
+import dev.cachet.driver.CachetSettings;
+import dev.cachet.driver.ExecutionEvent;
+import dev.cachet.driver.Outcome;
+import dev.cachet.driver.Route;
+import dev.cachet.parser.NotCacheableReason;
+import dev.cachet.parser.StatementInfo;
+import dev.cachet.parser.StatementKind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The path every statement of one logical connection takes: analyze, decide, then either answer from the cache,
+ * fill it, or run on the database and invalidate what a write may have changed (DESIGN §5, §6).
+ *
+ * <p>Reads: a cacheable query looks up its key; on a miss it waits for a concurrent fill of the same key, then
+ * starts its own fill (which records the table versions before the query runs) and tees the real result into the
+ * cache as the application reads it. Writes: under auto-commit, the tables they changed (expanded through views,
+ * cascading foreign keys, triggers and configured dependencies) are invalidated as soon as the statement returns,
+ * whether it succeeded or failed; inside a transaction they are blocked from filling and invalidated at write time,
+ * and invalidated again when the transaction ends.
+ */
+final class ExecutionPipeline {
+
+    /** A call of the real driver on the physical statement chosen for an execution. */
+    @FunctionalInterface
+    interface PhysicalCall<T> {
+        T run(Statement physical) throws SQLException;
+    }
+
+    private final CachetConnection connection;
+    private final Cluster cluster;
+    private final ResultCache cache;
+    private final CachetSettings settings;
+
+    ExecutionPipeline(CachetConnection connection, Cluster cluster) {
+        this.connection = connection;
+        this.cluster = cluster;
+        this.cache = cluster.cache();
+        this.settings = cluster.settings();
+    }
+
+    StatementInfo analyze(String sql) {
+        return cluster.analyze(sql);
+    }
+
+    // ---------------------------------------------------------------- decide
+
+    /** Why the query cannot use the cache on this connection now, or null when it can. */
+    NotCacheableReason decide(StatementInfo info, StatementOptions options, boolean streamParameters) {
+        if (!connection.cachingEnabled()) {
+            return NotCacheableReason.CACHE_DISABLED;
+        }
+        if (!info.cacheable()) {
+            return info.notCacheableReason();
+        }
+        if (options.updatable()) {
+            return NotCacheableReason.UPDATABLE_RESULT_SET;
+        }
+        if (streamParameters) {
+            return NotCacheableReason.STREAM_PARAMETER;
+        }
+        if (connection.unmodelledSession()) {
+            return NotCacheableReason.UNMODELLED_SESSION_STATE;
+        }
+        Set<String> tables = info.tablesRead();
+        if (connection.readsTemporaryTable(tables)) {
+            return NotCacheableReason.TEMPORARY_TABLE;
+        }
+        if (ttl(info).isZero()) {
+            return NotCacheableReason.TABLE_TTL_ZERO;
+        }
+        if (connection.inTransaction()) {
+            TransactionState tx = connection.transaction();
+            if (tx.snapshotIsolation(connection.session())) {
+                return NotCacheableReason.ISOLATION_LEVEL;
+            }
+            if (tx.wroteAny(tables)) {
+                return NotCacheableReason.TABLE_WRITTEN_IN_TRANSACTION;
+            }
+        }
+        return null;
+    }
+
+    Duration ttl(StatementInfo info) {
+        return cluster.ttl(info);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * Answers a query that {@link #decide} found cacheable: from the cache, from a concurrent fill, or from the
+     * database while filling. Falls back to an uncached run when an open transaction blocks the fill.
+     */
+    ResultSet cachedQuery(CachetStatement owner, StatementInfo info, Object[] parameters, int[] sqlTypes)
+            throws SQLException {
+        long start = cluster.listening() ? System.nanoTime() : 0;
+        QueryKey key = QueryKey.of(connection.sessionKey(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),
+                owner.options().resultSetType());
+        MaterializedResult result = cache.get(key);
+        if (result == null) {
+            result = cache.awaitInFlight(key);
+        }
+        if (result != null) {
+            cluster.executions.increment();
+            cluster.hits.increment();
+            if (start != 0) {
+                event(info, Outcome.HIT, null, connection.plannedRoute(info), start);
+            }
+            return result.toResultSet(owner);
+        }
+        Duration ttl = ttl(info);
+        FillTicket ticket = cluster.allTablesBlocked() ? null
+                : cache.beginFill(key, info.tablesRead(), ttl.equals(settings.ttl()) ? null : ttl);
+        if (ticket == null) {
+            return uncachedQuery(owner, info, NotCacheableReason.TABLE_BLOCKED_BY_OPEN_TRANSACTION);
+        }
+        cluster.executions.increment();
+        PhysicalConnection target;
+        ResultSet real;
+        try {
+            target = connection.route(info, false);
+            real = owner.runQuery(target, info);
+        } catch (SQLException | RuntimeException | Error e) {
+            cache.abandon(ticket);
+            throw e;
+        }
+        cluster.misses.increment();
+        if (start != 0) {
+            event(info, Outcome.MISS, null, target.role(), start);
+        }
+        return Tee.wrap(real, owner, ticket, cache);
+    }
+
+    /** Runs a query on the database without caching; a query that counts as a write invalidates like one. */
+    ResultSet uncachedQuery(CachetStatement owner, StatementInfo info, NotCacheableReason reason) throws SQLException {
+        long start = cluster.listening() ? System.nanoTime() : 0;
+        cluster.executions.increment();
+        PhysicalConnection target = connection.route(info, owner.options().updatable());
+        Set<String> scope = beforeWrite(info);
+        boolean succeeded = false;
+        try {
+            ResultSet real = owner.runQuery(target, info);
+            succeeded = true;
+            return new CachetResultSet(owner, real, info);
+        } finally {
+            afterStatement(info, scope, succeeded, target);
+            if (scope.isEmpty()) {
+                cluster.notCacheable.increment();
+            }
+            if (start != 0) {
+                event(info, scope.isEmpty() ? Outcome.NOT_CACHEABLE : Outcome.WRITE, reason, target.role(), start);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- everything else
+
+    /** Runs a statement that yields no cached result (update, DDL, session or transaction control, call, ...). */
+    <T> T execute(CachetStatement owner, StatementInfo info, PhysicalCall<T> call) throws SQLException {
+        long start = cluster.listening() ? System.nanoTime() : 0;
+        cluster.executions.increment();
+        owner.lastInfo = info;
+        PhysicalConnection target = connection.route(info, owner.options().updatable());
+        Set<String> scope = beforeWrite(info);
+        boolean succeeded = false;
+        try {
+            T result = call.run(owner.physical(target));
+            succeeded = true;
+            return result;
+        } finally {
+            afterStatement(info, scope, succeeded, target);
+            if (start != 0) {
+                NotCacheableReason reason = info.cacheable() ? null : info.notCacheableReason();
+                event(info, scope.isEmpty() ? Outcome.NOT_CACHEABLE : Outcome.WRITE, reason, target.role(), start);
+            }
+        }
+    }
+
+    /** Runs a batch: one write of the union of what its statements write. */
+    <T> T executeBatch(CachetStatement owner, List<StatementInfo> batch, PhysicalCall<T> call) throws SQLException {
+        cluster.executions.increment();
+        StatementInfo first = batch.isEmpty() ? null : batch.get(0);
+        PhysicalConnection target = first == null ? connection.primary() : connection.route(first, false);
+        Set<String> scope = Set.of();
+        for (StatementInfo info : batch) {
+            scope = union(scope, cluster.writeScope(info));
+        }
+        registerWrite(scope);
+        boolean succeeded = false;
+        try {
+            T result = call.run(owner.physical(target));
+            succeeded = true;
+            return result;
+        } finally {
+            try {
+                invalidateWrite(scope);
+            } finally {
+                for (StatementInfo info : batch) {
+                    if (succeeded) {
+                        connection.statementSucceeded(info, target);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        if (a == Cluster.ALL_TABLES || b == Cluster.ALL_TABLES) {
+            return Cluster.ALL_TABLES;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        Set<String> u = new HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** Before a statement runs: what it writes, blocked from filling when a transaction is open. */
+    private Set<String> beforeWrite(StatementInfo info) {
+        Set<String> scope = cluster.writeScope(info);
+        registerWrite(scope);
+        return scope;
+    }
+
+    private void registerWrite(Set<String> scope) {
+        if (!scope.isEmpty() && connection.inTransaction()) {
+            TransactionState tx = connection.transaction();
+            tx.wrote(scope);
+            cluster.block(tx, scope);
+        }
+    }
+
+    /** After a statement returned or failed: invalidates its writes, then records its effects when it succeeded. */
+    private void afterStatement(StatementInfo info, Set<String> scope, boolean succeeded, PhysicalConnection target) {
+        try {
+            invalidateWrite(scope);
+        } finally {
+            if (succeeded) {
+                connection.statementSucceeded(info, target);
+                if (info.kind() == StatementKind.DDL && !connection.onlyTemporaryDdl(info)) {
+                    // views, foreign keys and triggers may have changed: read them again, then drop what the new
+                    // edges reach too
+                    cluster.loadDependencies(target.connection());
+                    invalidateWrite(cluster.writeScope(info));
+                }
+            }
+        }
+    }
+
+    private void invalidateWrite(Set<String> scope) {
+        if (!scope.isEmpty()) {
+            cluster.writes.increment();
+            cluster.invalidate(scope, connection.inTransaction() ? "write in transaction" : "autocommit write");
+        }
+    }
+
+    /** Before an updatable result set writes a row: a write to the tables its query reads. */
+    Set<String> beforeRowWrite(StatementInfo info) {
+        Set<String> read = info.tablesRead();
+        Set<String> scope = read.isEmpty() ? Cluster.ALL_TABLES : cluster.expand(read);
+        registerWrite(scope);
+        return scope;
+    }
+
+    void afterRowWrite(Set<String> scope) {
+        invalidateWrite(scope);
+    }
+
+    // ---------------------------------------------------------------- events
+
+    private void event(StatementInfo info, Outcome outcome, NotCacheableReason reason, Route route, long start) {
+        String detail = null;
+        if (reason != null) {
+            detail = reason == info.notCacheableReason() && info.notCacheableDetail() != null
+                    ? info.notCacheableDetail() : reason.description();
+        }
+        cluster.fire(new ExecutionEvent(info.sql(), outcome, reason, detail, route, System.nanoTime() - start));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cachet.driver.jdbc;
+
+import dev.cachet.driver.Route;
+import dev.cachet.parser.Dialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * One real connection held by a logical {@link CachetConnection}, with the session state last applied to it.
+ *
+ * <p>A logical connection has a primary slot and (with routing) replica slots; before a statement runs on a
+ * physical connection, {@link #sync} brings it to the logical connection's session state, issuing only what
+ * differs. Not thread-safe: used under the logical connection's discipline (one thread at a time, as JDBC expects).
+ */
+final class PhysicalConnection {
+
+    private final Connection connection;
+    private final Route role;
+    private SessionState applied;
+
+    PhysicalConnection(Connection connection, Route role, SessionState applied) {
+        this.connection = connection;
+        this.role = role;
+        this.applied = applied;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    Route role() {
+        return role;
+    }
+
+    SessionState applied() {
+        return applied;
+    }
+
+    /** Records state the physical connection reached by itself (a JDBC call or a session statement it ran). */
+    void applied(SessionState state) {
+        this.applied = state;
+    }
+
+    /** Brings the physical connection to {@code desired}; a no-op when it is already there. */
+    void sync(SessionState desired, Dialect dialect) throws SQLException {
+        if (applied != desired) {
+            applied = desired.applyTo(connection, applied, dialect);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package dev.cachet.parser;
+
+import dev.cachet.parser.Tokens.Token;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserConstants;
+import net.sf.jsqlparser.parser.StringProvider;
+import net.sf.jsqlparser.statement.Statement;
+
+/**
+ * One analysis, from raw text to {@link StatementInfo}: hints, JDBC escapes, the multi-statement
+ * check, the statements recognized without JSqlParser, then a parse under the time budget.
+ *
+ * <p><b>The parse budget.</b> JSqlParser 5.3 offers no time limit of its own beyond a cooperative flag:
+ * its {@code CCJSqlParserUtil.parse(String)} runs every parse on a new thread and waits for it, and the
+ * generated parser polls a public {@code interrupted} field in its expensive look-ahead paths. Cachet
+ * keeps the shape and drops the per-call thread: the parse (and the walk over its tree) runs as a task
+ * on a small shared pool of daemon threads named {@code cachet-parser-N}, and the caller waits for at
+ * most the budget. Past it the caller gets the conservative answer
+ * ({@link NotCacheableReason#PARSE_TIMEOUT}) at once, whatever the parser is doing, and the parser's
+ * {@code interrupted} flag is raised so the worker gives up at its next poll. No input can therefore
+ * hold the calling thread longer than the budget. The hand-off costs a few microseconds on a cold
+ * parse only; a memoized answer never reaches this class.
+ */
+final class Analysis {
+
+    private static final int MAX_TOKENS = 64;
+
+    private static final ThreadPoolExecutor PARSERS;
+
+    static {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        PARSERS = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "cachet-parser-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        PARSERS.allowCoreThreadTimeOut(true);
+        // Loading and initializing JSqlParser's generated parser takes tens of milliseconds; do it
+        // off the callers' path so the first real statement is not measured against it.
+        PARSERS.execute(() -> {
+            try {
+                new CCJSqlParser(new StringProvider("SELECT a FROM t WHERE b = ? ORDER BY c")).Statement();
+            } catch (Exception | Error e) {
+                // warm-up only: a failure here changes nothing for real statements
+            }
+        });
+    }
+
+    private Analysis() {
+    }
+
+    static StatementInfo analyze(String sql, Dialect dialect, Duration budget) {
+        Hints hints = Hints.parse(sql);
+        Set<String> none = Collections.emptySet();
+        if (sql.contains("/*!") || sql.contains("/*M!")) {
+            // MySQL / MariaDB run the inside of these comments as SQL
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.UNPARSEABLE,
+                    "executable comments (/*! … */) are not analyzed", none);
+        }
+        String text = JdbcEscapes.translate(sql);
+        String single = SqlText.singleStatement(text);
+        if (single == null) {
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.MULTIPLE_STATEMENTS,
+                    "the text holds more than one statement", none);
+        }
+        List<Token> tokens = Tokens.of(single, MAX_TOKENS);
+        if (tokens.isEmpty()) {
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.UNPARSEABLE, "no statement", none);
+        }
+        StatementInfo session = SessionStatements.recognize(sql, single, dialect, hints);
+        if (session != null) {
+            return session;
+        }
+        String first = tokens.get(0).upper();
+        if (first.equals("EXPLAIN") || first.equals("DESCRIBE") || first.equals("DESC")) {
+            return explain(sql, single, tokens, dialect, hints, budget);
+        }
+        if (first.equals("SHOW")) {
+            StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
+            b.hints = hints;
+            b.reason(NotCacheableReason.NOT_A_QUERY, "SHOW results are not cached");
+            return b.build();
+        }
+        if (first.equals("DROP")) {
+            StatementInfo drop = dropList(sql, tokens, hints);
+            if (drop != null) {
+                return drop;
+            }
+        }
+        Set<String> temporary = new LinkedHashSet<>();
+        String parseText = temporaryTable(single, tokens, temporary);
+        boolean lockInShareMode = false;
+        int lockAt = lockInShareMode(single);
+        if (lockAt >= 0) {
+            lockInShareMode = true;
+            parseText = single.substring(0, lockAt);
+        }
+        return parse(sql, parseText, dialect, hints, lockInShareMode, temporary, budget);
+    }
+
+    /** Runs JSqlParser and the classification on the parser pool, waiting at most {@code budget}. */
+    private static StatementInfo parse(String sql, String text, Dialect dialect, Hints hints, boolean locking,
+            Set<String> temporary, Duration budget) {
+        CCJSqlParser parser = new CCJSqlParser(new StringProvider(text));
+        parser.withAllowComplexParsing(true);
+        if (dialect == Dialect.MYSQL) {
+            parser.withBackslashEscapeCharacter(true);
+        }
+        Future<StatementInfo> future;
+        try {
+            future = PARSERS.submit(() -> {
+                Statement st = parser.Statement();
+                int next = parser.getToken(1).kind;
+                if (next != CCJSqlParserConstants.EOF) {
+                    return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.MULTIPLE_STATEMENTS,
+                            "the text continues after the first statement", temporary);
+                }
+                return StatementClassifier.classify(sql, st, dialect, hints, locking, temporary);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
+                    "the parser pool refused the statement", temporary);
+        }
+        try {
+            long nanos = budget.toNanos();
+            return future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            parser.interrupted = true;
+            future.cancel(true);
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
+                    "parsing took longer than " + budget.toMillis() + " ms", temporary);
+        } catch (InterruptedException e) {
+            parser.interrupted = true;
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
+                    "interrupted while parsing", temporary);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            String message = cause == null || cause.getMessage() == null ? String.valueOf(cause)
+                    : cause.getMessage().split("\n", 2)[0];
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.UNPARSEABLE,
+                    "the statement could not be parsed: " + message, temporary);
+        }
+    }
+
+    /**
+     * EXPLAIN / DESCRIBE. {@code EXPLAIN ANALYZE stmt} runs the statement, so it is that statement;
+     * a plain EXPLAIN only reads (the plan of a write touches no row) and is not cached — a plan moves
+     * with statistics no table version tracks.
+     */
+    private static StatementInfo explain(String sql, String text, List<Token> t, Dialect dialect, Hints hints,
+            Duration budget) {
+        int i = 1;
+        boolean analyze = false;
+        while (i < t.size()) {
+            Token tok = t.get(i);
+            if (tok.is("ANALYZE") || tok.is("ANALYSE")) {
+                analyze = true;
+                i++;
+            } else if (tok.is("VERBOSE") || tok.is("EXTENDED") || tok.is("PARTITIONS")) {
+                i++;
+            } else if (tok.is("FORMAT") && i + 2 < t.size() && t.get(i + 1).isSymbol("=")) {
+                i += 3;
+            } else if (tok.is("PLAN") && i + 1 < t.size() && t.get(i + 1).is("FOR")) {
+                i += 2;
+            } else if (tok.isSymbol("(")) {
+                // PostgreSQL option list: ANALYZE [boolean] marks execution
+                int depth = 0;
+                while (i < t.size()) {
+                    Token o = t.get(i);
+                    if (o.isSymbol("(")) {
+                        depth++;
+                    } else if (o.isSymbol(")")) {
+                        depth--;
+                        if (depth == 0) {
+                            i++;
+                            break;
+                        }
+                    } else if ((o.is("ANALYZE") || o.is("ANALYSE")) && !(i + 1 < t.size()
+                            && (t.get(i + 1).is("FALSE") || t.get(i + 1).is("OFF") || t.get(i + 1).text.equals("0")))) {
+                        analyze = true;
+                    }
+                    i++;
+                }
+            } else {
+                break;
+            }
+        }
+        if (i >= t.size()) {
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.UNPARSEABLE, "EXPLAIN of nothing",
+                    Collections.emptySet());
+        }
+        String inner = text.substring(t.get(i).start);
+        Token head = t.get(i);
+        boolean statement = head.is("SELECT") || head.is("WITH") || head.is("INSERT") || head.is("UPDATE")
+                || head.is("DELETE") || head.is("MERGE") || head.is("REPLACE") || head.is("VALUES")
+                || head.is("TABLE") || head.isSymbol("(") || head.is("UPSERT") || head.is("EXECUTE")
+                || head.is("CREATE") || head.is("DECLARE");
+        if (!statement) {
+            // EXPLAIN t / DESCRIBE t: a look at a table's columns
+            StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
+            b.hints = hints;
+            b.reason(NotCacheableReason.NOT_A_QUERY, "DESCRIBE results are not cached");
+            return b.build();
+        }
+        StatementInfo in = analyze(inner, dialect, budget);
+        if (analyze || in.kind() == StatementKind.UNKNOWN) {
+            return in.withSql(sql, hints);
+        }
+        StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
+        b.hints = hints;
+        b.tablesRead.addAll(in.tablesRead());
+        b.tablesRead.addAll(in.tablesWritten());
+        b.functions.addAll(in.functions());
+        b.reason(NotCacheableReason.NOT_A_QUERY, "EXPLAIN results are not cached");
+        return b.build();
+    }
+
+    /** DROP [TEMPORARY] TABLE / [MATERIALIZED] VIEW [IF EXISTS] a, b [CASCADE | RESTRICT] (JSqlParser 5.3 rejects lists). */
+    private static StatementInfo dropList(String sql, List<Token> t, Hints hints) {
+        int i = 1;
+        if (i < t.size() && t.get(i).is("TEMPORARY")) {
+            i++;
+        }
+        boolean table;
+        if (i < t.size() && t.get(i).is("TABLE")) {
+            table = true;
+            i++;
+        } else if (i < t.size() && t.get(i).is("VIEW")) {
+            table = false;
+            i++;
+        } else if (i + 1 < t.size() && t.get(i).is("MATERIALIZED") && t.get(i + 1).is("VIEW")) {
+            table = false;
+            i += 2;
+        } else {
+            return null;
+        }
+        if (i + 1 < t.size() && t.get(i).is("IF") && t.get(i + 1).is("EXISTS")) {
+            i += 2;
+        }
+        StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.DDL);
+        b.hints = hints;
+        b.requiresPrimary = true;
+        boolean expectName = true;
+        while (i < t.size()) {
+            Token tok = t.get(i);
+            if (expectName) {
+                if (tok.type != Tokens.Type.WORD && tok.type != Tokens.Type.QUOTED) {
+                    return null;
+                }
+                String name = tok.value();
+                i++;
+                while (i + 1 < t.size() && t.get(i).isSymbol(".")
+                        && (t.get(i + 1).type == Tokens.Type.WORD || t.get(i + 1).type == Tokens.Type.QUOTED)) {
+                    name = t.get(i + 1).value();
+                    i += 2;
+                }
+                b.tablesWritten.add(name);
+                if (table) {
+                    b.tablesDropped.add(name);
+                }
+                expectName = false;
+            } else if (tok.isSymbol(",")) {
+                expectName = true;
+                i++;
+            } else if ((tok.is("CASCADE") || tok.is("RESTRICT") || tok.is("PURGE")) && i == t.size() - 1) {
+                i++;
+            } else {
+                return null;
+            }
+        }
+        if (expectName || t.size() >= MAX_TOKENS) {
+            return null;
+        }
+        return b.build();
+    }
+
+    /**
+     * Finds CREATE [GLOBAL | LOCAL] [CACHED | MEMORY] TEMP[ORARY] TABLE name, records the name (even
+     * if the rest fails to parse, the driver must know the table is session-local), and returns the
+     * text with the variants JSqlParser does not accept rewritten to CREATE TEMPORARY TABLE.
+     */
+    private static String temporaryTable(String text, List<Token> t, Set<String> temporary) {
+        if (!t.get(0).is("CREATE")) {
+            return text;
+        }
+        int i = 1;
+        if (i + 1 < t.size() && t.get(i).is("OR") && t.get(i + 1).is("REPLACE")) {
+            i += 2;
+        }
+        int modifiers = i;
+        while (i < t.size() && (t.get(i).is("GLOBAL") || t.get(i).is("LOCAL") || t.get(i).is("CACHED")
+                || t.get(i).is("MEMORY"))) {
+            i++;
+        }
+        if (i >= t.size() || !(t.get(i).is("TEMP") || t.get(i).is("TEMPORARY"))) {
+            return text;
+        }
+        int tempAt = i;
+        i++;
+        if (i >= t.size() || !t.get(i).is("TABLE")) {
+            return text;
+        }
+        int tableAt = i;
+        i++;
+        if (i + 2 < t.size() && t.get(i).is("IF") && t.get(i + 1).is("NOT") && t.get(i + 2).is("EXISTS")) {
+            i += 3;
+        }
+        if (i < t.size() && (t.get(i).type == Tokens.Type.WORD || t.get(i).type == Tokens.Type.QUOTED)) {
+            String name = t.get(i).value();
+            while (i + 2 < t.size() && t.get(i + 1).isSymbol(".")) {
+                name = t.get(i + 2).value();
+                i += 2;
+            }
+            temporary.add(name);
+        }
+        if (tempAt == modifiers && t.get(tempAt).text.toUpperCase(Locale.ROOT).startsWith("TEMP")) {
+            return text;
+        }
+        return "CREATE TEMPORARY TABLE" + text.substring(t.get(tableAt).start + 5);
+    }
+
+    /** The index where a trailing MySQL "LOCK IN SHARE MODE" starts, or -1. */
+    private static int lockInShareMode(String text) {
+        String upper = text.toUpperCase(Locale.ROOT);
+        int at = upper.lastIndexOf("LOCK");
+        if (at < 0) {
+            return -1;
+        }
+        List<Token> tail = Tokens.of(text.substring(at), 6);
+        if (tail.size() == 4 && tail.get(0).is("LOCK") && tail.get(1).is("IN") && tail.get(2).is("SHARE")
+                && tail.get(3).is("MODE")) {
+            return at;
+        }
+        return -1;
+    }
+}

@@ -44,7 +44,8 @@ public final class Demo {
 
     private static final int PRODUCTS = 50;
     private static final int CUSTOMERS = 20;
-    private static final int SHOWN_EVENTS = 60;
+    private static final int SHOWN_EVENTS = 40;
+    private static final int SHOWN_WRITES = 6;
 
     private static final String PRODUCT_BY_ID = "SELECT id, name, price, stock FROM products WHERE id = ?";
     private static final String ORDERS_OF_CUSTOMER = "SELECT o.id, p.name, o.qty FROM orders o"
@@ -225,6 +226,11 @@ public final class Demo {
             out.println("  ... " + (recorder.lines.size() - SHOWN_EVENTS) + " more");
         }
         out.println();
+        out.println("Writes, what they invalidated, and the reads right after them (first " + SHOWN_WRITES + "):");
+        recorder.writeStories.stream().limit(SHOWN_WRITES).forEach(story -> {
+            story.forEach(line -> out.println("  " + line));
+            out.println();
+        });
         out.println("Per statement:");
         out.printf("  %-60s %6s %6s %6s %6s  %s%n", "statement", "hit", "miss", "other", "write", "why not cached");
         recorder.perStatement.forEach((sql, c) -> out.printf("  %-60s %6d %6d %6d %6d  %s%n",
@@ -251,6 +257,11 @@ public final class Demo {
     /** Counts what Cachet reports through its listener API. */
     private static final class Recorder implements ExecutionListener {
         final List<String> lines = new ArrayList<>();
+        final List<String> pendingInvalidations = new ArrayList<>();
+        /** Each write with its invalidations and the reads right after it. */
+        final List<List<String>> writeStories = new ArrayList<>();
+        private List<String> story;
+        private int followUps;
         final Map<String, Counts> perStatement = new LinkedHashMap<>();
         long reads;
         long hits;
@@ -294,13 +305,27 @@ public final class Demo {
                     break;
             }
             String why = e.outcome() == Outcome.NOT_CACHEABLE ? "  (" + e.detail() + ")" : "";
-            lines.add(String.format("%s %6.1f µs  %s%s", what, e.nanos() / 1000.0, abbreviate(e.sql(), 70), why));
+            String line = String.format("%s %8.1f µs  %s%s", what, e.nanos() / 1000.0, abbreviate(e.sql(), 70),
+                    why);
+            lines.add(line);
+            lines.addAll(pendingInvalidations); // reported while the write ran; shown under it
+            if (e.outcome() == Outcome.WRITE) {
+                story = new ArrayList<>();
+                story.add(line);
+                story.addAll(pendingInvalidations);
+                writeStories.add(story);
+                followUps = 2;
+            } else if (story != null && followUps > 0) {
+                story.add(line);
+                followUps--;
+            }
+            pendingInvalidations.clear();
         }
 
         @Override
         public void onInvalidation(InvalidationEvent e) {
             invalidations++;
-            lines.add("    invalidated " + (e.all() ? "every cached result" : "results reading "
+            pendingInvalidations.add("    invalidated " + (e.all() ? "every cached result" : "results reading "
                     + new TreeSet<>(e.tables())) + " (" + e.cause() + ")");
         }
 

@@ -164,11 +164,14 @@ public final class Cluster {
 
     // ---------------------------------------------------------------- dependencies
 
-    /** Reads the catalog's table dependencies once, on the cluster's first connection. */
+    /**
+     * Reads the catalog's table dependencies on the cluster's first connection, and again on a later connection
+     * while the last attempt failed (until then every write counts as a write to every table).
+     */
     void ensureDependencies(Connection physical) {
-        if (dependencies == null) {
+        if (dependencies == null || dependenciesUnknown) {
             synchronized (this) {
-                if (dependencies == null) {
+                if (dependencies == null || dependenciesUnknown) {
                     loadDependencies(physical);
                 }
             }

@@ -120,6 +120,8 @@ final class StatementClassifier {
         } else if (st instanceof Truncate) {
             kind = StatementKind.TRUNCATE;
             Truncate t = (Truncate) st;
+            // CASCADE empties every referencing table, whatever its foreign keys' actions
+            writesAll |= t.getCascade();
             if (t.getTables() != null && !t.getTables().isEmpty()) {
                 for (Table tb : t.getTables()) {
                     f.target(tb);

@@ -210,6 +210,9 @@ final class AstFacts {
             }
             if (node instanceof PlainSelect) {
                 PlainSelect p = (PlainSelect) node;
+                if (p.getMySqlSqlCalcFoundRows() && firstSessionBound == null) {
+                    firstSessionBound = "sql_calc_found_rows"; // feeds the session's next found_rows()
+                }
                 if (p.getIntoTables() != null && !p.getIntoTables().isEmpty()) {
                     selectInto = true;
                     for (Table t : p.getIntoTables()) {
@@ -392,7 +395,10 @@ final class AstFacts {
         if (n.length() >= 2) {
             char f = n.charAt(0);
             char l = n.charAt(n.length() - 1);
-            if ((f == '"' && l == '"') || (f == '`' && l == '`') || (f == '[' && l == ']')) {
+            if ((f == '"' && l == '"') || (f == '`' && l == '`')) {
+                String q = String.valueOf(f);
+                n = n.substring(1, n.length() - 1).replace(q + q, q);
+            } else if (f == '[' && l == ']') {
                 n = n.substring(1, n.length() - 1);
             }
         }

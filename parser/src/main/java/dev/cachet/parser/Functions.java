@@ -163,7 +163,8 @@ final class Functions {
             + " utc_timestamp utc_date utc_time");
 
     static Category categorize(String lowerName, Dialect dialect) {
-        if (SESSION_BOUND_SET.contains(lowerName)) {
+        if (SESSION_BOUND_SET.contains(lowerName) || lowerName.startsWith("pg_advisory")
+                || lowerName.startsWith("pg_try_advisory") || lowerName.startsWith("lo_")) {
             return Category.SESSION_BOUND;
         }
         if (VOLATILE_SET.contains(lowerName)) {

@@ -79,7 +79,7 @@ public final class StatementInfo {
         if (r == null && unknown) {
             r = NotCacheableReason.UNKNOWN_FUNCTION;
             d = "calls " + describe(this.unknownFunctions)
-                    + ", on no built-in list (declare it in cachet.deterministicFunctions or cachet.readOnlyFunctions)";
+                    + ", on no built-in list (declare them in cachet.deterministicFunctions or cachet.readOnlyFunctions)";
         }
         if (r == null && readOnlyUsed != null && !readOnlyUsed.isEmpty()) {
             r = NotCacheableReason.READ_ONLY_FUNCTION;
@@ -303,6 +303,7 @@ public final class StatementInfo {
             c.reason = b.reason;
             c.detail = b.detail;
         }
+        c.reason(NotCacheableReason.NOT_A_QUERY, "EXPLAIN output is not cached");
         return c.build();
     }
 
@@ -366,6 +367,11 @@ public final class StatementInfo {
         }
 
         StatementInfo build() {
+            // an empty quoted name ("") names nothing a database could hold
+            tablesRead.remove("");
+            tablesWritten.remove("");
+            temporaryTablesCreated.remove("");
+            tablesDropped.remove("");
             return new StatementInfo(this, unknownFunctions, null);
         }
     }

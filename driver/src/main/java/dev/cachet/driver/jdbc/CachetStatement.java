@@ -27,6 +27,7 @@ public class CachetStatement extends DelegatingStatement {
     private final List<StatementInfo> batch = new ArrayList<>(0);
 
     private long maxRows;
+    private boolean closeOnCompletion;
     /** The current result when Cachet produced it; see {@link #ownsResults}. */
     private ResultSet currentResult;
     /** True when the current results are Cachet's, false when they are the real statement's (after execute). */
@@ -71,6 +72,9 @@ public class CachetStatement extends DelegatingStatement {
     final void beginExecution() throws SQLException {
         if (connection.isClosed()) {
             throw new SQLException("Cachet connection is closed", "08003");
+        }
+        if (isClosed()) {
+            throw new SQLException("Cachet statement is closed", "HY010");
         }
         closeCurrentResult();
         ownsResults = false;
@@ -305,6 +309,24 @@ public class CachetStatement extends DelegatingStatement {
     public void setLargeMaxRows(long max) throws SQLException {
         delegate.setLargeMaxRows(max);
         maxRows = max;
+    }
+
+    @Override
+    public void closeOnCompletion() throws SQLException {
+        delegate.closeOnCompletion();
+        closeOnCompletion = true;
+    }
+
+    /**
+     * Also true once the statement was to close on completion and its result from the cache was closed: a cached
+     * result has no real result set whose closing would close the real statement, so the check happens here.
+     */
+    @Override
+    public boolean isClosed() throws SQLException {
+        if (closeOnCompletion && ownsResults && currentResult != null && currentResult.isClosed()) {
+            close();
+        }
+        return delegate.isClosed();
     }
 
     @Override

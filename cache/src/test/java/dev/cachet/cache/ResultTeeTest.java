@@ -141,6 +141,7 @@ class ResultTeeTest {
         QueryKey k = key(SQL);
         FillTicket t = cache.beginFill(k, Set.of("t"), null);
         CompletableFuture<MaterializedResult> waiter = CompletableFuture.supplyAsync(() -> cache.awaitInFlight(k));
+        ResultCacheTest.awaitWaiter(cache, k);
         SQLException failure = new SQLTransientConnectionException("connection lost", "08006");
         ResultSet failing = failingAfter(statement.executeQuery(SQL), 2, failure);
         ResultSet rs = ResultTee.wrap(failing, statement, t, cache, ValueProfile.standard());

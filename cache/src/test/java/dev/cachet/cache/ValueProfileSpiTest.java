@@ -12,6 +12,8 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +82,33 @@ class ValueProfileSpiTest {
             assertThat(cached.getObject("t", OffsetDateTime.class).toInstant())
                     .isEqualTo(OffsetDateTime.parse("2024-01-01T00:00:00Z").toInstant());
             assertThat(cached.getInt("n")).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void theGenericProfileKeepsTheDriversTextWhereItDiffers() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:generic"); Statement s = c.createStatement()) {
+            ResultCache cache = new ResultCache(CacheSettings.builder().executor(Runnable::run).build());
+            String sql = "SELECT TRUE AS B, CAST(X'CAFE' AS VARBINARY) AS BIN, 12 AS N, TIMESTAMP '2024-01-01 10:00:00' AS TS";
+            QueryKey k = key(sql);
+            FillTicket t = cache.beginFill(k, Set.of(), null);
+            List<String> texts = new ArrayList<>();
+            try (ResultSet rs = ResultTee.wrap(s.executeQuery(sql), s, t, cache, ValueProfile.generic())) {
+                while (rs.next()) {
+                    for (int i = 1; i <= 4; i++) {
+                        texts.add(rs.getString(i));
+                    }
+                }
+            }
+            ResultSet cached = cache.get(k).toResultSet(s);
+            cached.next();
+            for (int i = 1; i <= 4; i++) {
+                assertThat(cached.getString(i)).isEqualTo(texts.get(i - 1));
+            }
+            assertThat(texts.get(0)).isEqualTo("TRUE");
+            assertThat(cached.getBoolean(1)).isTrue();
+            assertThat(cached.getBytes(2)).containsExactly(0xCA - 256, 0xFE - 256);
+            assertThat(cached.getInt(3)).isEqualTo(12);
         }
     }
 }

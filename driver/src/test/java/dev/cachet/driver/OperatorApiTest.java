@@ -149,4 +149,28 @@ class OperatorApiTest {
         }
         assertThat(db.executions(SELECT)).isEqualTo(2);
     }
+
+    @Test
+    void connectionsOfOneClusterShareOneCacheWhateverTheirCacheSettings() throws SQLException {
+        try (Connection first = db.cachet("cachet.maxBytes", "8MB");
+             Connection second = db.cachet("cachet.maxBytes", "16MB")) { // logged as a warning, not a second cache
+            CachetCluster cluster = Cachet.cluster(first);
+            assertThat(Cachet.cluster(second)).isEqualTo(cluster);
+            assertThat(cluster.statistics().openConnections()).isEqualTo(2);
+            value(first, SELECT);
+            value(second, SELECT);
+        }
+        assertThat(db.executions(SELECT)).isEqualTo(1);
+    }
+
+    @Test
+    void anExplicitClusterIdJoinsDifferentUrls() throws SQLException {
+        try (H2Database other = new H2Database()) {
+            try (Connection a = db.cachet("cachet.cluster", "shared-" + db.name);
+                 Connection b = java.sql.DriverManager.getConnection(other.cachetUrl + ";cachet.cluster=shared-" + db.name)) {
+                assertThat(Cachet.cluster(a).id()).isEqualTo("shared-" + db.name);
+                assertThat(Cachet.cluster(b)).isEqualTo(Cachet.cluster(a));
+            }
+        }
+    }
 }

@@ -121,7 +121,10 @@ final class Analysis {
         }
         String first = tokens.get(0).upper();
         if (first.equals("EXPLAIN") || first.equals("DESCRIBE") || first.equals("DESC")) {
-            return explain(sql, single, tokens, dialect, hints, budget);
+            return explain(sql, single, tokens, dialect, hints, budget, false);
+        }
+        if ((first.equals("ANALYZE") || first.equals("ANALYSE")) && analyzesStatement(tokens)) {
+            return explain(sql, single, tokens, dialect, hints, budget, true);
         }
         if (first.equals("SHOW")) {
             StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
@@ -245,9 +248,9 @@ final class Analysis {
      * with statistics no table version tracks.
      */
     private static StatementInfo explain(String sql, String text, List<Token> t, Dialect dialect, Hints hints,
-            Duration budget) {
+            Duration budget, boolean executes) {
         int i = 1;
-        boolean analyze = false;
+        boolean analyze = executes;
         while (i < t.size()) {
             Token tok = t.get(i);
             if (tok.is("ANALYZE") || tok.is("ANALYSE")) {
@@ -287,12 +290,7 @@ final class Analysis {
                     Collections.emptySet());
         }
         String inner = text.substring(t.get(i).start);
-        Token head = t.get(i);
-        boolean statement = head.is("SELECT") || head.is("WITH") || head.is("INSERT") || head.is("UPDATE")
-                || head.is("DELETE") || head.is("MERGE") || head.is("REPLACE") || head.is("VALUES")
-                || head.is("TABLE") || head.isSymbol("(") || head.is("UPSERT") || head.is("EXECUTE")
-                || head.is("CREATE") || head.is("DECLARE");
-        if (!statement) {
+        if (!isStatementHead(t.get(i))) {
             // EXPLAIN t / DESCRIBE t: a look at a table's columns
             StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
             b.hints = hints;
@@ -311,6 +309,26 @@ final class Analysis {
         b.functions.addAll(in.functions());
         b.reason(NotCacheableReason.NOT_A_QUERY, "EXPLAIN results are not cached");
         return b.build();
+    }
+
+    /** Whether {@code head} starts a statement EXPLAIN can show (rather than a table name). */
+    private static boolean isStatementHead(Token head) {
+        return head.is("SELECT") || head.is("WITH") || head.is("INSERT") || head.is("UPDATE")
+                || head.is("DELETE") || head.is("MERGE") || head.is("REPLACE") || head.is("VALUES")
+                || head.is("TABLE") || head.isSymbol("(") || head.is("UPSERT") || head.is("EXECUTE")
+                || head.is("CREATE") || head.is("DECLARE");
+    }
+
+    /**
+     * Whether {@code ANALYZE …} is MariaDB's {@code ANALYZE [FORMAT=…] statement}, which runs the
+     * statement (PostgreSQL's and MySQL's {@code ANALYZE [TABLE] t} only gather statistics).
+     */
+    static boolean analyzesStatement(List<Token> t) {
+        int i = 1;
+        if (i + 2 < t.size() && t.get(i).is("FORMAT") && t.get(i + 1).isSymbol("=")) {
+            i += 3;
+        }
+        return i < t.size() && !t.get(i).is("TABLE") && isStatementHead(t.get(i));
     }
 
     /** DROP [TEMPORARY] TABLE / [MATERIALIZED] VIEW [IF EXISTS] a, b [CASCADE | RESTRICT] (JSqlParser 5.3 rejects lists). */
@@ -404,6 +422,9 @@ final class Analysis {
             } else if ((tok.is("RESTART") || tok.is("CONTINUE")) && i + 1 < t.size() && t.get(i + 1).is("IDENTITY")) {
                 i += 2;
             } else if ((tok.is("CASCADE") || tok.is("RESTRICT")) && i == t.size() - 1) {
+                // CASCADE also empties every table whose foreign keys reference these, whatever the
+                // keys' ON DELETE action — edges a catalog of cascading keys does not hold
+                b.writesAllTables |= tok.is("CASCADE");
                 i++;
             } else {
                 return null;
@@ -462,6 +483,20 @@ final class Analysis {
      * text with the variants JSqlParser does not accept rewritten to CREATE TEMPORARY TABLE.
      */
     private static String temporaryTable(String text, List<Token> t, Set<String> temporary) {
+        if ((t.get(0).is("SELECT") || t.get(0).is("WITH") || t.get(0).isSymbol("("))
+                && text.toLowerCase(Locale.ROOT).contains("temp")) {
+            // PostgreSQL: SELECT … INTO TEMP [TABLE] name
+            List<Token> all = Tokens.of(text, Integer.MAX_VALUE);
+            for (int i = 0; i + 2 < all.size(); i++) {
+                if (all.get(i).is("INTO") && (all.get(i + 1).is("TEMP") || all.get(i + 1).is("TEMPORARY"))) {
+                    int n = all.get(i + 2).is("TABLE") ? i + 3 : i + 2;
+                    if (n < all.size() && (all.get(n).type == Tokens.Type.WORD || all.get(n).type == Tokens.Type.QUOTED)) {
+                        temporary.add(all.get(n).value());
+                    }
+                }
+            }
+            return text;
+        }
         if (!t.get(0).is("CREATE")) {
             return text;
         }

@@ -1,6 +1,7 @@
 package dev.cachet.driver.jdbc;
 
 import dev.cachet.cache.ResultCache;
+import dev.cachet.cache.ValueProfile;
 import dev.cachet.driver.CachetSettings;
 import dev.cachet.driver.ClusterStatistics;
 import dev.cachet.driver.ExecutionEvent;
@@ -65,6 +66,7 @@ public final class Cluster {
     private final SqlAnalyzer analyzer;
     private final Set<String> deterministicFunctions;
     private final Set<String> readOnlyFunctions;
+    private final ValueProfile valueProfile;
 
     private volatile TableDependencies dependencies;
     /** Set when the catalog could not be read: every write then counts as a write to every table. */
@@ -95,6 +97,12 @@ public final class Cluster {
         this.analyzer = ANALYZER;
         this.deterministicFunctions = settings.deterministicFunctions();
         this.readOnlyFunctions = settings.readOnlyFunctions();
+        this.valueProfile = Tee.profileFor(dialect);
+    }
+
+    /** How results of this cluster's driver are captured and played back (DESIGN §8). */
+    public ValueProfile valueProfile() {
+        return valueProfile;
     }
 
     /** The cluster's id: {@code cachet.cluster}, or derived from its configured hosts and database. */
@@ -164,11 +172,14 @@ public final class Cluster {
 
     // ---------------------------------------------------------------- dependencies
 
-    /** Reads the catalog's table dependencies once, on the cluster's first connection. */
+    /**
+     * Reads the catalog's table dependencies on the cluster's first connection, and again on a later connection
+     * while the last attempt failed (until then every write counts as a write to every table).
+     */
     void ensureDependencies(Connection physical) {
-        if (dependencies == null) {
+        if (dependencies == null || dependenciesUnknown) {
             synchronized (this) {
-                if (dependencies == null) {
+                if (dependencies == null || dependenciesUnknown) {
                     loadDependencies(physical);
                 }
             }

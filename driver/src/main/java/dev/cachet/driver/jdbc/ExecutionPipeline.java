@@ -139,7 +139,7 @@ final class ExecutionPipeline {
         if (start != 0) {
             event(info, Outcome.MISS, null, target.role(), start);
         }
-        return Tee.wrap(real, owner, ticket, cache);
+        return Tee.wrap(real, owner, ticket, cache, cluster.valueProfile());
     }
 
     /** Runs a query on the database without caching; a query that counts as a write invalidates like one. */

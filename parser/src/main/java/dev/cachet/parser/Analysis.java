@@ -434,6 +434,11 @@ final class Analysis {
         if (i + 2 < t.size() && t.get(i).is("FORMAT") && t.get(i + 1).isSymbol("=")) {
             i += 3;
         }
+        if (i + 1 < t.size() && t.get(i).isSymbol("(")) {
+            // PostgreSQL's option list, ANALYZE (VERBOSE) t, against a parenthesized query
+            Token inner = t.get(i + 1);
+            return inner.is("SELECT") || inner.is("WITH") || inner.is("VALUES") || inner.isSymbol("(");
+        }
         return i < t.size() && !t.get(i).is("TABLE") && isStatementHead(t.get(i));
     }
 

@@ -237,6 +237,11 @@ public final class ResultCache {
         tier.invalidate(tables);
     }
 
+    /** As {@link #invalidate(Collection)}. */
+    public void invalidate(String... tables) {
+        invalidate(List.of(tables));
+    }
+
     /** Invalidates everything: every entry is removed and every fill in flight will be dropped. */
     public void invalidateAll() {
         counters.invalidateAlls.increment();
@@ -281,7 +286,9 @@ public final class ResultCache {
         for (var e : blocks.entrySet()) {
             Block block = e.getValue();
             if (now - block.deadlineNanos >= 0) {
-                blocks.remove(e.getKey(), block);
+                // re-checked under the map's lock: a blockTables call extending this very block between
+                // the read above and the removal must not lose its tables
+                blocks.computeIfPresent(e.getKey(), (owner, b) -> now - b.deadlineNanos >= 0 ? null : b);
             } else if (block.tables.contains(table)) {
                 return true;
             }

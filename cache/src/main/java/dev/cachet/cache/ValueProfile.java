@@ -30,6 +30,15 @@ public interface ValueProfile {
     }
 
     /**
+     * The profile with only the generic {@link ColumnCodec}: JDBC's conversion table, the driver's
+     * {@code getString} text kept whenever it differs from the generic one, and the interface's default
+     * SQLStates. A reasonable start for a driver that has no profile of its own yet.
+     */
+    static ValueProfile generic() {
+        return GenericValueProfile.INSTANCE;
+    }
+
+    /**
      * Snapshots the result's metadata. The default asks the real metadata for every fact of every column;
      * a profile whose driver would run a catalog query for some facts may fetch them once per statement
      * and share them (DESIGN §8: no extra round trip on a miss).

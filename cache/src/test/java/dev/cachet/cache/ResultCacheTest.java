@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -181,12 +181,9 @@ class ResultCacheTest {
         QueryKey k = key("Q");
         FillTicket t = cache.beginFill(k, Set.of("t"), null);
         assertThat(cache.isInFlight(k)).isTrue();
-        CountDownLatch waiting = new CountDownLatch(1);
-        CompletableFuture<MaterializedResult> waiter = CompletableFuture.supplyAsync(() -> {
-            waiting.countDown();
-            return cache.awaitInFlight(k);
-        }, threads);
-        waiting.await();
+        CompletableFuture<MaterializedResult> waiter =
+                CompletableFuture.supplyAsync(() -> cache.awaitInFlight(k), threads);
+        awaitWaiter(cache, k);
         MaterializedResult r = longs(5, 1);
         cache.complete(t, r);
         assertThat(waiter.get(10, TimeUnit.SECONDS)).isSameAs(r);
@@ -201,6 +198,7 @@ class ResultCacheTest {
         FillTicket t = cache.beginFill(k, Set.of("t"), null);
         CompletableFuture<MaterializedResult> waiter =
                 CompletableFuture.supplyAsync(() -> cache.awaitInFlight(k), threads);
+        awaitWaiter(cache, k);
         cache.abandon(t);
         assertThat(waiter.get(10, TimeUnit.SECONDS)).isNull();
         assertThat(cache.statistics().fillsAbandoned()).isEqualTo(1);
@@ -224,9 +222,16 @@ class ResultCacheTest {
         FillTicket t = cache.beginFill(k, Set.of("t"), null);
         CompletableFuture<MaterializedResult> waiter =
                 CompletableFuture.supplyAsync(() -> cache.awaitInFlight(k), threads);
+        awaitWaiter(cache, k);
         cache.invalidate(List.of("t"));
         cache.complete(t, longs(1, 1));
         assertThat(waiter.get(10, TimeUnit.SECONDS)).isNull();
+    }
+
+    /** Polls (with a deadline) until a thread is blocked waiting for the in-flight fill of {@code k}. */
+    static void awaitWaiter(ResultCache cache, QueryKey k) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                .until(() -> cache.inFlightOutcome(k).getNumberOfDependents() > 0);
     }
 
     @Test

@@ -54,12 +54,12 @@ class AnalyzerPropertiesTest {
         analyzeAndCheck(sql, dialect);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 300)
     void randomTokenSoupNeverThrows(@ForAll("tokenSoup") String sql, @ForAll Dialect dialect) {
         analyzeAndCheck(sql, dialect);
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 800)
     void mutatedCorpusStatementsNeverThrowAndStayConservative(@ForAll("mutated") String sql,
             @ForAll Dialect dialect) {
         analyzeAndCheck(sql, dialect);

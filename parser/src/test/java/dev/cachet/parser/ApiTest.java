@@ -147,4 +147,47 @@ class ApiTest {
         assertThat(info.temporaryTablesCreated()).containsExactly("tmp_q");
         Invariants.check(info);
     }
+
+    @Test
+    void deepNestingAndHugeTextsAreAnsweredConservatively() {
+        SqlAnalyzer a = new SqlAnalyzer(10, Duration.ofSeconds(5));
+        String deep = "select " + "(".repeat(20_000) + "1" + ")".repeat(20_000) + " from t";
+        StatementInfo nested = a.analyze(deep, Dialect.POSTGRESQL);
+        Invariants.check(nested);
+        assertThat(nested.cacheable()).isFalse();
+
+        StringBuilder huge = new StringBuilder("select * from t where a in (");
+        for (int i = 0; i < 100_000; i++) {
+            huge.append(i).append(',');
+        }
+        huge.append("0)");
+        StatementInfo big = new SqlAnalyzer(10, Duration.ofMillis(200)).analyze(huge.toString(), Dialect.MYSQL);
+        Invariants.check(big);
+    }
+
+    @Test
+    void sessionEffectsCarryTransactionCharacteristics() {
+        StatementInfo begin = SqlAnalyzer.shared().analyze(
+                "start transaction isolation level serializable, read only", Dialect.POSTGRESQL);
+        assertThat(begin.sessionEffect().type()).isEqualTo(SessionEffect.Type.BEGIN_READ_ONLY);
+        assertThat(begin.sessionEffect().isolation()).isEqualTo("SERIALIZABLE");
+        assertThat(begin.sessionEffect().readOnly()).isTrue();
+        assertThat(begin.changesSession()).isTrue();
+        StatementInfo select = SqlAnalyzer.shared().analyze("select * from t", Dialect.MYSQL);
+        assertThat(select.changesSession()).isFalse();
+        assertThat(select.sessionEffect()).isNull();
+    }
+
+    @Test
+    void notCacheableDetailUsesTheRightArticle() {
+        SqlAnalyzer a = new SqlAnalyzer();
+        assertThat(a.analyze("UPDATE t SET a = 1", Dialect.GENERIC).notCacheableDetail())
+                .isEqualTo("an update statement is not cached");
+        assertThat(a.analyze("INSERT INTO t VALUES (1)", Dialect.GENERIC).notCacheableDetail())
+                .isEqualTo("an insert statement is not cached");
+        assertThat(a.analyze("DELETE FROM t", Dialect.GENERIC).notCacheableDetail())
+                .isEqualTo("a delete statement is not cached");
+        assertThat(StatementInfo.withArticle("unknown")).isEqualTo("an unknown");
+        assertThat(StatementInfo.withArticle("ddl")).isEqualTo("a ddl");
+    }
 }

@@ -17,11 +17,13 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,14 +43,21 @@ public class CacheHitBenchmark {
             "SELECT id, name, quantity, created_at, price FROM orders WHERE customer_id = ? AND status = ?";
     private static final int[] TYPES = {Types.INTEGER, Types.VARCHAR};
 
+    /** Where Caffeine's maintenance runs: the common pool (Caffeine's default) or the calling thread. */
+    @Param({"commonPool", "callerThread"})
+    public String maintenance;
+
     private ResultCache cache;
     private SessionKey session;
     private Object[] parameters;
     private MaterializedResult result;
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> baselineMap =
+            new java.util.concurrent.ConcurrentHashMap<>(java.util.Map.of(SQL, "x"));
 
     @Setup
     public void setUp() throws SQLException {
-        cache = new ResultCache(CacheSettings.defaults());
+        cache = new ResultCache(CacheSettings.builder()
+                .executor(maintenance.equals("commonPool") ? ForkJoinPool.commonPool() : Runnable::run).build());
         session = SessionKey.of("app", "shop", "public", null, null, "H2");
         parameters = new Object[] {42, "open"};
         List<Object[]> rows = new ArrayList<>();
@@ -80,6 +89,12 @@ public class CacheHitBenchmark {
         QueryKey key = QueryKey.of(session, SQL, parameters, TYPES, 0, ResultSet.TYPE_FORWARD_ONLY);
         MaterializedResult r = cache.get(key);
         readAll(r.toResultSet(null), bh);
+    }
+
+    /** A bare ConcurrentHashMap look-up: a yardstick for how loaded the machine is during the run. */
+    @Benchmark
+    public Object baselineMapGet() {
+        return baselineMap.get(SQL);
     }
 
     @Benchmark

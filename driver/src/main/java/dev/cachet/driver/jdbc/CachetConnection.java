@@ -49,6 +49,11 @@ public final class CachetConnection extends DelegatingConnection {
     private Set<String> temporaryTables;
     private CachetDatabaseMetaData metaData;
     private boolean closed;
+    /** Connection settings that are not session state but must reach every physical connection (see #configure). */
+    private Executor networkTimeoutExecutor;
+    private int networkTimeoutMillis = -1;
+    private java.util.Properties clientInfo;
+    private java.util.Map<String, Class<?>> typeMap;
 
     /**
      * Wraps a freshly opened (or freshly borrowed) real connection as the primary of a new logical connection. Reads
@@ -85,7 +90,7 @@ public final class CachetConnection extends DelegatingConnection {
 
     /** Whether this connection may use the cache at all ({@code cachet.enabled} of its own settings). */
     boolean cachingEnabled() {
-        return settings.enabled();
+        return settings.enabled() && cluster.caching();
     }
 
     SessionState session() {
@@ -201,10 +206,18 @@ public final class CachetConnection extends DelegatingConnection {
     private void apply(SessionEffect effect) {
         String value = effect.value();
         switch (effect.type()) {
+            case SET_SESSION_ISOLATION, SET_SESSION_READ_ONLY, SET_SCHEMA, USE_CATALOG, SET_ROLE, RESET_ROLE,
+                    SET_SESSION_AUTHORIZATION, SET_TIME_ZONE -> {
+                settingChangedInTransaction();
+            }
+            default -> {
+            }
+        }
+        switch (effect.type()) {
             case BEGIN -> transaction.begin(false);
             case BEGIN_READ_ONLY -> transaction.begin(true);
             case COMMIT -> endTransaction("commit");
-            case ROLLBACK -> endTransaction("rollback");
+            case ROLLBACK -> rolledBack();
             case ROLLBACK_TO_SAVEPOINT -> rolledBackToSavepoint();
             case SAVEPOINT, RELEASE_SAVEPOINT, HARMLESS -> {
             }
@@ -275,6 +288,10 @@ public final class CachetConnection extends DelegatingConnection {
      * call succeeded, since a failed commit may still have committed.
      */
     private void endTransaction(String cause) {
+        if (cause.equals("rollback") && transaction.sessionChangedInside()) {
+            // PostgreSQL undoes SET inside a rolled-back transaction: what Cachet recorded may no longer hold
+            unmodelledSession = true;
+        }
         if (transaction.hasWritten()) {
             try {
                 cluster.invalidate(transaction.scope(), cause);
@@ -285,7 +302,21 @@ public final class CachetConnection extends DelegatingConnection {
         transaction.reset();
     }
 
+    /** PostgreSQL (and, to be safe, an unknown database) undoes SET on rollback; note a change made in a transaction. */
+    private void settingChangedInTransaction() {
+        if ((dialect == Dialect.POSTGRESQL || dialect == Dialect.GENERIC) && inTransaction()) {
+            transaction.sessionChanged();
+        }
+    }
+
+    private void rolledBack() {
+        endTransaction("rollback");
+    }
+
     private void rolledBackToSavepoint() {
+        if (transaction.sessionChangedInside()) {
+            unmodelledSession = true;
+        }
         if (transaction.hasWritten()) {
             cluster.invalidate(transaction.scope(), "rollback to savepoint");
         }
@@ -452,6 +483,7 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void setCatalog(String catalog) throws SQLException {
         delegate.setCatalog(catalog);
+        settingChangedInTransaction();
         sessionChanged(session.withCatalog(catalog));
         primary.applied(session);
     }
@@ -459,6 +491,7 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
+        settingChangedInTransaction();
         sessionChanged(session.withSchema(schema));
         primary.applied(session);
     }
@@ -470,11 +503,68 @@ public final class CachetConnection extends DelegatingConnection {
         primary.applied(session);
     }
 
+    /**
+     * Gives a physical connection opened after the application configured this one (a replica, with routing) the
+     * same network timeout, client info and type map, then the session state: what a new slot needs before use.
+     */
+    void configure(PhysicalConnection slot) throws SQLException {
+        Connection c = slot.connection();
+        if (networkTimeoutMillis >= 0) {
+            c.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
+        }
+        if (clientInfo != null) {
+            c.setClientInfo(clientInfo);
+        }
+        if (typeMap != null) {
+            c.setTypeMap(typeMap);
+        }
+        slot.sync(session, dialect);
+    }
+
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         delegate.setNetworkTimeout(executor, milliseconds);
+        networkTimeoutExecutor = executor;
+        networkTimeoutMillis = milliseconds;
         for (PhysicalConnection replica : replicas) {
             replica.connection().setNetworkTimeout(executor, milliseconds);
+        }
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
+        delegate.setClientInfo(name, value);
+        if (clientInfo == null) {
+            clientInfo = new java.util.Properties();
+        }
+        if (value == null) {
+            clientInfo.remove(name);
+        } else {
+            clientInfo.setProperty(name, value);
+        }
+        for (PhysicalConnection replica : replicas) {
+            replica.connection().setClientInfo(name, value);
+        }
+    }
+
+    @Override
+    public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
+        delegate.setClientInfo(properties);
+        clientInfo = new java.util.Properties();
+        if (properties != null) {
+            clientInfo.putAll(properties);
+        }
+        for (PhysicalConnection replica : replicas) {
+            replica.connection().setClientInfo(properties);
+        }
+    }
+
+    @Override
+    public void setTypeMap(java.util.Map<String, Class<?>> map) throws SQLException {
+        delegate.setTypeMap(map);
+        typeMap = map;
+        for (PhysicalConnection replica : replicas) {
+            replica.connection().setTypeMap(map);
         }
     }
 

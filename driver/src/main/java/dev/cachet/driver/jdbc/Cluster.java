@@ -1,6 +1,7 @@
 package dev.cachet.driver.jdbc;
 
 import dev.cachet.cache.ResultCache;
+import dev.cachet.cache.ValueProfile;
 import dev.cachet.driver.CachetSettings;
 import dev.cachet.driver.ClusterStatistics;
 import dev.cachet.driver.ExecutionEvent;
@@ -36,6 +37,25 @@ public final class Cluster {
 
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
+    /**
+     * The analyzer: the JVM's shared one, or, when the system property {@code dev.cachet.parseBudget} (a duration)
+     * is set, one with that parse budget — for loaded machines where the default budget would make statements
+     * count as unknown (never wrong, only uncached).
+     */
+    private static final SqlAnalyzer ANALYZER = analyzer(System.getProperty("dev.cachet.parseBudget"));
+
+    private static SqlAnalyzer analyzer(String budget) {
+        if (budget == null || budget.isBlank()) {
+            return SqlAnalyzer.shared();
+        }
+        try {
+            return new SqlAnalyzer(SqlAnalyzer.DEFAULT_MAX_ENTRIES, dev.cachet.driver.Durations.parse(budget));
+        } catch (RuntimeException e) {
+            log.warn("Cachet: ignoring dev.cachet.parseBudget={} ({})", budget, e.getMessage());
+            return SqlAnalyzer.shared();
+        }
+    }
+
     /** The write scope meaning "every table". */
     static final Set<String> ALL_TABLES = Set.of("*all*");
 
@@ -46,6 +66,7 @@ public final class Cluster {
     private final SqlAnalyzer analyzer;
     private final Set<String> deterministicFunctions;
     private final Set<String> readOnlyFunctions;
+    private final ValueProfile valueProfile;
 
     private volatile TableDependencies dependencies;
     /** Set when the catalog could not be read: every write then counts as a write to every table. */
@@ -60,6 +81,9 @@ public final class Cluster {
     /** Background services (pollers) tied to the cluster's open connections; stopped with the last one. */
     private final List<AutoCloseable> services = new CopyOnWriteArrayList<>();
 
+    /** Set by {@link ClusterRegistry#shutdown()}: the cluster no longer caches, and forwards its invalidations. */
+    private volatile boolean retired;
+
     final AtomicInteger openConnections = new AtomicInteger();
     final LongAdder executions = new LongAdder();
     final LongAdder hits = new LongAdder();
@@ -73,9 +97,15 @@ public final class Cluster {
         this.settings = settings;
         this.dialect = dialect;
         this.cache = new ResultCache(CacheSettingsMapping.from(settings));
-        this.analyzer = SqlAnalyzer.shared();
+        this.analyzer = ANALYZER;
         this.deterministicFunctions = settings.deterministicFunctions();
         this.readOnlyFunctions = settings.readOnlyFunctions();
+        this.valueProfile = Tee.profileFor(dialect);
+    }
+
+    /** How results of this cluster's driver are captured and played back (DESIGN §8). */
+    public ValueProfile valueProfile() {
+        return valueProfile;
     }
 
     /** The cluster's id: {@code cachet.cluster}, or derived from its configured hosts and database. */
@@ -145,11 +175,14 @@ public final class Cluster {
 
     // ---------------------------------------------------------------- dependencies
 
-    /** Reads the catalog's table dependencies once, on the cluster's first connection. */
+    /**
+     * Reads the catalog's table dependencies on the cluster's first connection, and again on a later connection
+     * while the last attempt failed (until then every write counts as a write to every table).
+     */
     void ensureDependencies(Connection physical) {
-        if (dependencies == null) {
+        if (dependencies == null || dependenciesUnknown) {
             synchronized (this) {
-                if (dependencies == null) {
+                if (dependencies == null || dependenciesUnknown) {
                     loadDependencies(physical);
                 }
             }
@@ -200,10 +233,20 @@ public final class Cluster {
 
     // ---------------------------------------------------------------- invalidation and blocks
 
-    /** Drops the cached results of the given scope ({@link #ALL_TABLES} = everything) and tells the listeners. */
+    /**
+     * Drops the cached results of the given scope ({@link #ALL_TABLES} = everything) and tells the listeners. A
+     * retired cluster also invalidates its successor, so connections opened before a shutdown keep the guarantee
+     * for those opened after it.
+     */
     void invalidate(Set<String> scope, String cause) {
         if (scope.isEmpty()) {
             return;
+        }
+        if (retired) {
+            Cluster successor = ClusterRegistry.find(id);
+            if (successor != null && successor != this) {
+                successor.invalidate(scope, cause);
+            }
         }
         invalidations.increment();
         if (scope == ALL_TABLES) {
@@ -291,6 +334,15 @@ public final class Cluster {
     /** Registers a background service (e.g. a replica poller) to stop when the cluster's last connection closes. */
     public void addService(AutoCloseable service) {
         services.add(service);
+    }
+
+    void retire() {
+        retired = true;
+    }
+
+    /** False once the cluster was retired by a shutdown: its remaining connections run uncached. */
+    boolean caching() {
+        return !retired;
     }
 
     void stopServices() {

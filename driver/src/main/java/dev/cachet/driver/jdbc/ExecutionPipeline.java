@@ -108,7 +108,7 @@ final class ExecutionPipeline {
         QueryKey key = QueryKey.of(connection.sessionKey(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),
                 owner.options().resultSetType());
         MaterializedResult result = cache.get(key);
-        if (result == null) {
+        if (result == null && !OwnFills.fillingOnThisThread(key)) {
             result = cache.awaitInFlight(key);
         }
         if (result != null) {
@@ -139,7 +139,9 @@ final class ExecutionPipeline {
         if (start != 0) {
             event(info, Outcome.MISS, null, target.role(), start);
         }
-        return Tee.wrap(real, owner, ticket, cache);
+        ResultSet teed = Tee.wrap(real, owner, ticket, cache, cluster.valueProfile());
+        OwnFills.started(key, teed);
+        return teed;
     }
 
     /** Runs a query on the database without caching; a query that counts as a write invalidates like one. */
@@ -254,7 +256,7 @@ final class ExecutionPipeline {
         } finally {
             if (succeeded) {
                 connection.statementSucceeded(info, target);
-                if (info.kind() == StatementKind.DDL && !connection.onlyTemporaryDdl(info)) {
+                if (mayChangeCatalog(info)) {
                     // views, foreign keys and triggers may have changed: read them again, then drop what the new
                     // edges reach too
                     cluster.loadDependencies(target.connection());
@@ -262,6 +264,18 @@ final class ExecutionPipeline {
                 }
             }
         }
+    }
+
+    /**
+     * DDL, and any statement Cachet cannot see through (unknown text, a call, an unknown function): any of them may
+     * have created a view, trigger, rule or foreign key the next write must follow.
+     */
+    private boolean mayChangeCatalog(StatementInfo info) {
+        StatementKind kind = info.kind();
+        if (kind == StatementKind.DDL) {
+            return !connection.onlyTemporaryDdl(info);
+        }
+        return kind == StatementKind.UNKNOWN || info.writesAllTables();
     }
 
     private void invalidateWrite(Set<String> scope) {

@@ -137,6 +137,8 @@ class TableDependenciesTest {
         TableDependencies d = read();
         assertThat(d.affectedBy("b")).contains("va");
         assertThat(d.affectedBy("created_later")).containsExactlyInAnyOrder("created_later", "va");
+        assertThat(d.writesEverything("va")).as("a write through it may write anything").isTrue();
+        assertThat(d.writesEverything("a")).isFalse();
     }
 
     @Test

@@ -133,6 +133,12 @@ final class Analysis {
             b.reason(NotCacheableReason.NOT_A_QUERY, "SHOW results are not cached");
             return b.build();
         }
+        if (first.equals("MERGE")) {
+            StatementInfo merge = h2Merge(sql, single, tokens, dialect, hints, budget);
+            if (merge != null) {
+                return merge;
+            }
+        }
         if (first.equals("TRUNCATE")) {
             StatementInfo truncate = truncate(sql, tokens, hints);
             if (truncate != null) {
@@ -505,6 +511,76 @@ final class Analysis {
             return null;
         }
         return b.build();
+    }
+
+    /**
+     * H2's {@code MERGE INTO t [(columns)] [KEY (columns)] {VALUES … | SELECT … | WITH …}} — an upsert
+     * JSqlParser 5.3 rejects. It writes {@code t}; its source is analyzed alone for the tables it reads
+     * and the functions it calls, and a source that is not a query counts as a write to every table.
+     */
+    private static StatementInfo h2Merge(String sql, String text, List<Token> t, Dialect dialect, Hints hints,
+            ParseBudget budget) {
+        if (t.size() < 3 || !t.get(1).is("INTO")) {
+            return null;
+        }
+        int[] next = new int[1];
+        String table = qualifiedName(t, 2, next);
+        if (table == null) {
+            return null;
+        }
+        int i = next[0];
+        if (i < t.size() && t.get(i).isSymbol("(")) {
+            i = closingParenthesis(t, i);
+            if (i < 0) {
+                return null;
+            }
+            i++;
+        }
+        boolean key = false;
+        if (i + 1 < t.size() && t.get(i).is("KEY") && t.get(i + 1).isSymbol("(")) {
+            i = closingParenthesis(t, i + 1);
+            if (i < 0) {
+                return null;
+            }
+            i++;
+            key = true;
+        }
+        if (i >= t.size()) {
+            return null;
+        }
+        Token head = t.get(i);
+        if (!(head.is("VALUES") || head.is("SELECT") || head.is("WITH") || head.isSymbol("(")
+                || head.is("TABLE"))) {
+            return null; // MERGE INTO t USING …: the standard statement, for the parser
+        }
+        if (!key && !head.is("VALUES") && !head.is("SELECT")) {
+            return null;
+        }
+        StatementInfo source = analyze(text.substring(head.start), dialect, budget.withoutLateAnswer());
+        StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.MERGE);
+        b.hints = hints;
+        b.requiresPrimary = true;
+        b.tablesWritten.add(table.toLowerCase(Locale.ROOT));
+        if (source.kind() != StatementKind.QUERY || source.writesAllTables() || !source.tablesWritten().isEmpty()) {
+            b.writesAllTables = true; // the source could not be read as a query
+        }
+        b.tablesRead.addAll(source.tablesRead());
+        b.functions.addAll(source.functions());
+        b.unknownFunctions.addAll(source.unknownFunctions());
+        return b.build();
+    }
+
+    /** The index of the ")" closing the "(" at {@code open}, or -1 when it is not among the tokens. */
+    private static int closingParenthesis(List<Token> t, int open) {
+        int depth = 0;
+        for (int i = open; i < t.size(); i++) {
+            if (t.get(i).isSymbol("(")) {
+                depth++;
+            } else if (t.get(i).isSymbol(")") && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** TRUNCATE [TABLE] [ONLY] a [*] [, b …] [RESTART | CONTINUE IDENTITY] [CASCADE | RESTRICT]. */

@@ -206,6 +206,9 @@ final class StatementClassifier {
         if (f.firstVolatile != null) {
             b.reason(NotCacheableReason.VOLATILE_FUNCTION, "calls volatile function " + f.firstVolatile + "()");
         }
+        if (kind == StatementKind.QUERY && samplesTable(sql)) {
+            b.reason(NotCacheableReason.VOLATILE_FUNCTION, "TABLESAMPLE returns a random sample");
+        }
         if (!f.systemCatalogs.isEmpty()) {
             b.reason(NotCacheableReason.SYSTEM_CATALOG, "reads system catalog " + f.systemCatalogs.iterator().next());
         }
@@ -236,5 +239,18 @@ final class StatementClassifier {
     private static boolean renames(Statement st) {
         String text = st.toString().toUpperCase(Locale.ROOT);
         return text.contains(" RENAME TO ") || text.contains(" RENAME ") && !text.contains(" RENAME COLUMN ");
+    }
+
+    /** Whether the text has a TABLESAMPLE clause (a word outside literals, quotes and comments). */
+    private static boolean samplesTable(String sql) {
+        if (sql.toUpperCase(Locale.ROOT).indexOf("TABLESAMPLE") < 0) {
+            return false;
+        }
+        for (Tokens.Token t : Tokens.of(sql, Integer.MAX_VALUE)) {
+            if (t.is("TABLESAMPLE")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

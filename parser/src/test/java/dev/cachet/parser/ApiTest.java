@@ -190,4 +190,12 @@ class ApiTest {
         assertThat(StatementInfo.withArticle("unknown")).isEqualTo("an unknown");
         assertThat(StatementInfo.withArticle("ddl")).isEqualTo("a ddl");
     }
+
+    @Test
+    void tableSampleIsARandomSample() {
+        StatementInfo info = new SqlAnalyzer().analyze("SELECT * FROM t TABLESAMPLE SYSTEM (10)", Dialect.POSTGRESQL);
+        assertThat(info.cacheable()).isFalse();
+        assertThat(info.notCacheableReason()).isEqualTo(NotCacheableReason.VOLATILE_FUNCTION);
+        assertThat(info.notCacheableDetail()).isEqualTo("TABLESAMPLE returns a random sample");
+    }
 }

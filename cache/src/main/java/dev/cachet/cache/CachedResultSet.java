@@ -468,10 +468,7 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
         Object v = cell(columnIndex);
         if (v == null) {
-            if (type == null) {
-                return codec(columnIndex).getObject("", type);
-            }
-            return null;
+            return codec(columnIndex).getObjectOfNull(type);
         }
         return codec(columnIndex).getObject(v, type);
     }

@@ -4,7 +4,9 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -101,7 +103,7 @@ final class CapturedArray implements ValueSizes.Sized {
 
         @Override
         public ResultSet getResultSet() throws SQLException {
-            throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array", "0A000");
+            return resultSet(1, Integer.MAX_VALUE);
         }
 
         @Override
@@ -111,12 +113,35 @@ final class CapturedArray implements ValueSizes.Sized {
 
         @Override
         public ResultSet getResultSet(long index, int count) throws SQLException {
-            return getResultSet();
+            int length = elements == null ? 0 : java.lang.reflect.Array.getLength(elements);
+            if (index < 1 || index != 1 && index > length || count < 0) {
+                // as H2: index 1..length (1 also for an empty array); a count past the end is cut short
+                throw SqlErrors.of("Invalid array slice: index " + index + ", count " + count + " of "
+                        + length + " elements", "90008");
+            }
+            return resultSet(index, count);
         }
 
         @Override
         public ResultSet getResultSet(long index, int count, Map<String, Class<?>> map) throws SQLException {
-            return getResultSet();
+            return getResultSet(index, count);
+        }
+
+        /**
+         * The JDBC shape: one row per element from {@code index} (1-based) for up to {@code count}
+         * elements, column 1 {@code INDEX} (BIGINT) the element's index, column 2 {@code VALUE} the element,
+         * converted by the standard profile.
+         */
+        private ResultSet resultSet(long index, int count) throws SQLException {
+            int length = elements == null ? 0 : java.lang.reflect.Array.getLength(elements);
+            List<Object[]> rows = new ArrayList<>();
+            for (long i = index; i <= length && i - index < count; i++) {
+                rows.add(new Object[] {i, java.lang.reflect.Array.get(elements, (int) i - 1)});
+            }
+            ResultMetadata metadata = new ResultMetadata(
+                    column("INDEX", java.sql.Types.BIGINT, "BIGINT", Long.class.getName(), 64, 20),
+                    column("VALUE", baseType, baseTypeName, Object.class.getName(), 0, 0));
+            return MaterializedResult.of(metadata, ValueProfile.standard(), rows).toResultSet(null);
         }
 
         @Override
@@ -138,5 +163,12 @@ final class CapturedArray implements ValueSizes.Sized {
         public String toString() {
             return CapturedArray.this.toString();
         }
+    }
+
+    private static ColumnMetadata column(String label, int type, String typeName, String className, int precision,
+            int displaySize) {
+        return new ColumnMetadata(label, label, type, typeName, className, precision, 0, displaySize,
+                java.sql.ResultSetMetaData.columnNullableUnknown, true, false, true, false, true, true, false,
+                false, "", "", "");
     }
 }

@@ -41,7 +41,8 @@ import java.util.UUID;
  * <p>The getters receive the captured cell, never {@code null}: SQL NULL is handled by the result set
  * (getters return {@code null}, {@code 0} or {@code false} and {@code wasNull()} is true). The exceptions
  * are the national-character getters ({@link #getNString}, {@link #getNCharacterStream},
- * {@link #getNClob}), which receive {@code null} for SQL NULL so a profile can refuse them outright. Returned
+ * {@link #getNClob}), which receive {@code null} for SQL NULL so a profile can refuse them outright, and
+ * {@link #getObjectOfNull}, which {@code getObject(column, Class)} calls for SQL NULL. Returned
  * values are copies whenever they are mutable. The defaults here implement the JDBC conversion table the
  * way H2 does; a driver profile subclasses this class and overrides what its driver does differently.
  *
@@ -448,6 +449,20 @@ public class ColumnCodec {
     /** {@code getObject(column, map)}: type maps apply to user-defined types, which are never cached. */
     public Object getObject(Object captured, Map<String, Class<?>> map) throws SQLException {
         return getObject(captured);
+    }
+
+    /**
+     * {@code getObject(column, type)} on an SQL NULL cell. The default returns {@code null} for any
+     * non-null {@code type} (as H2 does); a profile whose driver checks the requested class against the
+     * column's type first (pgjdbc: 22023 / 42821) throws here too, so NULL and non-NULL cells fail alike.
+     *
+     * @param type the class the application asked for; {@code null} is refused
+     */
+    public <T> T getObjectOfNull(Class<T> type) throws SQLException {
+        if (type == null) {
+            throw SqlErrors.of("type must not be null", "90008");
+        }
+        return null;
     }
 
     /** {@code getObject(column, type)} for the types JDBC 4.2 lists, {@code java.time} and {@code UUID}. */

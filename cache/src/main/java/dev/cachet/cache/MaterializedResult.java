@@ -45,7 +45,19 @@ public final class MaterializedResult {
      */
     public static MaterializedResult materialize(ResultSet real, ValueProfile profile, int maxRows, long maxBytes)
             throws SQLException {
-        Builder builder = new Builder(real, profile, maxRows, maxBytes);
+        return materialize(real, profile, null, maxRows, maxBytes);
+    }
+
+    /**
+     * Like {@link #materialize(ResultSet, ValueProfile, int, long)}, telling the profile which statement
+     * the result comes from so it can share metadata per statement
+     * ({@link ValueProfile#metadata(String, ResultSetMetaData)}).
+     *
+     * @param statementKey the statement's SQL text, or {@code null} when not known
+     */
+    public static MaterializedResult materialize(ResultSet real, ValueProfile profile, String statementKey,
+            int maxRows, long maxBytes) throws SQLException {
+        Builder builder = new Builder(real, profile, statementKey, maxRows, maxBytes);
         try {
             while (real.next()) {
                 if (!builder.addCurrentRow()) {
@@ -165,10 +177,11 @@ public final class MaterializedResult {
         private int rows;
         private long valueBytes;
 
-        Builder(ResultSet real, ValueProfile profile, int maxRows, long maxBytes) throws SQLException {
+        Builder(ResultSet real, ValueProfile profile, String statementKey, int maxRows, long maxBytes)
+                throws SQLException {
             this.real = real;
             this.profile = profile;
-            this.metadata = profile.metadata(real.getMetaData());
+            this.metadata = profile.metadata(statementKey, real.getMetaData());
             int n = metadata.getColumnCount();
             this.codecs = new ColumnCodec[n];
             for (int i = 0; i < n; i++) {

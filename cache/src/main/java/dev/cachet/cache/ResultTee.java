@@ -73,7 +73,8 @@ public final class ResultTee extends ForwardingResultSet {
             if (type != ResultSet.TYPE_FORWARD_ONLY) {
                 return materializeScrollable(real, owner, ticket, cache, profile, type);
             }
-            builder = new MaterializedResult.Builder(real, profile, ticket.maxRows(), ticket.maxBytes());
+            builder = new MaterializedResult.Builder(real, profile, ticket.key().sql(), ticket.maxRows(),
+                    ticket.maxBytes());
         } catch (NotCacheableValueException e) {
             cache.abandonOverCaps(ticket);
             return new ResultTee(real, owner, null, cache, null);
@@ -87,7 +88,7 @@ public final class ResultTee extends ForwardingResultSet {
     private static ResultSet materializeScrollable(ResultSet real, Statement owner, FillTicket ticket,
                                                    ResultCache cache, ValueProfile profile, int type)
             throws SQLException {
-        MaterializedResult result = MaterializedResult.materialize(real, profile, ticket.maxRows(),
+        MaterializedResult result = MaterializedResult.materialize(real, profile, ticket.key().sql(), ticket.maxRows(),
                 ticket.maxBytes());
         if (result == null) {
             cache.abandonOverCaps(ticket);

@@ -7,7 +7,7 @@ import java.sql.SQLException;
  * How one real driver's results are captured and played back — the extension point that lets a cached
  * {@link java.sql.ResultSet} answer exactly like that driver (DESIGN §8).
  *
- * <p>When a result is teed, the profile first snapshots the metadata ({@link #metadata}), then picks a
+ * <p>When a result is teed, the profile first snapshots the metadata ({@link #metadata(String, ResultSetMetaData)}), then picks a
  * {@link ColumnCodec} per column ({@link #codec}). The codec decides what to read from the real result
  * for each cell — the plain {@code getObject}, the driver's own {@code getString} rendering as well, or a
  * driver-specific object through {@code getObject(i, Class)} — and how every getter of the cached result
@@ -45,6 +45,24 @@ public interface ValueProfile {
      */
     default ResultMetadata metadata(ResultSetMetaData real) throws SQLException {
         return ResultMetadata.capture(real);
+    }
+
+    /**
+     * Snapshots the result's metadata, knowing which statement produced it. This is what the cache calls:
+     * {@link ResultTee} and {@link MaterializedResult#materialize(ResultSet, ValueProfile, String, int, long)}
+     * pass the statement's SQL text ({@link QueryKey#sql()} of the fill), so a profile can fetch the facts
+     * that cost its driver a catalog query once per distinct statement and share them between fills
+     * (DESIGN §8). The default ignores the key and calls {@link #metadata(ResultSetMetaData)}.
+     *
+     * <p>The same text can mean different tables under a different schema or search path, and a table's
+     * columns change with DDL: a profile that shares per text should check what it shares against what
+     * {@code real} reports cheaply (column count, labels, types) and fetch again when they disagree.
+     *
+     * @param statementKey the SQL text of the statement, or {@code null} when it is not known
+     * @param real         the driver's metadata of the result being captured
+     */
+    default ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {
+        return metadata(real);
     }
 
     /** The codec for one column, chosen from its metadata. Called once per column per teed result. */

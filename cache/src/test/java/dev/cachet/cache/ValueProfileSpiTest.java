@@ -173,4 +173,43 @@ class ValueProfileSpiTest {
             }
         }
     }
+
+    @Test
+    void getObjectWithAClassOnNullReachesTheCodec() throws Exception {
+        // like pgjdbc: the requested class is checked against the column type even for SQL NULL
+        ValueProfile strict = column -> new ColumnCodec() {
+            @Override
+            public <T> T getObjectOfNull(Class<T> type) throws SQLException {
+                if (type != String.class) {
+                    throw new SQLException("conversion to " + type.getName() + " is not supported", "22023");
+                }
+                return null;
+            }
+        };
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:nullclass"); Statement s = c.createStatement()) {
+            ResultCache cache = new ResultCache(CacheSettings.builder().executor(Runnable::run).build());
+            String sql = "SELECT CAST(NULL AS VARCHAR) AS A";
+            for (ValueProfile profile : List.of(ValueProfile.standard(), strict)) {
+                QueryKey k = key(sql + " /*" + (profile == strict) + "*/");
+                FillTicket t = cache.beginFill(k, Set.of(), null);
+                try (ResultSet rs = ResultTee.wrap(s.executeQuery(sql), s, t, cache, profile)) {
+                    while (rs.next()) {
+                        rs.getString(1);
+                    }
+                }
+                ResultSet cached = cache.get(k).toResultSet(s);
+                cached.next();
+                assertThat(cached.getObject(1, String.class)).isNull();
+                assertThat(cached.wasNull()).isTrue();
+                if (profile == strict) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cached.getObject(1, Integer.class))
+                            .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("22023");
+                } else {
+                    assertThat(cached.getObject(1, Integer.class)).isNull();
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cached.getObject(1, (Class<?>) null))
+                            .isInstanceOf(SQLException.class);
+                }
+            }
+        }
+    }
 }

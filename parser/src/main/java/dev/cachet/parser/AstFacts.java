@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
@@ -188,6 +189,18 @@ final class AstFacts {
                 userVariable = "@" + ((UserVariable) node).getName();
             }
             return;
+        }
+        if (node instanceof CastExpression && dialect != Dialect.MYSQL) {
+            // MySQL has no user-defined types; elsewhere a cast to one may run user code
+            CastExpression cast = (CastExpression) node;
+            String target = cast.getColDataType() == null ? null : cast.getColDataType().getDataType();
+            if (!BuiltinTypes.isBuiltin(target)) {
+                String name = canonical(target.replaceAll("\\(.*", "").replace("[]", ""));
+                int dot = name.lastIndexOf('.');
+                name = name.substring(dot + 1).trim();
+                functions.add(name);
+                unknownFunctions.add(name);
+            }
         }
         if (node instanceof Function) {
             Function f = (Function) node;

@@ -381,12 +381,29 @@ public final class StatementInfo {
         }
 
         StatementInfo build() {
-            // an empty quoted name ("") names nothing a database could hold
-            tablesRead.remove("");
-            tablesWritten.remove("");
-            temporaryTablesCreated.remove("");
-            tablesDropped.remove("");
+            // every path that found a name must hand out the canonical form (DESIGN §4): a quoted "Orders" kept
+            // in its case would miss the cached reads of orders when it is invalidated
+            canonicalize(tablesRead);
+            canonicalize(tablesWritten);
+            canonicalize(temporaryTablesCreated);
+            canonicalize(tablesDropped);
             return new StatementInfo(this, unknownFunctions, null);
+        }
+
+        private static void canonicalize(Set<String> names) {
+            // an empty quoted name ("") names nothing a database could hold
+            names.remove("");
+            for (String name : names) {
+                if (!name.equals(name.toLowerCase(Locale.ROOT))) {
+                    Set<String> lower = new LinkedHashSet<>();
+                    for (String n : names) {
+                        lower.add(n.toLowerCase(Locale.ROOT));
+                    }
+                    names.clear();
+                    names.addAll(lower);
+                    return;
+                }
+            }
         }
     }
 

@@ -99,6 +99,25 @@ final class Conformance {
         || difference.matches(".* getObject\\([A-Za-z\\[\\]]+\\): live throws .* \\| cached null \\(wasNull\\)$");
   }
 
+  /** Runs {@code sql} once, teed through the cache with {@code profile}; the cached result, or null if none. */
+  static MaterializedResult cachedOrNull(Connection connection, String sql, ValueProfile profile) throws SQLException {
+    ResultCache cache = new ResultCache(CacheSettings.builder().defaultTtl(Duration.ofMinutes(5)).build());
+    QueryKey key = QueryKey.of(SessionKey.of("u", null, null, null, null, "test"), sql, null, null, 0,
+        ResultSet.TYPE_FORWARD_ONLY);
+    FillTicket ticket = cache.beginFill(key, Set.of("t"), null);
+    int rows = 0;
+    try (Statement statement = connection.createStatement();
+        ResultSet teed = ResultTee.wrap(statement.executeQuery(sql), statement, ticket, cache, profile)) {
+      while (teed.next()) {
+        rows++;
+      }
+    }
+    if (rows == 0) {
+      throw new AssertionError("no rows from " + sql);
+    }
+    return cache.get(key);
+  }
+
   /** Runs {@code sql} once, teed through the cache with {@code profile}, and returns the cached result. */
   static MaterializedResult materialize(Connection connection, String sql, ValueProfile profile) throws SQLException {
     ResultCache cache = new ResultCache(CacheSettings.builder().defaultTtl(Duration.ofMinutes(5)).build());
@@ -206,6 +225,13 @@ final class Conformance {
     }
     if (v instanceof Object[]) {
       return describeElements(v);
+    }
+    if (v.getClass().isArray()) {
+      StringBuilder s = new StringBuilder(v.getClass().getComponentType().getName()).append('[');
+      for (int i = 0; i < java.lang.reflect.Array.getLength(v); i++) {
+        s.append(i == 0 ? "" : ", ").append(java.lang.reflect.Array.get(v, i));
+      }
+      return s.append(']').toString();
     }
     if (v instanceof Array) {
       Array a = (Array) v;

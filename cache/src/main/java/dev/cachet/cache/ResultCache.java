@@ -102,6 +102,11 @@ public final class ResultCache {
         try {
             MaterializedResult result = inFlightWaitNanos == 0 ? ticket.outcome.getNow(null)
                     : ticket.outcome.get(inFlightWaitNanos, TimeUnit.NANOSECONDS);
+            if (result != null && !ticket.stamp().isCurrent()) {
+                // stored, then invalidated before this waiter could use it: this read may have started
+                // after that invalidation, so it must not see the old result
+                result = null;
+            }
             if (result != null) {
                 counters.inFlightHits.increment();
             } else if (!ticket.isFinished()) {

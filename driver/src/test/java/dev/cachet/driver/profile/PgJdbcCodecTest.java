@@ -82,6 +82,17 @@ class PgJdbcCodecTest {
   }
 
   @Test
+  void metadataOfAnotherDriverIsCapturedAsUsual() throws SQLException {
+    try (java.sql.Connection h2 = java.sql.DriverManager.getConnection("jdbc:h2:mem:pgprofile");
+        java.sql.Statement s = h2.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT 1 AS one, 'x' AS two")) {
+      dev.cachet.cache.ResultMetadata metadata = PgJdbcProfile.INSTANCE.metadata(rs.getMetaData());
+      assertThat(metadata.getColumnCount()).isEqualTo(2);
+      assertThat(metadata.getColumnLabel(2)).isEqualToIgnoringCase("two");
+    }
+  }
+
+  @Test
   void shortDateStringsTakePgjdbcsUncheckedFastPath() {
     assertThatThrownBy(() -> text.getDate("12", null)).isInstanceOf(ArrayIndexOutOfBoundsException.class);
     assertThatThrownBy(() -> text.getTimestamp("hello", null))

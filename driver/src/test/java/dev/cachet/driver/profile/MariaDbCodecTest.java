@@ -50,8 +50,18 @@ class MariaDbCodecTest {
 
   @Test
   void columnsOfOtherTypesAreNotCached() throws SQLException {
-    ColumnMetadata varchar = new ColumnMetadata("c", "c", Types.VARCHAR, "VARCHAR", "java.lang.String", 20, 0, 20,
+    ColumnMetadata point = new ColumnMetadata("c", "c", Types.BINARY, "GEOMETRY", "byte[]", 20, 0, 20,
         ResultSetMetaData.columnNullable, false, false, false, false, true, true, false, false, "", "t", "db");
-    assertThatThrownBy(() -> MariaDbProfile.INSTANCE.codec(varchar)).isInstanceOf(NotCacheableValueException.class);
+    assertThatThrownBy(() -> MariaDbProfile.INSTANCE.codec(point)).isInstanceOf(NotCacheableValueException.class);
+  }
+
+  @Test
+  void stringBinaryAndTemporalColumnsAreReplayedThroughConnectorJ() throws SQLException {
+    for (String type : new String[] {"VARCHAR", "CHAR", "LONGTEXT", "JSON", "BLOB", "VARBINARY", "DATE", "DATETIME",
+        "TIMESTAMP", "TIME", "YEAR", "BIT"}) {
+      ColumnMetadata column = new ColumnMetadata("c", "c", Types.VARCHAR, type, "java.lang.String", 20, 0, 20,
+          ResultSetMetaData.columnNullable, false, false, false, false, true, true, false, false, "", "t", "db");
+      assertThat(MariaDbProfile.INSTANCE.codec(column)).as(type).isInstanceOf(MariaDbReplayCodec.class);
+    }
   }
 }

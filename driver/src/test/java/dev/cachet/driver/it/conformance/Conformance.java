@@ -149,7 +149,12 @@ final class Conformance {
   static List<String> compare(Connection connection, String sql, ValueProfile profile, List<String> liveOutcomes)
       throws SQLException {
     recordLive(connection, sql, liveOutcomes);
-    MaterializedResult materialized = materialize(connection, sql, profile);
+    return compare(connection, sql, materialize(connection, sql, profile));
+  }
+
+  /** Compares an already cached result of {@code sql} with a fresh live one; one line per difference. */
+  static List<String> compare(Connection connection, String sql, MaterializedResult materialized)
+      throws SQLException {
     List<String> differences = new ArrayList<>();
     try (Statement statement = connection.createStatement(); ResultSet live = statement.executeQuery(sql);
         ResultSet cached = materialized.toResultSet(statement)) {

@@ -48,6 +48,27 @@ class MariaDbConformanceIT {
           + " '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07', '00:00:00.5', 2155, '\"s\"', 'small', 'y',"
           + " b'11111111')"};
 
+  /** Further types and edge values: sizes of TEXT and BLOB, fractional precisions, BIT(1), text that looks numeric. */
+  static final String MORE = "CREATE TABLE more ("
+      + " id INT PRIMARY KEY, ch CHAR(4), tt TINYTEXT, mt MEDIUMTEXT, lt LONGTEXT, bn BINARY(3), tb TINYBLOB,"
+      + " mb MEDIUMBLOB, lb LONGBLOB, dtm0 DATETIME, dtm3 DATETIME(3), ts0 TIMESTAMP NULL DEFAULT NULL,"
+      + " tm6 TIME(6), b1 BIT(1), b12 BIT(12), yr YEAR, vc VARCHAR(40)) DEFAULT CHARSET utf8mb4";
+
+  static final String[] MORE_ROWS = {
+      "(1, 'ab', 'tiny', 'medium', 'long', x'010203', x'00', x'FF00', x'7B7D', '2000-01-01 00:00:00',"
+          + " '2024-03-31 02:30:00.123', '2024-03-31 02:30:00', '12:34:56.000001', b'1', b'101010101010', 1970,"
+          + " ' 42 ')",
+      "(2, '', '', '', '😀 ünïcödé', x'000000', x'', x'', x'F09F9880', '1969-12-31 23:59:59',"
+          + " '1900-01-01 00:00:00.999', '1970-01-01 05:30:01', '-00:00:01.5', b'0', b'0', 2000,"
+          + " '2024-01-02 10:11:12')",
+      "(3, '12', 'true', '1e3', '-7.9', x'616263', x'31', x'30', x'2D31', '2024-12-31 23:59:59',"
+          + " '2024-06-15 12:00:00.5', '2001-09-09 01:46:40', '838:59:59', b'1', b'111111111111', 2155,"
+          + " '10:11:12')",
+      "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+      "(5, 'ff', '0', '', 'false', x'FFFFFF', x'FF', x'', x'', '1000-01-01 00:00:00', '1000-01-01 00:00:00.000',"
+          + " '2038-01-19 03:14:07', '00:00:00', b'0', b'000000000001', 1901,"
+          + " '550e8400-e29b-41d4-a716-446655440000')"};
+
   @BeforeAll
   static void createDatabase() throws SQLException {
     originalZone = TimeZone.getDefault();
@@ -60,6 +81,12 @@ class MariaDbConformanceIT {
       for (String row : ROWS) {
         s.execute("INSERT INTO types VALUES " + row);
       }
+      s.execute(MORE);
+      for (String row : MORE_ROWS) {
+        s.execute("INSERT INTO more VALUES " + row);
+      }
+      s.execute("CREATE TABLE zero (id INT PRIMARY KEY, d DATE, dtm DATETIME, vc VARCHAR(20), yr YEAR, g POINT)");
+      s.execute("INSERT INTO zero VALUES (1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00', 0, POINT(1, 2))");
     }
   }
 
@@ -112,15 +139,72 @@ class MariaDbConformanceIT {
   }
 
   @Test
-  void resultsWithColumnsTheProfileCannotReproduceAreNotCached() throws Exception {
+  void everyGetterOfEveryStringBinaryTemporalJsonEnumSetAndBitTypeMatchesTheConnector() throws Exception {
+    List<String> differences = new ArrayList<>();
+    List<String> live = new ArrayList<>();
     try (Connection c = connect(DATABASE)) {
-      List<String> live = new ArrayList<>();
-      Conformance.recordLive(c, "SELECT * FROM types ORDER BY id", live);
-      Files.write(Path.of("target", "conformance-mariadb-all-types-live.txt"), live);
-      for (String column : List.of("vc", "txt", "bl", "vb", "dt", "dtm", "ts", "tm", "yr", "js", "en", "st", "bt")) {
-        assertThat(Conformance.cachedOrNull(c, "SELECT id, " + column + " FROM types", profile()))
-            .as(column).isNull();
+      for (String sql : List.of("SELECT * FROM types ORDER BY id", "SELECT * FROM more ORDER BY id")) {
+        Conformance.recordLive(c, sql, live);
+        differences.addAll(Conformance.compare(c, sql, profile(), new ArrayList<>()));
       }
+    }
+    Files.write(Path.of("target", "conformance-mariadb-all-types-live.txt"), live);
+    Files.write(Path.of("target", "conformance-mariadb-all-types-differences.txt"), differences);
+    // every getter of every column of every row was compared
+    assertThat(live).hasSize((ROWS.length * 21 + MORE_ROWS.length * 17) * Conformance.GETTERS.size());
+    assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+  }
+
+  @Test
+  void expressionsOfTheseTypesMatchTheConnector() throws Exception {
+    List<String> differences;
+    try (Connection c = connect(DATABASE)) {
+      differences = Conformance.compare(c, "SELECT CONCAT(vc, '!') AS shout, UPPER(txt) AS upper_txt,"
+          + " DATE_ADD(dt, INTERVAL 1 DAY) AS next_day, CAST(dtm AS DATE) AS day_of, CAST(i AS CHAR) AS i_text,"
+          + " JSON_OBJECT('k', vc) AS obj, HEX(bl) AS hex_bl, TIMEDIFF(tm, '01:00:00') AS earlier, NULL AS nothing,"
+          + " '2024-05-06' AS date_text, X'CAFE' AS literal_bytes FROM types ORDER BY id", profile(),
+          new ArrayList<>());
+    }
+    assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+  }
+
+  @Test
+  void cachedTemporalsFollowTheJvmZoneAtReadTimeLikeTheConnector() throws Exception {
+    String sql = "SELECT id, dt, dtm, ts, tm, yr FROM types ORDER BY id";
+    List<String> differences;
+    try (Connection c = connect(DATABASE)) {
+      dev.cachet.cache.MaterializedResult cached = Conformance.materialize(c, sql, profile());
+      TimeZone.setDefault(TimeZone.getTimeZone("America/St_Johns"));
+      try {
+        differences = Conformance.compare(c, sql, cached);
+      } finally {
+        TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata"));
+      }
+    }
+    assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+  }
+
+  @Test
+  void aCachedResultOutlivesItsConnection() throws Exception {
+    String sql = "SELECT * FROM more ORDER BY id";
+    dev.cachet.cache.MaterializedResult cached;
+    try (Connection c = connect(DATABASE)) {
+      cached = Conformance.materialize(c, sql, profile());
+    }
+    List<String> differences;
+    try (Connection other = connect(DATABASE)) {
+      differences = Conformance.compare(other, sql, cached);
+    }
+    assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+  }
+
+  @Test
+  void zeroDatesAndTypesTheProfileCannotReproduceAreNotCached() throws Exception {
+    try (Connection c = connect(DATABASE)) {
+      for (String column : List.of("d", "dtm", "vc", "yr", "g")) {
+        assertThat(Conformance.cachedOrNull(c, "SELECT id, " + column + " FROM zero", profile())).as(column).isNull();
+      }
+      assertThat(Conformance.cachedOrNull(c, "SELECT id FROM zero", profile())).isNotNull();
     }
   }
 }

@@ -140,6 +140,11 @@ final class MariaDbCodec extends ColumnCodec {
   }
 
   @Override
+  public BigDecimal getBigDecimal(Object captured, int scale) {
+    return getBigDecimal(captured).setScale(scale, java.math.RoundingMode.HALF_DOWN);
+  }
+
+  @Override
   public byte[] getBytes(Object captured) throws SQLException {
     throw cannotDecode("byte[]");
   }
@@ -201,6 +206,27 @@ final class MariaDbCodec extends ColumnCodec {
   @Override
   public Array getArray(Object captured) throws SQLException {
     throw cannotDecode("Array");
+  }
+
+  @Override
+  public java.sql.Blob getBlob(Object captured) throws SQLException {
+    throw cannotDecode("Blob");
+  }
+
+  @Override
+  public java.sql.NClob getClob(Object captured) throws SQLException {
+    throw cannotDecode("Clob");
+  }
+
+  @Override
+  public java.sql.SQLXML getSQLXML(Object captured) throws SQLException {
+    throw new java.sql.SQLFeatureNotSupportedException("SQLXML not supported", "0A000");
+  }
+
+  @Override
+  public java.net.URL getURL(Object captured) throws SQLException {
+    // the connector reads the text as a URL first; no number is a valid URL
+    throw new java.sql.SQLSyntaxErrorException("Could not parse '" + text(captured) + "' as URL", "42000");
   }
 
   @Override

@@ -5,14 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachet.cache.ValueProfile;
 import dev.cachet.driver.it.cluster.ItServers;
 import dev.cachet.driver.profile.MariaDbProfile;
+import java.io.InputStream;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Blob;
+import java.sql.Clob;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.TimeZone;
 import java.util.UUID;
@@ -108,6 +118,65 @@ class MariaDbConformanceIT {
     return DriverManager.getConnection("jdbc:mariadb://" + ItServers.mariadb() + "/" + database, props);
   }
 
+  /** A getter that takes a column label. */
+  interface LabelGetter {
+    Object get(ResultSet rs, String label) throws Exception;
+  }
+
+  /** Every getter of {@link Conformance#GETTERS}, the rest of {@link ResultSet}'s getters, and getters by label. */
+  static final Map<String, Conformance.Getter> ALL_GETTERS = new LinkedHashMap<>(Conformance.GETTERS);
+
+  static {
+    ALL_GETTERS.put("getBigDecimal(scale 1)", (rs, c) -> rs.getBigDecimal(c, 1));
+    ALL_GETTERS.put("getObject(map)", (rs, c) -> rs.getObject(c, Map.of()));
+    ALL_GETTERS.put("getObject(Object)", (rs, c) -> rs.getObject(c, Object.class));
+    ALL_GETTERS.put("getObject(Blob)", (rs, c) -> rs.getObject(c, Blob.class));
+    ALL_GETTERS.put("getObject(Clob)", (rs, c) -> rs.getObject(c, Clob.class));
+    ALL_GETTERS.put("getObject(Reader)", (rs, c) -> rs.getObject(c, Reader.class));
+    ALL_GETTERS.put("getObject(InputStream)", (rs, c) -> rs.getObject(c, InputStream.class));
+    ALL_GETTERS.put("getObject(Duration)", (rs, c) -> rs.getObject(c, Duration.class));
+    ALL_GETTERS.put("getObject(java.util.Date)", (rs, c) -> rs.getObject(c, java.util.Date.class));
+    ALL_GETTERS.put("getBlob", ResultSet::getBlob);
+    ALL_GETTERS.put("getClob", ResultSet::getClob);
+    ALL_GETTERS.put("getNClob", ResultSet::getNClob);
+    ALL_GETTERS.put("getSQLXML", ResultSet::getSQLXML);
+    ALL_GETTERS.put("getAsciiStream", ResultSet::getAsciiStream);
+    ALL_GETTERS.put("getNCharacterStream", ResultSet::getNCharacterStream);
+    ALL_GETTERS.put("getURL", ResultSet::getURL);
+    Map<String, LabelGetter> byLabel = new LinkedHashMap<>();
+    byLabel.put("getBoolean", ResultSet::getBoolean);
+    byLabel.put("getByte", ResultSet::getByte);
+    byLabel.put("getShort", ResultSet::getShort);
+    byLabel.put("getInt", ResultSet::getInt);
+    byLabel.put("getLong", ResultSet::getLong);
+    byLabel.put("getFloat", ResultSet::getFloat);
+    byLabel.put("getDouble", ResultSet::getDouble);
+    byLabel.put("getBigDecimal", ResultSet::getBigDecimal);
+    byLabel.put("getBytes", ResultSet::getBytes);
+    byLabel.put("getDate", ResultSet::getDate);
+    byLabel.put("getDate(cal)", (rs, l) -> rs.getDate(l, (Calendar) Conformance.CALENDAR.clone()));
+    byLabel.put("getTime", ResultSet::getTime);
+    byLabel.put("getTime(cal)", (rs, l) -> rs.getTime(l, (Calendar) Conformance.CALENDAR.clone()));
+    byLabel.put("getTimestamp", ResultSet::getTimestamp);
+    byLabel.put("getTimestamp(cal)", (rs, l) -> rs.getTimestamp(l, (Calendar) Conformance.CALENDAR.clone()));
+    byLabel.put("getObject", ResultSet::getObject);
+    byLabel.put("getObject(LocalDateTime)", (rs, l) -> rs.getObject(l, LocalDateTime.class));
+    byLabel.put("getObject(String)", (rs, l) -> rs.getObject(l, String.class));
+    byLabel.put("getCharacterStream", ResultSet::getCharacterStream);
+    byLabel.put("getBinaryStream", ResultSet::getBinaryStream);
+    byLabel.put("getBlob", ResultSet::getBlob);
+    byLabel.put("getClob", ResultSet::getClob);
+    for (Map.Entry<String, LabelGetter> e : byLabel.entrySet()) {
+      LabelGetter getter = e.getValue();
+      ALL_GETTERS.put(e.getKey() + "(label)", (rs, c) -> getter.get(rs, rs.getMetaData().getColumnLabel(c)));
+    }
+  }
+
+  /** The differences between {@code sql}'s result cached through the profile and live, over {@link #ALL_GETTERS}. */
+  static List<String> differences(Connection c, String sql) throws SQLException {
+    return Conformance.compare(c, sql, Conformance.materialize(c, sql, profile()), ALL_GETTERS);
+  }
+
   static ValueProfile profile() {
     return MariaDbProfile.INSTANCE;
   }
@@ -120,7 +189,7 @@ class MariaDbConformanceIT {
     try (Connection c = connect(DATABASE)) {
       Conformance.recordLive(c, sql, live);
       Files.write(Path.of("target", "conformance-mariadb-live.txt"), live);
-      differences = Conformance.compare(c, sql, profile(), new ArrayList<>());
+      differences = differences(c, sql);
     }
     Files.write(Path.of("target", "conformance-mariadb-differences.txt"), differences);
     assertThat(live).hasSizeGreaterThan(ROWS.length * 8 * 40);
@@ -131,9 +200,8 @@ class MariaDbConformanceIT {
   void numericExpressionsMatchTheConnector() throws Exception {
     List<String> differences;
     try (Connection c = connect(DATABASE)) {
-      differences = Conformance.compare(c, "SELECT 1 + 1 AS two, COUNT(*) OVER () AS total, dec_ * 2 AS twice,"
-          + " -i AS negated, f + d AS total_float, CAST(ubig AS DECIMAL(30, 0)) AS big FROM types ORDER BY id",
-          profile(), new ArrayList<>());
+      differences = differences(c, "SELECT 1 + 1 AS two, COUNT(*) OVER () AS total, dec_ * 2 AS twice,"
+          + " -i AS negated, f + d AS total_float, CAST(ubig AS DECIMAL(30, 0)) AS big FROM types ORDER BY id");
     }
     assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
   }
@@ -145,7 +213,7 @@ class MariaDbConformanceIT {
     try (Connection c = connect(DATABASE)) {
       for (String sql : List.of("SELECT * FROM types ORDER BY id", "SELECT * FROM more ORDER BY id")) {
         Conformance.recordLive(c, sql, live);
-        differences.addAll(Conformance.compare(c, sql, profile(), new ArrayList<>()));
+        differences.addAll(differences(c, sql));
       }
     }
     Files.write(Path.of("target", "conformance-mariadb-all-types-live.txt"), live);
@@ -159,11 +227,10 @@ class MariaDbConformanceIT {
   void expressionsOfTheseTypesMatchTheConnector() throws Exception {
     List<String> differences;
     try (Connection c = connect(DATABASE)) {
-      differences = Conformance.compare(c, "SELECT CONCAT(vc, '!') AS shout, UPPER(txt) AS upper_txt,"
+      differences = differences(c, "SELECT CONCAT(vc, '!') AS shout, UPPER(txt) AS upper_txt,"
           + " DATE_ADD(dt, INTERVAL 1 DAY) AS next_day, CAST(dtm AS DATE) AS day_of, CAST(i AS CHAR) AS i_text,"
           + " JSON_OBJECT('k', vc) AS obj, HEX(bl) AS hex_bl, TIMEDIFF(tm, '01:00:00') AS earlier, NULL AS nothing,"
-          + " '2024-05-06' AS date_text, X'CAFE' AS literal_bytes FROM types ORDER BY id", profile(),
-          new ArrayList<>());
+          + " '2024-05-06' AS date_text, X'CAFE' AS literal_bytes FROM types ORDER BY id");
     }
     assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
   }
@@ -176,7 +243,7 @@ class MariaDbConformanceIT {
       dev.cachet.cache.MaterializedResult cached = Conformance.materialize(c, sql, profile());
       TimeZone.setDefault(TimeZone.getTimeZone("America/St_Johns"));
       try {
-        differences = Conformance.compare(c, sql, cached);
+        differences = Conformance.compare(c, sql, cached, ALL_GETTERS);
       } finally {
         TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata"));
       }
@@ -193,7 +260,7 @@ class MariaDbConformanceIT {
     }
     List<String> differences;
     try (Connection other = connect(DATABASE)) {
-      differences = Conformance.compare(other, sql, cached);
+      differences = Conformance.compare(other, sql, cached, ALL_GETTERS);
     }
     assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
   }

@@ -54,7 +54,7 @@ public final class MariaDbProfile implements ValueProfile {
       return new MariaDbCodec(MariaDbCodec.Kind.APPROXIMATE, typeName);
     }
     if (REPLAYED.contains(base) && Replay.AVAILABLE) {
-      return new MariaDbReplayCodec(base);
+      return new MariaDbReplayCodec(base, String.class.getName().equals(column.className()));
     }
     throw new NotCacheableValueException("MariaDbProfile does not reproduce Connector/J's getters for " + typeName
         + " columns");

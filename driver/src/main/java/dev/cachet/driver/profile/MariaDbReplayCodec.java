@@ -29,8 +29,10 @@ import org.mariadb.jdbc.client.result.Result;
  * the call, as they do live.
  *
  * <p>The connector's decoders need the column's definition and a connection context: a cell refers to the live
- * column decoder (immutable while decoding) and to a {@link DetachedContext}, never to the connection. Each replay
- * decodes from a fresh copy of the bytes, so a returned {@code Blob} or stream can never change the cached cell.
+ * column decoder (immutable while decoding) and to a {@link DetachedContext}, never to the connection. Getters that
+ * may hand out a view of the bytes (objects, byte arrays, LOBs, streams) decode from a fresh copy, so nothing returned
+ * can change the cached cell; the others (numbers, strings, dates and times) read the cached bytes in place. A short
+ * value's {@code getString} is kept at capture time for types whose text does not depend on a time zone.
  *
  * <p>A cell whose text is a zero date ({@code 0000-00-00…}) is not cached: the connector reads it as SQL NULL on some
  * getters ({@code wasNull()} true on a non-null cell), which a cached result set cannot reproduce.
@@ -40,19 +42,36 @@ final class MariaDbReplayCodec extends ColumnCodec {
   /** The column's decoder and the detached context shared by every cell of the column in one result. */
   private record Source(ColumnDecoder decoder, ColumnDecoder[] decoders, DetachedContext context) {}
 
-  /** A captured cell: a one-column text row (length header and payload). */
-  private record Cell(byte[] row, Source source) {}
+  /**
+   * A captured cell: a one-column text row (length header and payload) and, for a short value of a type whose text
+   * does not depend on time zones, the connector's {@code getString} of it, so the most common getter is a field read.
+   */
+  private record Cell(byte[] row, Source source, String text) {}
+
+  /** Texts of values up to this many bytes are kept next to the bytes. */
+  private static final int TEXT_KEPT_UP_TO = 512;
+
+  private static final java.util.Set<String> TEMPORAL = java.util.Set.of("DATE", "DATETIME", "TIMESTAMP", "TIME", "YEAR");
 
   private static final byte[] ZERO_DATE = "0000-00-00".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final String typeName;
   private final boolean year;
+  private final boolean keepsText;
+  private final boolean objectIsText;
   /** The source of the result being captured: a fill reads one result on one thread. */
   private volatile Source current;
 
-  MariaDbReplayCodec(String typeName) {
+  /**
+   * @param typeName      the column's base type name as the connector reports it
+   * @param objectIsText  whether the connector's {@code getObject} is its {@code getString} (its column class is
+   *                      {@code String})
+   */
+  MariaDbReplayCodec(String typeName, boolean objectIsText) {
     this.typeName = typeName;
     this.year = typeName.equals("YEAR");
+    this.keepsText = !TEMPORAL.contains(typeName);
+    this.objectIsText = objectIsText && keepsText;
   }
 
   @Override
@@ -71,7 +90,8 @@ final class MariaDbReplayCodec extends ColumnCodec {
     if (isZeroDate(row)) {
       throw new NotCacheableValueException("zero dates read as NULL on some getters");
     }
-    return new Cell(row, source(result, column - 1));
+    String text = keepsText && row.length <= TEXT_KEPT_UP_TO ? real.getString(column) : null;
+    return new Cell(row, source(result, column - 1), text);
   }
 
   private Source source(Result result, int index) throws SQLException {
@@ -118,14 +138,28 @@ final class MariaDbReplayCodec extends ColumnCodec {
   @Override
   public long sizeOf(Object captured) {
     // the cell, its byte array; the source is shared by the column
-    return captured == null ? 0 : 24 + 16 + ((Cell) captured).row.length;
+    if (captured == null) {
+      return 0;
+    }
+    Cell cell = (Cell) captured;
+    return 24 + 16 + cell.row.length + (cell.text == null ? 0 : 40 + cell.text.length());
   }
 
   /** A one-row, one-column Connector/J result over a copy of the cell, positioned on its row. */
   private static Result replay(Object captured) throws SQLException {
-    Cell cell = (Cell) captured;
-    Source source = cell.source;
-    Result result = new CompleteResult(source.decoders, new byte[][] {cell.row.clone()}, source.context,
+    return replay(((Cell) captured).row.clone(), ((Cell) captured).source);
+  }
+
+  /**
+   * As {@link #replay(Object)} over the cached bytes themselves, for getters that only read them and return values
+   * of their own (numbers, strings, dates): no copy needed.
+   */
+  private static Result read(Object captured) throws SQLException {
+    return replay(((Cell) captured).row, ((Cell) captured).source);
+  }
+
+  private static Result replay(byte[] row, Source source) throws SQLException {
+    Result result = new CompleteResult(source.decoders, new byte[][] {row}, source.context,
         ResultSet.TYPE_FORWARD_ONLY);
     result.next();
     return result;
@@ -133,53 +167,54 @@ final class MariaDbReplayCodec extends ColumnCodec {
 
   @Override
   public String getString(Object captured) throws SQLException {
-    return replay(captured).getString(1);
+    String text = ((Cell) captured).text;
+    return text != null ? text : read(captured).getString(1);
   }
 
   @Override
   public boolean getBoolean(Object captured) throws SQLException {
-    return replay(captured).getBoolean(1);
+    return read(captured).getBoolean(1);
   }
 
   @Override
   public byte getByte(Object captured) throws SQLException {
-    return replay(captured).getByte(1);
+    return read(captured).getByte(1);
   }
 
   @Override
   public short getShort(Object captured) throws SQLException {
-    return replay(captured).getShort(1);
+    return read(captured).getShort(1);
   }
 
   @Override
   public int getInt(Object captured) throws SQLException {
-    return replay(captured).getInt(1);
+    return read(captured).getInt(1);
   }
 
   @Override
   public long getLong(Object captured) throws SQLException {
-    return replay(captured).getLong(1);
+    return read(captured).getLong(1);
   }
 
   @Override
   public float getFloat(Object captured) throws SQLException {
-    return replay(captured).getFloat(1);
+    return read(captured).getFloat(1);
   }
 
   @Override
   public double getDouble(Object captured) throws SQLException {
-    return replay(captured).getDouble(1);
+    return read(captured).getDouble(1);
   }
 
   @Override
   public BigDecimal getBigDecimal(Object captured) throws SQLException {
-    return replay(captured).getBigDecimal(1);
+    return read(captured).getBigDecimal(1);
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public BigDecimal getBigDecimal(Object captured, int scale) throws SQLException {
-    return replay(captured).getBigDecimal(1, scale);
+    return read(captured).getBigDecimal(1, scale);
   }
 
   @Override
@@ -189,21 +224,24 @@ final class MariaDbReplayCodec extends ColumnCodec {
 
   @Override
   public java.sql.Date getDate(Object captured, Calendar calendar) throws SQLException {
-    return replay(captured).getDate(1, calendar);
+    return read(captured).getDate(1, calendar);
   }
 
   @Override
   public Time getTime(Object captured, Calendar calendar) throws SQLException {
-    return replay(captured).getTime(1, calendar);
+    return read(captured).getTime(1, calendar);
   }
 
   @Override
   public Timestamp getTimestamp(Object captured, Calendar calendar) throws SQLException {
-    return replay(captured).getTimestamp(1, calendar);
+    return read(captured).getTimestamp(1, calendar);
   }
 
   @Override
   public Object getObject(Object captured) throws SQLException {
+    if (objectIsText) {
+      return getString(captured);
+    }
     return replay(captured).getObject(1);
   }
 

@@ -196,6 +196,21 @@ final class Conformance {
     return differences;
   }
 
+  /** Every getter's outcome on every cell of {@code rs}, read to its end. */
+  static List<String> outcomes(ResultSet rs, Map<String, Getter> getters) throws SQLException {
+    List<String> outcomes = new ArrayList<>();
+    int columns = rs.getMetaData().getColumnCount();
+    for (int row = 1; rs.next(); row++) {
+      for (int c = 1; c <= columns; c++) {
+        for (Map.Entry<String, Getter> getter : getters.entrySet()) {
+          outcomes.add("row " + row + " column " + c + " " + getter.getKey() + " -> "
+              + outcome(rs, c, getter.getValue()));
+        }
+      }
+    }
+    return outcomes;
+  }
+
   /** Records what the real driver answers for every getter of every cell of {@code sql}'s result. */
   static void recordLive(Connection connection, String sql, List<String> outcomes) throws SQLException {
     try (Statement statement = connection.createStatement(); ResultSet live = statement.executeQuery(sql)) {

@@ -177,6 +177,19 @@ class MariaDbConformanceIT {
     return Conformance.compare(c, sql, Conformance.materialize(c, sql, profile()), ALL_GETTERS);
   }
 
+  /** Pairs two lists of {@link Conformance#outcomes} into one line per getter whose outcome differs. */
+  static List<String> differences(List<String> live, List<String> cached) {
+    assertThat(cached).hasSameSizeAs(live);
+    List<String> differences = new ArrayList<>();
+    for (int i = 0; i < live.size(); i++) {
+      if (!live.get(i).equals(cached.get(i))) {
+        String[] l = live.get(i).split(" -> ", 2);
+        differences.add(l[0] + ": live " + l[1] + " | cached " + cached.get(i).split(" -> ", 2)[1]);
+      }
+    }
+    return differences;
+  }
+
   static ValueProfile profile() {
     return MariaDbProfile.INSTANCE;
   }
@@ -287,6 +300,94 @@ class MariaDbConformanceIT {
       differences = Conformance.compare(c, sql, cached, ALL_GETTERS);
     }
     assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+  }
+
+  @Test
+  void preparedAndStreamedResultsMatchTheConnector() throws Exception {
+    String sql = "SELECT * FROM more WHERE id > ? ORDER BY id";
+    for (int fetchSize : new int[] {0, 2}) {
+      try (Connection c = connect(DATABASE)) {
+        dev.cachet.cache.ResultCache cache = new dev.cachet.cache.ResultCache(
+            dev.cachet.cache.CacheSettings.builder().build());
+        dev.cachet.cache.QueryKey key = dev.cachet.cache.QueryKey.of(
+            dev.cachet.cache.SessionKey.of("u", null, null, null, null, "test"), sql, new Object[] {1},
+            new int[] {java.sql.Types.INTEGER}, 0, ResultSet.TYPE_FORWARD_ONLY);
+        List<String> live;
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setFetchSize(fetchSize);
+          ps.setInt(1, 1);
+          try (ResultSet rs = ps.executeQuery()) {
+            live = Conformance.outcomes(rs, ALL_GETTERS);
+          }
+          try (ResultSet teed = dev.cachet.cache.ResultTee.wrap(ps.executeQuery(), ps,
+              cache.beginFill(key, java.util.Set.of("more"), null), cache, profile())) {
+            assertThat(Conformance.outcomes(teed, ALL_GETTERS)).as("read through the tee").isEqualTo(live);
+          }
+          dev.cachet.cache.MaterializedResult cached = cache.get(key);
+          assertThat(cached).as("fetch size " + fetchSize).isNotNull();
+          try (ResultSet rs = cached.toResultSet(ps)) {
+            assertThat(differences(live, Conformance.outcomes(rs, ALL_GETTERS))).as("fetch size " + fetchSize)
+                .filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void resultsReadWithTheBinaryProtocolAreCachedOnlyWhenNumeric() throws Exception {
+    Properties props = new Properties();
+    props.setProperty("user", "root");
+    props.setProperty("useServerPrepStmts", "true");
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + ItServers.mariadb() + "/" + DATABASE,
+        props)) {
+      for (String sql : List.of("SELECT id, vc FROM types WHERE id > ?", "SELECT id, dtm FROM types WHERE id > ?")) {
+        dev.cachet.cache.ResultCache cache = new dev.cachet.cache.ResultCache(
+            dev.cachet.cache.CacheSettings.builder().build());
+        dev.cachet.cache.QueryKey key = dev.cachet.cache.QueryKey.of(
+            dev.cachet.cache.SessionKey.of("u", null, null, null, null, "test"), sql, new Object[] {0},
+            new int[] {java.sql.Types.INTEGER}, 0, ResultSet.TYPE_FORWARD_ONLY);
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setInt(1, 0);
+          try (ResultSet teed = dev.cachet.cache.ResultTee.wrap(ps.executeQuery(), ps,
+              cache.beginFill(key, java.util.Set.of("types"), null), cache, profile())) {
+            while (teed.next()) {
+              // read to the end
+            }
+          }
+        }
+        assertThat(cache.get(key)).as(sql).isNull();
+      }
+    }
+  }
+
+  @Test
+  void concurrentReadersOfOneCachedResultSeeTheSameAnswers() throws Exception {
+    String sql = "SELECT * FROM more ORDER BY id";
+    dev.cachet.cache.MaterializedResult cached;
+    List<String> expected;
+    try (Connection c = connect(DATABASE); Statement s = c.createStatement()) {
+      cached = Conformance.materialize(c, sql, profile());
+      try (ResultSet rs = cached.toResultSet(s)) {
+        expected = Conformance.outcomes(rs, Conformance.GETTERS);
+      }
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<List<String>>> results = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          results.add(pool.submit(() -> {
+            try (ResultSet rs = cached.toResultSet(s)) {
+              return Conformance.outcomes(rs, Conformance.GETTERS);
+            }
+          }));
+        }
+        for (java.util.concurrent.Future<List<String>> result : results) {
+          assertThat(result.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
   }
 
   @Test

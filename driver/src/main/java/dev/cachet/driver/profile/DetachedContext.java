@@ -11,6 +11,7 @@ import org.mariadb.jdbc.client.ColumnDecoder;
 import org.mariadb.jdbc.client.Context;
 import org.mariadb.jdbc.client.ReadableByteBuf;
 import org.mariadb.jdbc.client.ServerVersion;
+import org.mariadb.jdbc.client.context.BaseContext;
 import org.mariadb.jdbc.export.ExceptionFactory;
 import org.mariadb.jdbc.export.Prepare;
 
@@ -67,20 +68,28 @@ final class DetachedContext implements Context {
    * @throws ReflectiveOperationException when the context is not Connector/J 3.5's {@code BaseContext}
    */
   static DetachedContext of(Context live) throws ReflectiveOperationException {
-    Class<?> base = Class.forName("org.mariadb.jdbc.client.context.BaseContext", false, live.getClass().getClassLoader());
-    if (!base.isInstance(live)) {
+    if (!(live instanceof BaseContext)) {
       throw new ReflectiveOperationException("not a BaseContext: " + live.getClass().getName());
     }
-    long server = (Long) read(base, "serverCapabilities", live);
-    long client = (Long) read(base, "clientCapabilities", live);
-    HostAddress host = (HostAddress) read(base, "hostAddress", live);
-    return new DetachedContext(live, server, client, host);
+    return new DetachedContext(live, (Long) Fields.SERVER_CAPABILITIES.get(live),
+        (Long) Fields.CLIENT_CAPABILITIES.get(live), (HostAddress) Fields.HOST_ADDRESS.get(live));
   }
 
-  private static Object read(Class<?> type, String name, Object from) throws ReflectiveOperationException {
-    Field field = type.getDeclaredField(name);
-    field.setAccessible(true);
-    return field.get(from);
+  /** The base context's fields without public getters, looked up once. */
+  private static final class Fields {
+    static final Field SERVER_CAPABILITIES = field("serverCapabilities");
+    static final Field CLIENT_CAPABILITIES = field("clientCapabilities");
+    static final Field HOST_ADDRESS = field("hostAddress");
+
+    private static Field field(String name) {
+      try {
+        Field field = BaseContext.class.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("Connector/J's BaseContext has no field " + name, e);
+      }
+    }
   }
 
   private static UnsupportedOperationException readOnly() {

@@ -101,7 +101,7 @@ final class MariaDbReplayCodec extends ColumnCodec {
       try {
         source = new Source(decoder, new ColumnDecoder[] {decoder},
             DetachedContext.of(ConnectorJRows.context(result)));
-      } catch (ReflectiveOperationException | RuntimeException e) {
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
         throw new NotCacheableValueException("the Connector/J connection context cannot be snapshot");
       }
       current = source;

@@ -95,6 +95,8 @@ class MariaDbConformanceIT {
       for (String row : MORE_ROWS) {
         s.execute("INSERT INTO more VALUES " + row);
       }
+      s.execute("CREATE TABLE partial (id INT PRIMARY KEY, d DATE, dtm DATETIME)");
+      s.execute("INSERT INTO partial VALUES (1, '2024-00-00', '2024-01-00 10:00:00'), (2, '2024-02-00', NULL)");
       s.execute("CREATE TABLE zero (id INT PRIMARY KEY, d DATE, dtm DATETIME, vc VARCHAR(20), yr YEAR, g POINT)");
       s.execute("INSERT INTO zero VALUES (1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00', 0, POINT(1, 2))");
     }
@@ -246,6 +248,25 @@ class MariaDbConformanceIT {
           + " '2024-05-06' AS date_text, X'CAFE' AS literal_bytes FROM types ORDER BY id");
     }
     assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+  }
+
+  @Test
+  void longValuesMatchTheConnector() throws Exception {
+    // length headers of 1, 3 and 4 bytes in one row; the texts are longer than what a cell keeps
+    List<String> differences;
+    try (Connection c = connect(DATABASE)) {
+      differences = differences(c, "SELECT REPEAT('x', 300) AS medium, id, REPEAT('y', 70000) AS large, vc,"
+          + " CAST(REPEAT('z', 600) AS BINARY) AS bytes, dtm FROM types ORDER BY id");
+    }
+    assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+  }
+
+  @Test
+  void partlyZeroDatesMatchTheConnector() throws Exception {
+    String sql = "SELECT id, d, dtm FROM partial ORDER BY id";
+    try (Connection c = connect(DATABASE)) {
+      assertThat(differences(c, sql)).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+    }
   }
 
   @Test

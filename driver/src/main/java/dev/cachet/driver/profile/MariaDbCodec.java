@@ -51,6 +51,11 @@ final class MariaDbCodec extends ColumnCodec {
     if (text == null) {
       return null;
     }
+    char first = text.isEmpty() ? ' ' : text.charAt(0);
+    if (!(first >= '0' && first <= '9' || first == '-' || first == '.')) {
+      // not a number's text: a BIT(1) reported as BOOLEAN (transformedBitIsBoolean) reads as "true"
+      throw new dev.cachet.cache.NotCacheableValueException("a " + typeName + " cell whose text is not a number");
+    }
     Object object = real.getObject(column);
     if (!isImmutable(object)) {
       throw new dev.cachet.cache.NotCacheableValueException("unexpected value class " + object.getClass());

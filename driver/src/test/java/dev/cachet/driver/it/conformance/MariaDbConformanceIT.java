@@ -270,6 +270,26 @@ class MariaDbConformanceIT {
   }
 
   @Test
+  void connectorOptionsThatChangeConversionsAreFollowedOrTheResultIsNotCached() throws Exception {
+    int cachedResults = 0;
+    for (String options : List.of("transformedBitIsBoolean=true", "tinyInt1isBit=false", "yearIsDateType=false",
+        "transformedBitIsBoolean=true&tinyInt1isBit=false", "preserveInstants=true&connectionTimeZone=UTC")) {
+      try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + ItServers.mariadb() + "/" + DATABASE
+          + "?user=root&" + options)) {
+        for (String sql : List.of("SELECT * FROM types ORDER BY id", "SELECT * FROM more ORDER BY id",
+            "SELECT id, b1 FROM more ORDER BY id", "SELECT id, flag, b FROM types ORDER BY id")) {
+          if (Conformance.cachedOrNull(c, sql, profile()) != null) {
+            cachedResults++;
+            assertThat(differences(c, sql)).as(options + ": " + sql)
+                .filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+          }
+        }
+      }
+    }
+    assertThat(cachedResults).isGreaterThan(10);
+  }
+
+  @Test
   void cachedTemporalsFollowTheJvmZoneAtReadTimeLikeTheConnector() throws Exception {
     String sql = "SELECT id, dt, dtm, ts, tm, yr FROM types ORDER BY id";
     List<String> differences;

@@ -17,9 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Calendar;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,12 +118,7 @@ class MariaDbConformanceIT {
     return DriverManager.getConnection("jdbc:mariadb://" + ItServers.mariadb() + "/" + database, props);
   }
 
-  /** A getter that takes a column label. */
-  interface LabelGetter {
-    Object get(ResultSet rs, String label) throws Exception;
-  }
-
-  /** Every getter of {@link Conformance#GETTERS}, the rest of {@link ResultSet}'s getters, and getters by label. */
+  /** Every getter of {@link Conformance#GETTERS} and the rest of {@link ResultSet}'s getters, by index and by label. */
   static final Map<String, Conformance.Getter> ALL_GETTERS = new LinkedHashMap<>(Conformance.GETTERS);
 
   static {
@@ -145,33 +138,36 @@ class MariaDbConformanceIT {
     ALL_GETTERS.put("getAsciiStream", ResultSet::getAsciiStream);
     ALL_GETTERS.put("getNCharacterStream", ResultSet::getNCharacterStream);
     ALL_GETTERS.put("getURL", ResultSet::getURL);
-    Map<String, LabelGetter> byLabel = new LinkedHashMap<>();
-    byLabel.put("getBoolean", ResultSet::getBoolean);
-    byLabel.put("getByte", ResultSet::getByte);
-    byLabel.put("getShort", ResultSet::getShort);
-    byLabel.put("getInt", ResultSet::getInt);
-    byLabel.put("getLong", ResultSet::getLong);
-    byLabel.put("getFloat", ResultSet::getFloat);
-    byLabel.put("getDouble", ResultSet::getDouble);
-    byLabel.put("getBigDecimal", ResultSet::getBigDecimal);
-    byLabel.put("getBytes", ResultSet::getBytes);
-    byLabel.put("getDate", ResultSet::getDate);
-    byLabel.put("getDate(cal)", (rs, l) -> rs.getDate(l, (Calendar) Conformance.CALENDAR.clone()));
-    byLabel.put("getTime", ResultSet::getTime);
-    byLabel.put("getTime(cal)", (rs, l) -> rs.getTime(l, (Calendar) Conformance.CALENDAR.clone()));
-    byLabel.put("getTimestamp", ResultSet::getTimestamp);
-    byLabel.put("getTimestamp(cal)", (rs, l) -> rs.getTimestamp(l, (Calendar) Conformance.CALENDAR.clone()));
-    byLabel.put("getObject", ResultSet::getObject);
-    byLabel.put("getObject(LocalDateTime)", (rs, l) -> rs.getObject(l, LocalDateTime.class));
-    byLabel.put("getObject(String)", (rs, l) -> rs.getObject(l, String.class));
-    byLabel.put("getCharacterStream", ResultSet::getCharacterStream);
-    byLabel.put("getBinaryStream", ResultSet::getBinaryStream);
-    byLabel.put("getBlob", ResultSet::getBlob);
-    byLabel.put("getClob", ResultSet::getClob);
-    for (Map.Entry<String, LabelGetter> e : byLabel.entrySet()) {
-      LabelGetter getter = e.getValue();
-      ALL_GETTERS.put(e.getKey() + "(label)", (rs, c) -> getter.get(rs, rs.getMetaData().getColumnLabel(c)));
+    // and every one of them again through the label overloads
+    for (Map.Entry<String, Conformance.Getter> e : new ArrayList<>(ALL_GETTERS.entrySet())) {
+      if (!e.getKey().equals("getString(label)")) {
+        Conformance.Getter getter = e.getValue();
+        ALL_GETTERS.put(e.getKey() + " by label", (rs, c) -> getter.get(byLabel(rs), c));
+      }
     }
+  }
+
+  /**
+   * A view of {@code rs} whose getters taking a column index call the overload taking the column's label instead —
+   * so every getter can be compared by label too.
+   */
+  static ResultSet byLabel(ResultSet rs) {
+    return (ResultSet) java.lang.reflect.Proxy.newProxyInstance(ResultSet.class.getClassLoader(),
+        new Class<?>[] {ResultSet.class}, (proxy, method, args) -> {
+          try {
+            Class<?>[] parameters = method.getParameterTypes();
+            if (method.getName().startsWith("get") && parameters.length > 0 && parameters[0] == int.class) {
+              parameters = parameters.clone();
+              parameters[0] = String.class;
+              Object[] labelled = args.clone();
+              labelled[0] = rs.getMetaData().getColumnLabel((Integer) args[0]);
+              return ResultSet.class.getMethod(method.getName(), parameters).invoke(rs, labelled);
+            }
+            return method.invoke(rs, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   /** The differences between {@code sql}'s result cached through the profile and live, over {@link #ALL_GETTERS}. */

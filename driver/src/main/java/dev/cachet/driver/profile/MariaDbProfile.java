@@ -17,9 +17,10 @@ import java.util.Set;
  *       unsigned), DECIMAL, FLOAT, DOUBLE — keep their text and {@code getObject} value and convert them like the
  *       connector ({@link MariaDbCodec}).
  *   <li>Strings (CHAR, VARCHAR, the TEXT types, JSON, ENUM, SET), binaries (BINARY, VARBINARY, the BLOB types),
- *       DATE, DATETIME, TIMESTAMP, TIME, YEAR, BIT and the NULL type keep the bytes the server sent and replay them through the
- *       connector's own decoders ({@link MariaDbReplayCodec}). This needs Connector/J 3.5 on the class path reading
- *       with the text protocol (its default); otherwise, and for zero dates, such results are not cached.
+ *       DATE, DATETIME, TIMESTAMP, TIME, YEAR, BIT and the NULL type keep the bytes the server sent and replay them
+ *       through the connector's own decoders ({@link MariaDbReplayCodec}). This needs Connector/J 3.5 on the class
+ *       path reading with the text protocol (its default); otherwise, and for zero dates, such results are not
+ *       cached.
  * </ul>
  *
  * A result with a column of any other type (GEOMETRY, UUID, INET, vectors…) is not cached: it streams from the

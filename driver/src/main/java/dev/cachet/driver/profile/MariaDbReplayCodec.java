@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
@@ -17,6 +18,7 @@ import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
 import java.util.Map;
+import java.util.Set;
 import org.mariadb.jdbc.client.ColumnDecoder;
 import org.mariadb.jdbc.client.result.CompleteResult;
 import org.mariadb.jdbc.client.result.Result;
@@ -51,9 +53,9 @@ final class MariaDbReplayCodec extends ColumnCodec {
   /** Texts of values up to this many bytes are kept next to the bytes. */
   private static final int TEXT_KEPT_UP_TO = 512;
 
-  private static final java.util.Set<String> TEMPORAL = java.util.Set.of("DATE", "DATETIME", "TIMESTAMP", "TIME", "YEAR");
+  private static final Set<String> TEMPORAL = Set.of("DATE", "DATETIME", "TIMESTAMP", "TIME", "YEAR");
 
-  private static final byte[] ZERO_DATE = "0000-00-00".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] ZERO_DATE = "0000-00-00".getBytes(StandardCharsets.US_ASCII);
 
   private final String typeName;
   private final boolean year;

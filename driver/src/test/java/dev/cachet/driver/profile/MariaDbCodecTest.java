@@ -49,6 +49,22 @@ class MariaDbCodecTest {
   }
 
   @Test
+  void aNumericColumnCellWhoseTextIsNotANumberIsNotCached() {
+    // BIT(1) reported as BOOLEAN (transformedBitIsBoolean) renders "true"
+    java.sql.ResultSet real = (java.sql.ResultSet) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {java.sql.ResultSet.class},
+        (proxy, method, args) -> method.getName().equals("getString") ? "true" : Boolean.TRUE);
+    assertThatThrownBy(() -> integer.capture(real, 1, Long.MAX_VALUE))
+        .isInstanceOf(NotCacheableValueException.class);
+  }
+
+  @Test
+  void scaledBigDecimalRoundsHalfDownLikeTheConnector() {
+    assertThat(approximate.getBigDecimal(cell("-3.25", -3.25), 1)).isEqualTo(new BigDecimal("-3.2"));
+    assertThat(approximate.getBigDecimal(cell("3.26", 3.26), 1)).isEqualTo(new BigDecimal("3.3"));
+  }
+
+  @Test
   void columnsOfOtherTypesAreNotCached() throws SQLException {
     ColumnMetadata point = new ColumnMetadata("c", "c", Types.BINARY, "GEOMETRY", "byte[]", 20, 0, 20,
         ResultSetMetaData.columnNullable, false, false, false, false, true, true, false, false, "", "t", "db");

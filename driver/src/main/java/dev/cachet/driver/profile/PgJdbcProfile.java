@@ -1,10 +1,16 @@
 package dev.cachet.driver.profile;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cachet.cache.ColumnCodec;
 import dev.cachet.cache.ColumnMetadata;
+import dev.cachet.cache.ResultMetadata;
 import dev.cachet.cache.ValueProfile;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,7 +25,14 @@ import java.util.Map;
  * value where {@code getObject} returns more than the text gives (bytea, arrays, json/jsonb/interval and other
  * {@code PGobject}s, which are cloned on every read). Zone-less dates and times convert in the JVM's default zone at
  * read time, as pgjdbc's do. Values pgjdbc ties to its connection (large objects, {@code xml}, ref cursors) are not
- * cached. Thread-safe and stateless.
+ * cached.
+ *
+ * <p>Metadata: pgjdbc answers some {@link ResultSetMetaData} calls (nullability, auto-increment, base table) with a
+ * catalog query, once per connection and column set. This profile shares the captured metadata of a column set
+ * (same server and database, labels, types, source table OIDs and positions) across connections, so that query runs
+ * at most once per column set in the JVM, not on every connection's first miss (DESIGN §8). Shared entries expire
+ * after 10 minutes, so a DDL change to nullability shows up within that time (pgjdbc's own per-connection copy
+ * never expires). Thread-safe.
  */
 public final class PgJdbcProfile implements ValueProfile {
 
@@ -42,7 +55,24 @@ public final class PgJdbcProfile implements ValueProfile {
       Map.entry("timestamp", PgJdbcCodec.Kind.TIMESTAMP), Map.entry("timestamptz", PgJdbcCodec.Kind.TIMESTAMPTZ),
       Map.entry("uuid", PgJdbcCodec.Kind.UUID));
 
+  private final Cache<List<Object>, ResultMetadata> sharedMetadata =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+
   private PgJdbcProfile() {}
+
+  @Override
+  public ResultMetadata metadata(ResultSetMetaData real) throws SQLException {
+    List<Object> key = PgFieldKeys.key(real);
+    if (key == null) {
+      return ResultMetadata.capture(real);
+    }
+    ResultMetadata shared = sharedMetadata.getIfPresent(key);
+    if (shared == null) {
+      shared = ResultMetadata.capture(real);
+      sharedMetadata.put(key, shared);
+    }
+    return shared;
+  }
 
   @Override
   public ColumnCodec codec(ColumnMetadata column) throws SQLException {

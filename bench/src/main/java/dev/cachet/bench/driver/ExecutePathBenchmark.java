@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import dev.cachet.bench.workload.ParserWarmUp;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -67,6 +68,7 @@ public class ExecutePathBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Class.forName("dev.cachet.driver.CachetDriver");
+        ParserWarmUp.run();
         String url = realUrl();
         Properties credentials = new Properties();
         if (backend.equals("postgres")) {

@@ -59,6 +59,7 @@ public final class WorkloadRunner {
 
     int run() throws Exception {
         long started = System.nanoTime();
+        ParserWarmUp.run();
         Connection keeper = setUpDatabase();
         Contenders contenders = Contenders.build(options);
         try {

@@ -284,7 +284,7 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     public void setFetchDirection(int direction) throws SQLException {
         checkOpen();
         if (direction != FETCH_FORWARD && direction != FETCH_REVERSE && direction != FETCH_UNKNOWN) {
-            throw new SQLException("Invalid fetch direction " + direction, "HY024");
+            throw SqlErrors.of("Invalid fetch direction " + direction, "HY024");
         }
         if (direction != FETCH_FORWARD && type == TYPE_FORWARD_ONLY) {
             throw profile.notScrollable();
@@ -302,7 +302,7 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     public void setFetchSize(int rows) throws SQLException {
         checkOpen();
         if (rows < 0) {
-            throw new SQLException("Invalid fetch size " + rows, "HY024");
+            throw SqlErrors.of("Invalid fetch size " + rows, "HY024");
         }
         fetchSize = rows;
     }

@@ -39,6 +39,11 @@ final class CapturedArray implements ValueSizes.Sized {
         return new CapturedArray(elements, array.getBaseType(), array.getBaseTypeName());
     }
 
+    /** An array over given elements (not copied: the caller hands them over). */
+    static CapturedArray of(Object[] elements, int baseType, String baseTypeName) {
+        return new CapturedArray(elements, baseType, baseTypeName);
+    }
+
     Array toArray() {
         return new CachedArray();
     }
@@ -83,7 +88,7 @@ final class CapturedArray implements ValueSizes.Sized {
             }
             Object[] all = (Object[]) elements;
             if (index < 1 || index - 1 + count > all.length || count < 0) {
-                throw new SQLException("Array slice out of range: index " + index + ", count " + count, "22003");
+                throw SqlErrors.of("Array slice out of range: index " + index + ", count " + count, "22003");
             }
             Object[] slice = Arrays.copyOfRange(all, (int) index - 1, (int) index - 1 + count);
             return ValueCopies.copyArray(slice);

@@ -88,7 +88,7 @@ public class ColumnCodec {
             return ((byte[]) value).clone();
         }
         if (value instanceof java.util.Date) {
-            return ((java.util.Date) value).clone();
+            return Temporals.copy((java.util.Date) value);
         }
         if (isImmutable(value)) {
             return value;
@@ -156,7 +156,13 @@ public class ColumnCodec {
             return hex((byte[]) v);
         }
         if (v instanceof Timestamp) {
-            return sqlTimestamp((Timestamp) v);
+            return Temporals.render((Timestamp) v);
+        }
+        if (v instanceof java.sql.Date) {
+            return Temporals.render((java.sql.Date) v);
+        }
+        if (v instanceof Time) {
+            return Temporals.render((Time) v);
         }
         if (v instanceof CapturedClob) {
             return ((CapturedClob) v).text;
@@ -385,20 +391,17 @@ public class ColumnCodec {
     public Time getTime(Object captured, Calendar calendar) throws SQLException {
         Object v = plain(captured);
         if (v instanceof Time && calendar == null) {
-            return (Time) ((Time) v).clone();
+            return (Time) Temporals.copy((Time) v);
         }
         LocalTime time = localTime(captured);
-        if (calendar == null) {
-            return Time.valueOf(time);
-        }
-        Time t = new Time(time.atDate(LocalDate.EPOCH).atZone(zone(calendar)).toInstant().toEpochMilli());
-        return t;
+        ZoneId zone = calendar == null ? ZoneId.systemDefault() : zone(calendar);
+        return new Time(time.atDate(LocalDate.EPOCH).atZone(zone).toInstant().toEpochMilli());
     }
 
     public Timestamp getTimestamp(Object captured, Calendar calendar) throws SQLException {
         Object v = plain(captured);
         if (v instanceof Timestamp && calendar == null) {
-            return (Timestamp) ((Timestamp) v).clone();
+            return (Timestamp) Temporals.copy((Timestamp) v);
         }
         if (v instanceof OffsetDateTime) {
             return Timestamp.from(((OffsetDateTime) v).toInstant());
@@ -420,7 +423,7 @@ public class ColumnCodec {
             return ((byte[]) v).clone();
         }
         if (v instanceof java.util.Date) {
-            return ((java.util.Date) v).clone();
+            return Temporals.copy((java.util.Date) v);
         }
         if (v instanceof CapturedArray) {
             return ((CapturedArray) v).toArray();
@@ -448,7 +451,7 @@ public class ColumnCodec {
     /** {@code getObject(column, type)} for the types JDBC 4.2 lists, {@code java.time} and {@code UUID}. */
     public <T> T getObject(Object captured, Class<T> type) throws SQLException {
         if (type == null) {
-            throw new SQLException("type must not be null", "90008");
+            throw SqlErrors.of("type must not be null", "90008");
         }
         return type.cast(convert(captured, type));
     }
@@ -635,10 +638,10 @@ public class ColumnCodec {
     protected LocalDate localDate(Object captured) throws SQLException {
         Object v = plain(captured);
         if (v instanceof java.sql.Date) {
-            return ((java.sql.Date) v).toLocalDate();
+            return Temporals.localDate((java.sql.Date) v);
         }
         if (v instanceof Timestamp) {
-            return ((Timestamp) v).toLocalDateTime().toLocalDate();
+            return Temporals.localDateTime((Timestamp) v).toLocalDate();
         }
         if (v instanceof LocalDate) {
             return (LocalDate) v;
@@ -653,7 +656,7 @@ public class ColumnCodec {
             try {
                 return LocalDate.parse(((String) v).trim());
             } catch (java.time.format.DateTimeParseException e) {
-                throw conversionError(captured, "DATE");
+                throw badDateTime(captured, "DATE");
             }
         }
         throw conversionError(captured, "DATE");
@@ -662,10 +665,10 @@ public class ColumnCodec {
     protected LocalTime localTime(Object captured) throws SQLException {
         Object v = plain(captured);
         if (v instanceof Time) {
-            return ((Time) v).toLocalTime();
+            return Temporals.localTime((Time) v);
         }
         if (v instanceof Timestamp) {
-            return ((Timestamp) v).toLocalDateTime().toLocalTime();
+            return Temporals.localDateTime((Timestamp) v).toLocalTime();
         }
         if (v instanceof LocalTime) {
             return (LocalTime) v;
@@ -683,7 +686,7 @@ public class ColumnCodec {
             try {
                 return LocalTime.parse(((String) v).trim());
             } catch (java.time.format.DateTimeParseException e) {
-                throw conversionError(captured, "TIME");
+                throw badDateTime(captured, "TIME");
             }
         }
         throw conversionError(captured, "TIME");
@@ -692,13 +695,13 @@ public class ColumnCodec {
     protected LocalDateTime localDateTime(Object captured) throws SQLException {
         Object v = plain(captured);
         if (v instanceof Timestamp) {
-            return ((Timestamp) v).toLocalDateTime();
+            return Temporals.localDateTime((Timestamp) v);
         }
         if (v instanceof java.sql.Date) {
-            return ((java.sql.Date) v).toLocalDate().atStartOfDay();
+            return Temporals.localDate((java.sql.Date) v).atStartOfDay();
         }
         if (v instanceof Time) {
-            return ((Time) v).toLocalTime().atDate(LocalDate.EPOCH);
+            return Temporals.localTime((Time) v).atDate(LocalDate.EPOCH);
         }
         if (v instanceof LocalDateTime) {
             return (LocalDateTime) v;
@@ -713,10 +716,15 @@ public class ColumnCodec {
             return ((OffsetDateTime) v).atZoneSameInstant(sessionZone()).toLocalDateTime();
         }
         if (v instanceof String) {
+            String s = ((String) v).trim();
             try {
-                return Timestamp.valueOf(((String) v).trim()).toLocalDateTime();
+                return Timestamp.valueOf(s).toLocalDateTime();
             } catch (IllegalArgumentException e) {
-                throw conversionError(captured, "TIMESTAMP");
+                try {
+                    return LocalDate.parse(s).atStartOfDay();
+                } catch (java.time.format.DateTimeParseException e2) {
+                    throw badDateTime(captured, "TIMESTAMP");
+                }
             }
         }
         throw conversionError(captured, "TIMESTAMP");
@@ -744,13 +752,18 @@ public class ColumnCodec {
 
     /** The exception for a value that cannot be converted to {@code target}. */
     protected SQLException conversionError(Object captured, String target) {
-        return new SQLException("Data conversion error converting " + describe(captured) + " to " + target,
+        return SqlErrors.of("Data conversion error converting " + describe(captured) + " to " + target,
                 "22018");
+    }
+
+    /** The exception for a text that is not a valid date or time. */
+    protected SQLException badDateTime(Object captured, String target) {
+        return SqlErrors.of("Cannot parse " + target + " from the text value", "22007");
     }
 
     /** The exception for a numeric value outside the range of {@code target}. */
     protected SQLException outOfRange(Object captured, String target) {
-        return new SQLException("Numeric value out of range for " + target, "22003");
+        return SqlErrors.of("Numeric value out of range for " + target, "22003");
     }
 
     private static String describe(Object captured) {
@@ -772,12 +785,4 @@ public class ColumnCodec {
         return new String(out);
     }
 
-    /** {@code yyyy-mm-dd hh:mm:ss[.fraction]} without trailing zeros in the fraction. */
-    static String sqlTimestamp(Timestamp t) {
-        String s = t.toString();
-        if (s.endsWith(".0")) {
-            return s.substring(0, s.length() - 2);
-        }
-        return s;
-    }
 }

@@ -80,8 +80,8 @@ public abstract class ForwardingResultSet implements ResultSet {
 
     @Override
     @Deprecated
-    public java.math.BigDecimal getBigDecimal(String columnLabel, int arg1) throws SQLException {
-        return delegate().getBigDecimal(columnLabel, arg1);
+    public java.math.BigDecimal getBigDecimal(String columnLabel, int scale) throws SQLException {
+        return delegate().getBigDecimal(columnLabel, scale);
     }
 
     @Override
@@ -91,8 +91,8 @@ public abstract class ForwardingResultSet implements ResultSet {
 
     @Override
     @Deprecated
-    public java.math.BigDecimal getBigDecimal(int columnIndex, int arg1) throws SQLException {
-        return delegate().getBigDecimal(columnIndex, arg1);
+    public java.math.BigDecimal getBigDecimal(int columnIndex, int scale) throws SQLException {
+        return delegate().getBigDecimal(columnIndex, scale);
     }
 
     @Override
@@ -181,8 +181,8 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public java.sql.Date getDate(String columnLabel, java.util.Calendar arg1) throws SQLException {
-        return delegate().getDate(columnLabel, arg1);
+    public java.sql.Date getDate(String columnLabel, java.util.Calendar cal) throws SQLException {
+        return delegate().getDate(columnLabel, cal);
     }
 
     @Override
@@ -191,8 +191,8 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public java.sql.Date getDate(int columnIndex, java.util.Calendar arg1) throws SQLException {
-        return delegate().getDate(columnIndex, arg1);
+    public java.sql.Date getDate(int columnIndex, java.util.Calendar cal) throws SQLException {
+        return delegate().getDate(columnIndex, cal);
     }
 
     @Override
@@ -291,13 +291,13 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public <T> T getObject(String columnLabel, Class<T> arg1) throws SQLException {
-        return delegate().getObject(columnLabel, arg1);
+    public <T> T getObject(String columnLabel, Class<T> type) throws SQLException {
+        return delegate().getObject(columnLabel, type);
     }
 
     @Override
-    public Object getObject(String columnLabel, java.util.Map<String, Class<?>> arg1) throws SQLException {
-        return delegate().getObject(columnLabel, arg1);
+    public Object getObject(String columnLabel, java.util.Map<String, Class<?>> map) throws SQLException {
+        return delegate().getObject(columnLabel, map);
     }
 
     @Override
@@ -306,13 +306,13 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public <T> T getObject(int columnIndex, Class<T> arg1) throws SQLException {
-        return delegate().getObject(columnIndex, arg1);
+    public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
+        return delegate().getObject(columnIndex, type);
     }
 
     @Override
-    public Object getObject(int columnIndex, java.util.Map<String, Class<?>> arg1) throws SQLException {
-        return delegate().getObject(columnIndex, arg1);
+    public Object getObject(int columnIndex, java.util.Map<String, Class<?>> map) throws SQLException {
+        return delegate().getObject(columnIndex, map);
     }
 
     @Override
@@ -381,8 +381,8 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public java.sql.Time getTime(String columnLabel, java.util.Calendar arg1) throws SQLException {
-        return delegate().getTime(columnLabel, arg1);
+    public java.sql.Time getTime(String columnLabel, java.util.Calendar cal) throws SQLException {
+        return delegate().getTime(columnLabel, cal);
     }
 
     @Override
@@ -391,8 +391,8 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public java.sql.Time getTime(int columnIndex, java.util.Calendar arg1) throws SQLException {
-        return delegate().getTime(columnIndex, arg1);
+    public java.sql.Time getTime(int columnIndex, java.util.Calendar cal) throws SQLException {
+        return delegate().getTime(columnIndex, cal);
     }
 
     @Override
@@ -401,8 +401,8 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public java.sql.Timestamp getTimestamp(String columnLabel, java.util.Calendar arg1) throws SQLException {
-        return delegate().getTimestamp(columnLabel, arg1);
+    public java.sql.Timestamp getTimestamp(String columnLabel, java.util.Calendar cal) throws SQLException {
+        return delegate().getTimestamp(columnLabel, cal);
     }
 
     @Override
@@ -411,8 +411,8 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public java.sql.Timestamp getTimestamp(int columnIndex, java.util.Calendar arg1) throws SQLException {
-        return delegate().getTimestamp(columnIndex, arg1);
+    public java.sql.Timestamp getTimestamp(int columnIndex, java.util.Calendar cal) throws SQLException {
+        return delegate().getTimestamp(columnIndex, cal);
     }
 
     @Override
@@ -483,8 +483,8 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public boolean isWrapperFor(Class<?> arg0) throws SQLException {
-        return delegate().isWrapperFor(arg0);
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+        return delegate().isWrapperFor(type);
     }
 
     @Override
@@ -538,328 +538,328 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public void setFetchDirection(int arg0) throws SQLException {
-        delegate().setFetchDirection(arg0);
+    public void setFetchDirection(int direction) throws SQLException {
+        delegate().setFetchDirection(direction);
     }
 
     @Override
-    public void setFetchSize(int arg0) throws SQLException {
-        delegate().setFetchSize(arg0);
+    public void setFetchSize(int rows) throws SQLException {
+        delegate().setFetchSize(rows);
     }
 
     @Override
-    public <T> T unwrap(Class<T> arg0) throws SQLException {
-        return delegate().unwrap(arg0);
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        return delegate().unwrap(type);
     }
 
     @Override
-    public void updateArray(String columnLabel, java.sql.Array arg1) throws SQLException {
-        delegate().updateArray(columnLabel, arg1);
+    public void updateArray(String columnLabel, java.sql.Array x) throws SQLException {
+        delegate().updateArray(columnLabel, x);
     }
 
     @Override
-    public void updateArray(int columnIndex, java.sql.Array arg1) throws SQLException {
-        delegate().updateArray(columnIndex, arg1);
+    public void updateArray(int columnIndex, java.sql.Array x) throws SQLException {
+        delegate().updateArray(columnIndex, x);
     }
 
     @Override
-    public void updateAsciiStream(String columnLabel, java.io.InputStream arg1, int arg2) throws SQLException {
-        delegate().updateAsciiStream(columnLabel, arg1, arg2);
+    public void updateAsciiStream(String columnLabel, java.io.InputStream x, int length) throws SQLException {
+        delegate().updateAsciiStream(columnLabel, x, length);
     }
 
     @Override
-    public void updateAsciiStream(String columnLabel, java.io.InputStream arg1, long arg2) throws SQLException {
-        delegate().updateAsciiStream(columnLabel, arg1, arg2);
+    public void updateAsciiStream(String columnLabel, java.io.InputStream x, long length) throws SQLException {
+        delegate().updateAsciiStream(columnLabel, x, length);
     }
 
     @Override
-    public void updateAsciiStream(String columnLabel, java.io.InputStream arg1) throws SQLException {
-        delegate().updateAsciiStream(columnLabel, arg1);
+    public void updateAsciiStream(String columnLabel, java.io.InputStream x) throws SQLException {
+        delegate().updateAsciiStream(columnLabel, x);
     }
 
     @Override
-    public void updateAsciiStream(int columnIndex, java.io.InputStream arg1, int arg2) throws SQLException {
-        delegate().updateAsciiStream(columnIndex, arg1, arg2);
+    public void updateAsciiStream(int columnIndex, java.io.InputStream x, int length) throws SQLException {
+        delegate().updateAsciiStream(columnIndex, x, length);
     }
 
     @Override
-    public void updateAsciiStream(int columnIndex, java.io.InputStream arg1, long arg2) throws SQLException {
-        delegate().updateAsciiStream(columnIndex, arg1, arg2);
+    public void updateAsciiStream(int columnIndex, java.io.InputStream x, long length) throws SQLException {
+        delegate().updateAsciiStream(columnIndex, x, length);
     }
 
     @Override
-    public void updateAsciiStream(int columnIndex, java.io.InputStream arg1) throws SQLException {
-        delegate().updateAsciiStream(columnIndex, arg1);
+    public void updateAsciiStream(int columnIndex, java.io.InputStream x) throws SQLException {
+        delegate().updateAsciiStream(columnIndex, x);
     }
 
     @Override
-    public void updateBigDecimal(String columnLabel, java.math.BigDecimal arg1) throws SQLException {
-        delegate().updateBigDecimal(columnLabel, arg1);
+    public void updateBigDecimal(String columnLabel, java.math.BigDecimal x) throws SQLException {
+        delegate().updateBigDecimal(columnLabel, x);
     }
 
     @Override
-    public void updateBigDecimal(int columnIndex, java.math.BigDecimal arg1) throws SQLException {
-        delegate().updateBigDecimal(columnIndex, arg1);
+    public void updateBigDecimal(int columnIndex, java.math.BigDecimal x) throws SQLException {
+        delegate().updateBigDecimal(columnIndex, x);
     }
 
     @Override
-    public void updateBinaryStream(String columnLabel, java.io.InputStream arg1, int arg2) throws SQLException {
-        delegate().updateBinaryStream(columnLabel, arg1, arg2);
+    public void updateBinaryStream(String columnLabel, java.io.InputStream x, int length) throws SQLException {
+        delegate().updateBinaryStream(columnLabel, x, length);
     }
 
     @Override
-    public void updateBinaryStream(String columnLabel, java.io.InputStream arg1, long arg2) throws SQLException {
-        delegate().updateBinaryStream(columnLabel, arg1, arg2);
+    public void updateBinaryStream(String columnLabel, java.io.InputStream x, long length) throws SQLException {
+        delegate().updateBinaryStream(columnLabel, x, length);
     }
 
     @Override
-    public void updateBinaryStream(String columnLabel, java.io.InputStream arg1) throws SQLException {
-        delegate().updateBinaryStream(columnLabel, arg1);
+    public void updateBinaryStream(String columnLabel, java.io.InputStream x) throws SQLException {
+        delegate().updateBinaryStream(columnLabel, x);
     }
 
     @Override
-    public void updateBinaryStream(int columnIndex, java.io.InputStream arg1, int arg2) throws SQLException {
-        delegate().updateBinaryStream(columnIndex, arg1, arg2);
+    public void updateBinaryStream(int columnIndex, java.io.InputStream x, int length) throws SQLException {
+        delegate().updateBinaryStream(columnIndex, x, length);
     }
 
     @Override
-    public void updateBinaryStream(int columnIndex, java.io.InputStream arg1, long arg2) throws SQLException {
-        delegate().updateBinaryStream(columnIndex, arg1, arg2);
+    public void updateBinaryStream(int columnIndex, java.io.InputStream x, long length) throws SQLException {
+        delegate().updateBinaryStream(columnIndex, x, length);
     }
 
     @Override
-    public void updateBinaryStream(int columnIndex, java.io.InputStream arg1) throws SQLException {
-        delegate().updateBinaryStream(columnIndex, arg1);
+    public void updateBinaryStream(int columnIndex, java.io.InputStream x) throws SQLException {
+        delegate().updateBinaryStream(columnIndex, x);
     }
 
     @Override
-    public void updateBlob(String columnLabel, java.io.InputStream arg1, long arg2) throws SQLException {
-        delegate().updateBlob(columnLabel, arg1, arg2);
+    public void updateBlob(String columnLabel, java.io.InputStream x, long length) throws SQLException {
+        delegate().updateBlob(columnLabel, x, length);
     }
 
     @Override
-    public void updateBlob(String columnLabel, java.io.InputStream arg1) throws SQLException {
-        delegate().updateBlob(columnLabel, arg1);
+    public void updateBlob(String columnLabel, java.io.InputStream x) throws SQLException {
+        delegate().updateBlob(columnLabel, x);
     }
 
     @Override
-    public void updateBlob(String columnLabel, java.sql.Blob arg1) throws SQLException {
-        delegate().updateBlob(columnLabel, arg1);
+    public void updateBlob(String columnLabel, java.sql.Blob x) throws SQLException {
+        delegate().updateBlob(columnLabel, x);
     }
 
     @Override
-    public void updateBlob(int columnIndex, java.io.InputStream arg1, long arg2) throws SQLException {
-        delegate().updateBlob(columnIndex, arg1, arg2);
+    public void updateBlob(int columnIndex, java.io.InputStream x, long length) throws SQLException {
+        delegate().updateBlob(columnIndex, x, length);
     }
 
     @Override
-    public void updateBlob(int columnIndex, java.io.InputStream arg1) throws SQLException {
-        delegate().updateBlob(columnIndex, arg1);
+    public void updateBlob(int columnIndex, java.io.InputStream x) throws SQLException {
+        delegate().updateBlob(columnIndex, x);
     }
 
     @Override
-    public void updateBlob(int columnIndex, java.sql.Blob arg1) throws SQLException {
-        delegate().updateBlob(columnIndex, arg1);
+    public void updateBlob(int columnIndex, java.sql.Blob x) throws SQLException {
+        delegate().updateBlob(columnIndex, x);
     }
 
     @Override
-    public void updateBoolean(String columnLabel, boolean arg1) throws SQLException {
-        delegate().updateBoolean(columnLabel, arg1);
+    public void updateBoolean(String columnLabel, boolean x) throws SQLException {
+        delegate().updateBoolean(columnLabel, x);
     }
 
     @Override
-    public void updateBoolean(int columnIndex, boolean arg1) throws SQLException {
-        delegate().updateBoolean(columnIndex, arg1);
+    public void updateBoolean(int columnIndex, boolean x) throws SQLException {
+        delegate().updateBoolean(columnIndex, x);
     }
 
     @Override
-    public void updateByte(String columnLabel, byte arg1) throws SQLException {
-        delegate().updateByte(columnLabel, arg1);
+    public void updateByte(String columnLabel, byte x) throws SQLException {
+        delegate().updateByte(columnLabel, x);
     }
 
     @Override
-    public void updateByte(int columnIndex, byte arg1) throws SQLException {
-        delegate().updateByte(columnIndex, arg1);
+    public void updateByte(int columnIndex, byte x) throws SQLException {
+        delegate().updateByte(columnIndex, x);
     }
 
     @Override
-    public void updateBytes(String columnLabel, byte[] arg1) throws SQLException {
-        delegate().updateBytes(columnLabel, arg1);
+    public void updateBytes(String columnLabel, byte[] x) throws SQLException {
+        delegate().updateBytes(columnLabel, x);
     }
 
     @Override
-    public void updateBytes(int columnIndex, byte[] arg1) throws SQLException {
-        delegate().updateBytes(columnIndex, arg1);
+    public void updateBytes(int columnIndex, byte[] x) throws SQLException {
+        delegate().updateBytes(columnIndex, x);
     }
 
     @Override
-    public void updateCharacterStream(String columnLabel, java.io.Reader arg1, int arg2) throws SQLException {
-        delegate().updateCharacterStream(columnLabel, arg1, arg2);
+    public void updateCharacterStream(String columnLabel, java.io.Reader x, int length) throws SQLException {
+        delegate().updateCharacterStream(columnLabel, x, length);
     }
 
     @Override
-    public void updateCharacterStream(String columnLabel, java.io.Reader arg1, long arg2) throws SQLException {
-        delegate().updateCharacterStream(columnLabel, arg1, arg2);
+    public void updateCharacterStream(String columnLabel, java.io.Reader x, long length) throws SQLException {
+        delegate().updateCharacterStream(columnLabel, x, length);
     }
 
     @Override
-    public void updateCharacterStream(String columnLabel, java.io.Reader arg1) throws SQLException {
-        delegate().updateCharacterStream(columnLabel, arg1);
+    public void updateCharacterStream(String columnLabel, java.io.Reader x) throws SQLException {
+        delegate().updateCharacterStream(columnLabel, x);
     }
 
     @Override
-    public void updateCharacterStream(int columnIndex, java.io.Reader arg1, int arg2) throws SQLException {
-        delegate().updateCharacterStream(columnIndex, arg1, arg2);
+    public void updateCharacterStream(int columnIndex, java.io.Reader x, int length) throws SQLException {
+        delegate().updateCharacterStream(columnIndex, x, length);
     }
 
     @Override
-    public void updateCharacterStream(int columnIndex, java.io.Reader arg1, long arg2) throws SQLException {
-        delegate().updateCharacterStream(columnIndex, arg1, arg2);
+    public void updateCharacterStream(int columnIndex, java.io.Reader x, long length) throws SQLException {
+        delegate().updateCharacterStream(columnIndex, x, length);
     }
 
     @Override
-    public void updateCharacterStream(int columnIndex, java.io.Reader arg1) throws SQLException {
-        delegate().updateCharacterStream(columnIndex, arg1);
+    public void updateCharacterStream(int columnIndex, java.io.Reader x) throws SQLException {
+        delegate().updateCharacterStream(columnIndex, x);
     }
 
     @Override
-    public void updateClob(String columnLabel, java.io.Reader arg1, long arg2) throws SQLException {
-        delegate().updateClob(columnLabel, arg1, arg2);
+    public void updateClob(String columnLabel, java.io.Reader x, long length) throws SQLException {
+        delegate().updateClob(columnLabel, x, length);
     }
 
     @Override
-    public void updateClob(String columnLabel, java.io.Reader arg1) throws SQLException {
-        delegate().updateClob(columnLabel, arg1);
+    public void updateClob(String columnLabel, java.io.Reader x) throws SQLException {
+        delegate().updateClob(columnLabel, x);
     }
 
     @Override
-    public void updateClob(String columnLabel, java.sql.Clob arg1) throws SQLException {
-        delegate().updateClob(columnLabel, arg1);
+    public void updateClob(String columnLabel, java.sql.Clob x) throws SQLException {
+        delegate().updateClob(columnLabel, x);
     }
 
     @Override
-    public void updateClob(int columnIndex, java.io.Reader arg1, long arg2) throws SQLException {
-        delegate().updateClob(columnIndex, arg1, arg2);
+    public void updateClob(int columnIndex, java.io.Reader x, long length) throws SQLException {
+        delegate().updateClob(columnIndex, x, length);
     }
 
     @Override
-    public void updateClob(int columnIndex, java.io.Reader arg1) throws SQLException {
-        delegate().updateClob(columnIndex, arg1);
+    public void updateClob(int columnIndex, java.io.Reader x) throws SQLException {
+        delegate().updateClob(columnIndex, x);
     }
 
     @Override
-    public void updateClob(int columnIndex, java.sql.Clob arg1) throws SQLException {
-        delegate().updateClob(columnIndex, arg1);
+    public void updateClob(int columnIndex, java.sql.Clob x) throws SQLException {
+        delegate().updateClob(columnIndex, x);
     }
 
     @Override
-    public void updateDate(String columnLabel, java.sql.Date arg1) throws SQLException {
-        delegate().updateDate(columnLabel, arg1);
+    public void updateDate(String columnLabel, java.sql.Date x) throws SQLException {
+        delegate().updateDate(columnLabel, x);
     }
 
     @Override
-    public void updateDate(int columnIndex, java.sql.Date arg1) throws SQLException {
-        delegate().updateDate(columnIndex, arg1);
+    public void updateDate(int columnIndex, java.sql.Date x) throws SQLException {
+        delegate().updateDate(columnIndex, x);
     }
 
     @Override
-    public void updateDouble(String columnLabel, double arg1) throws SQLException {
-        delegate().updateDouble(columnLabel, arg1);
+    public void updateDouble(String columnLabel, double x) throws SQLException {
+        delegate().updateDouble(columnLabel, x);
     }
 
     @Override
-    public void updateDouble(int columnIndex, double arg1) throws SQLException {
-        delegate().updateDouble(columnIndex, arg1);
+    public void updateDouble(int columnIndex, double x) throws SQLException {
+        delegate().updateDouble(columnIndex, x);
     }
 
     @Override
-    public void updateFloat(String columnLabel, float arg1) throws SQLException {
-        delegate().updateFloat(columnLabel, arg1);
+    public void updateFloat(String columnLabel, float x) throws SQLException {
+        delegate().updateFloat(columnLabel, x);
     }
 
     @Override
-    public void updateFloat(int columnIndex, float arg1) throws SQLException {
-        delegate().updateFloat(columnIndex, arg1);
+    public void updateFloat(int columnIndex, float x) throws SQLException {
+        delegate().updateFloat(columnIndex, x);
     }
 
     @Override
-    public void updateInt(String columnLabel, int arg1) throws SQLException {
-        delegate().updateInt(columnLabel, arg1);
+    public void updateInt(String columnLabel, int x) throws SQLException {
+        delegate().updateInt(columnLabel, x);
     }
 
     @Override
-    public void updateInt(int columnIndex, int arg1) throws SQLException {
-        delegate().updateInt(columnIndex, arg1);
+    public void updateInt(int columnIndex, int x) throws SQLException {
+        delegate().updateInt(columnIndex, x);
     }
 
     @Override
-    public void updateLong(String columnLabel, long arg1) throws SQLException {
-        delegate().updateLong(columnLabel, arg1);
+    public void updateLong(String columnLabel, long x) throws SQLException {
+        delegate().updateLong(columnLabel, x);
     }
 
     @Override
-    public void updateLong(int columnIndex, long arg1) throws SQLException {
-        delegate().updateLong(columnIndex, arg1);
+    public void updateLong(int columnIndex, long x) throws SQLException {
+        delegate().updateLong(columnIndex, x);
     }
 
     @Override
-    public void updateNCharacterStream(String columnLabel, java.io.Reader arg1, long arg2) throws SQLException {
-        delegate().updateNCharacterStream(columnLabel, arg1, arg2);
+    public void updateNCharacterStream(String columnLabel, java.io.Reader x, long length) throws SQLException {
+        delegate().updateNCharacterStream(columnLabel, x, length);
     }
 
     @Override
-    public void updateNCharacterStream(String columnLabel, java.io.Reader arg1) throws SQLException {
-        delegate().updateNCharacterStream(columnLabel, arg1);
+    public void updateNCharacterStream(String columnLabel, java.io.Reader x) throws SQLException {
+        delegate().updateNCharacterStream(columnLabel, x);
     }
 
     @Override
-    public void updateNCharacterStream(int columnIndex, java.io.Reader arg1, long arg2) throws SQLException {
-        delegate().updateNCharacterStream(columnIndex, arg1, arg2);
+    public void updateNCharacterStream(int columnIndex, java.io.Reader x, long length) throws SQLException {
+        delegate().updateNCharacterStream(columnIndex, x, length);
     }
 
     @Override
-    public void updateNCharacterStream(int columnIndex, java.io.Reader arg1) throws SQLException {
-        delegate().updateNCharacterStream(columnIndex, arg1);
+    public void updateNCharacterStream(int columnIndex, java.io.Reader x) throws SQLException {
+        delegate().updateNCharacterStream(columnIndex, x);
     }
 
     @Override
-    public void updateNClob(String columnLabel, java.io.Reader arg1, long arg2) throws SQLException {
-        delegate().updateNClob(columnLabel, arg1, arg2);
+    public void updateNClob(String columnLabel, java.io.Reader x, long length) throws SQLException {
+        delegate().updateNClob(columnLabel, x, length);
     }
 
     @Override
-    public void updateNClob(String columnLabel, java.io.Reader arg1) throws SQLException {
-        delegate().updateNClob(columnLabel, arg1);
+    public void updateNClob(String columnLabel, java.io.Reader x) throws SQLException {
+        delegate().updateNClob(columnLabel, x);
     }
 
     @Override
-    public void updateNClob(String columnLabel, java.sql.NClob arg1) throws SQLException {
-        delegate().updateNClob(columnLabel, arg1);
+    public void updateNClob(String columnLabel, java.sql.NClob x) throws SQLException {
+        delegate().updateNClob(columnLabel, x);
     }
 
     @Override
-    public void updateNClob(int columnIndex, java.io.Reader arg1, long arg2) throws SQLException {
-        delegate().updateNClob(columnIndex, arg1, arg2);
+    public void updateNClob(int columnIndex, java.io.Reader x, long length) throws SQLException {
+        delegate().updateNClob(columnIndex, x, length);
     }
 
     @Override
-    public void updateNClob(int columnIndex, java.io.Reader arg1) throws SQLException {
-        delegate().updateNClob(columnIndex, arg1);
+    public void updateNClob(int columnIndex, java.io.Reader x) throws SQLException {
+        delegate().updateNClob(columnIndex, x);
     }
 
     @Override
-    public void updateNClob(int columnIndex, java.sql.NClob arg1) throws SQLException {
-        delegate().updateNClob(columnIndex, arg1);
+    public void updateNClob(int columnIndex, java.sql.NClob x) throws SQLException {
+        delegate().updateNClob(columnIndex, x);
     }
 
     @Override
-    public void updateNString(String columnLabel, String arg1) throws SQLException {
-        delegate().updateNString(columnLabel, arg1);
+    public void updateNString(String columnLabel, String x) throws SQLException {
+        delegate().updateNString(columnLabel, x);
     }
 
     @Override
-    public void updateNString(int columnIndex, String arg1) throws SQLException {
-        delegate().updateNString(columnIndex, arg1);
+    public void updateNString(int columnIndex, String x) throws SQLException {
+        delegate().updateNString(columnIndex, x);
     }
 
     @Override
@@ -873,53 +873,53 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public void updateObject(String columnLabel, Object arg1, int arg2) throws SQLException {
-        delegate().updateObject(columnLabel, arg1, arg2);
+    public void updateObject(String columnLabel, Object x, int scaleOrLength) throws SQLException {
+        delegate().updateObject(columnLabel, x, scaleOrLength);
     }
 
     @Override
-    public void updateObject(String columnLabel, Object arg1, java.sql.SQLType arg2, int arg3) throws SQLException {
-        delegate().updateObject(columnLabel, arg1, arg2, arg3);
+    public void updateObject(String columnLabel, Object x, java.sql.SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        delegate().updateObject(columnLabel, x, targetSqlType, scaleOrLength);
     }
 
     @Override
-    public void updateObject(String columnLabel, Object arg1, java.sql.SQLType arg2) throws SQLException {
-        delegate().updateObject(columnLabel, arg1, arg2);
+    public void updateObject(String columnLabel, Object x, java.sql.SQLType targetSqlType) throws SQLException {
+        delegate().updateObject(columnLabel, x, targetSqlType);
     }
 
     @Override
-    public void updateObject(String columnLabel, Object arg1) throws SQLException {
-        delegate().updateObject(columnLabel, arg1);
+    public void updateObject(String columnLabel, Object x) throws SQLException {
+        delegate().updateObject(columnLabel, x);
     }
 
     @Override
-    public void updateObject(int columnIndex, Object arg1, int arg2) throws SQLException {
-        delegate().updateObject(columnIndex, arg1, arg2);
+    public void updateObject(int columnIndex, Object x, int scaleOrLength) throws SQLException {
+        delegate().updateObject(columnIndex, x, scaleOrLength);
     }
 
     @Override
-    public void updateObject(int columnIndex, Object arg1, java.sql.SQLType arg2, int arg3) throws SQLException {
-        delegate().updateObject(columnIndex, arg1, arg2, arg3);
+    public void updateObject(int columnIndex, Object x, java.sql.SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        delegate().updateObject(columnIndex, x, targetSqlType, scaleOrLength);
     }
 
     @Override
-    public void updateObject(int columnIndex, Object arg1, java.sql.SQLType arg2) throws SQLException {
-        delegate().updateObject(columnIndex, arg1, arg2);
+    public void updateObject(int columnIndex, Object x, java.sql.SQLType targetSqlType) throws SQLException {
+        delegate().updateObject(columnIndex, x, targetSqlType);
     }
 
     @Override
-    public void updateObject(int columnIndex, Object arg1) throws SQLException {
-        delegate().updateObject(columnIndex, arg1);
+    public void updateObject(int columnIndex, Object x) throws SQLException {
+        delegate().updateObject(columnIndex, x);
     }
 
     @Override
-    public void updateRef(String columnLabel, java.sql.Ref arg1) throws SQLException {
-        delegate().updateRef(columnLabel, arg1);
+    public void updateRef(String columnLabel, java.sql.Ref x) throws SQLException {
+        delegate().updateRef(columnLabel, x);
     }
 
     @Override
-    public void updateRef(int columnIndex, java.sql.Ref arg1) throws SQLException {
-        delegate().updateRef(columnIndex, arg1);
+    public void updateRef(int columnIndex, java.sql.Ref x) throws SQLException {
+        delegate().updateRef(columnIndex, x);
     }
 
     @Override
@@ -928,63 +928,63 @@ public abstract class ForwardingResultSet implements ResultSet {
     }
 
     @Override
-    public void updateRowId(String columnLabel, java.sql.RowId arg1) throws SQLException {
-        delegate().updateRowId(columnLabel, arg1);
+    public void updateRowId(String columnLabel, java.sql.RowId x) throws SQLException {
+        delegate().updateRowId(columnLabel, x);
     }
 
     @Override
-    public void updateRowId(int columnIndex, java.sql.RowId arg1) throws SQLException {
-        delegate().updateRowId(columnIndex, arg1);
+    public void updateRowId(int columnIndex, java.sql.RowId x) throws SQLException {
+        delegate().updateRowId(columnIndex, x);
     }
 
     @Override
-    public void updateSQLXML(String columnLabel, java.sql.SQLXML arg1) throws SQLException {
-        delegate().updateSQLXML(columnLabel, arg1);
+    public void updateSQLXML(String columnLabel, java.sql.SQLXML x) throws SQLException {
+        delegate().updateSQLXML(columnLabel, x);
     }
 
     @Override
-    public void updateSQLXML(int columnIndex, java.sql.SQLXML arg1) throws SQLException {
-        delegate().updateSQLXML(columnIndex, arg1);
+    public void updateSQLXML(int columnIndex, java.sql.SQLXML x) throws SQLException {
+        delegate().updateSQLXML(columnIndex, x);
     }
 
     @Override
-    public void updateShort(String columnLabel, short arg1) throws SQLException {
-        delegate().updateShort(columnLabel, arg1);
+    public void updateShort(String columnLabel, short x) throws SQLException {
+        delegate().updateShort(columnLabel, x);
     }
 
     @Override
-    public void updateShort(int columnIndex, short arg1) throws SQLException {
-        delegate().updateShort(columnIndex, arg1);
+    public void updateShort(int columnIndex, short x) throws SQLException {
+        delegate().updateShort(columnIndex, x);
     }
 
     @Override
-    public void updateString(String columnLabel, String arg1) throws SQLException {
-        delegate().updateString(columnLabel, arg1);
+    public void updateString(String columnLabel, String x) throws SQLException {
+        delegate().updateString(columnLabel, x);
     }
 
     @Override
-    public void updateString(int columnIndex, String arg1) throws SQLException {
-        delegate().updateString(columnIndex, arg1);
+    public void updateString(int columnIndex, String x) throws SQLException {
+        delegate().updateString(columnIndex, x);
     }
 
     @Override
-    public void updateTime(String columnLabel, java.sql.Time arg1) throws SQLException {
-        delegate().updateTime(columnLabel, arg1);
+    public void updateTime(String columnLabel, java.sql.Time x) throws SQLException {
+        delegate().updateTime(columnLabel, x);
     }
 
     @Override
-    public void updateTime(int columnIndex, java.sql.Time arg1) throws SQLException {
-        delegate().updateTime(columnIndex, arg1);
+    public void updateTime(int columnIndex, java.sql.Time x) throws SQLException {
+        delegate().updateTime(columnIndex, x);
     }
 
     @Override
-    public void updateTimestamp(String columnLabel, java.sql.Timestamp arg1) throws SQLException {
-        delegate().updateTimestamp(columnLabel, arg1);
+    public void updateTimestamp(String columnLabel, java.sql.Timestamp x) throws SQLException {
+        delegate().updateTimestamp(columnLabel, x);
     }
 
     @Override
-    public void updateTimestamp(int columnIndex, java.sql.Timestamp arg1) throws SQLException {
-        delegate().updateTimestamp(columnIndex, arg1);
+    public void updateTimestamp(int columnIndex, java.sql.Timestamp x) throws SQLException {
+        delegate().updateTimestamp(columnIndex, x);
     }
 
     @Override

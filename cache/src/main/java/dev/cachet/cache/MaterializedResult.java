@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A query result held in memory: a metadata snapshot, the codec of each column and every cell in one
@@ -55,6 +56,35 @@ public final class MaterializedResult {
             return null;
         }
         return builder.build();
+    }
+
+    /**
+     * A result built from values rather than from a driver's result set (for results Cachet makes itself,
+     * and for tests): each row holds one value per column as {@code getObject} would return it; mutable
+     * values are copied. The profile's codecs convert them; {@code getString} uses the generic rendering.
+     */
+    public static MaterializedResult of(ResultMetadata metadata, ValueProfile profile, List<Object[]> rows)
+            throws SQLException {
+        int n = metadata.getColumnCount();
+        ColumnCodec[] codecs = new ColumnCodec[n];
+        for (int i = 0; i < n; i++) {
+            codecs[i] = profile.codec(metadata.column(i + 1));
+        }
+        Object[] cells = new Object[rows.size() * n];
+        long valueBytes = 0;
+        int k = 0;
+        for (Object[] row : rows) {
+            if (row.length != n) {
+                throw new IllegalArgumentException("row of " + row.length + " values for " + n + " columns");
+            }
+            for (int i = 0; i < n; i++) {
+                Object cell = ValueCopies.copyValue(row[i]);
+                cells[k++] = cell;
+                valueBytes += codecs[i].sizeOf(cell);
+            }
+        }
+        return new MaterializedResult(metadata, codecs, profile, cells, rows.size(), ResultSet.TYPE_FORWARD_ONLY,
+                ResultSet.HOLD_CURSORS_OVER_COMMIT, valueBytes);
     }
 
     /**

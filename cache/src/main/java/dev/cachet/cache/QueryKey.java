@@ -75,7 +75,7 @@ public final class QueryKey {
             return ((byte[]) value).clone();
         }
         if (value instanceof java.util.Date) {
-            return ((java.util.Date) value).clone();
+            return Temporals.copy((java.util.Date) value);
         }
         if (value instanceof Object[]) {
             Object[] source = (Object[]) value;

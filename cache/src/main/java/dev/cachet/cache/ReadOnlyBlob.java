@@ -25,7 +25,7 @@ final class ReadOnlyBlob implements Blob {
     @Override
     public byte[] getBytes(long pos, int length) throws SQLException {
         if (pos < 1 || length < 0 || pos - 1 > bytes.length) {
-            throw new SQLException("Invalid BLOB range: position " + pos + ", length " + length, "22003");
+            throw SqlErrors.of("Invalid BLOB range: position " + pos + ", length " + length, "22003");
         }
         int from = (int) pos - 1;
         return Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + length));

@@ -28,7 +28,7 @@ final class ReadOnlyClob implements NClob {
     @Override
     public String getSubString(long pos, int length) throws SQLException {
         if (pos < 1 || length < 0 || pos - 1 > text.length()) {
-            throw new SQLException("Invalid CLOB range: position " + pos + ", length " + length, "22003");
+            throw SqlErrors.of("Invalid CLOB range: position " + pos + ", length " + length, "22003");
         }
         int from = (int) pos - 1;
         return text.substring(from, Math.min(text.length(), from + length));

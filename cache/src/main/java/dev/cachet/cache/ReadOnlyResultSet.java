@@ -65,312 +65,312 @@ abstract class ReadOnlyResultSet implements ResultSet {
     }
 
     @Override
-    public void updateArray(String columnLabel, java.sql.Array arg1) throws SQLException {
+    public void updateArray(String columnLabel, java.sql.Array x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateArray(int columnIndex, java.sql.Array arg1) throws SQLException {
+    public void updateArray(int columnIndex, java.sql.Array x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateAsciiStream(String columnLabel, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void updateAsciiStream(String columnLabel, java.io.InputStream x, int length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateAsciiStream(String columnLabel, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateAsciiStream(String columnLabel, java.io.InputStream x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateAsciiStream(String columnLabel, java.io.InputStream arg1) throws SQLException {
+    public void updateAsciiStream(String columnLabel, java.io.InputStream x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateAsciiStream(int columnIndex, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void updateAsciiStream(int columnIndex, java.io.InputStream x, int length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateAsciiStream(int columnIndex, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateAsciiStream(int columnIndex, java.io.InputStream x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateAsciiStream(int columnIndex, java.io.InputStream arg1) throws SQLException {
+    public void updateAsciiStream(int columnIndex, java.io.InputStream x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBigDecimal(String columnLabel, java.math.BigDecimal arg1) throws SQLException {
+    public void updateBigDecimal(String columnLabel, java.math.BigDecimal x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBigDecimal(int columnIndex, java.math.BigDecimal arg1) throws SQLException {
+    public void updateBigDecimal(int columnIndex, java.math.BigDecimal x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBinaryStream(String columnLabel, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void updateBinaryStream(String columnLabel, java.io.InputStream x, int length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBinaryStream(String columnLabel, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateBinaryStream(String columnLabel, java.io.InputStream x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBinaryStream(String columnLabel, java.io.InputStream arg1) throws SQLException {
+    public void updateBinaryStream(String columnLabel, java.io.InputStream x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBinaryStream(int columnIndex, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void updateBinaryStream(int columnIndex, java.io.InputStream x, int length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBinaryStream(int columnIndex, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateBinaryStream(int columnIndex, java.io.InputStream x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBinaryStream(int columnIndex, java.io.InputStream arg1) throws SQLException {
+    public void updateBinaryStream(int columnIndex, java.io.InputStream x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBlob(String columnLabel, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateBlob(String columnLabel, java.io.InputStream x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBlob(String columnLabel, java.io.InputStream arg1) throws SQLException {
+    public void updateBlob(String columnLabel, java.io.InputStream x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBlob(String columnLabel, java.sql.Blob arg1) throws SQLException {
+    public void updateBlob(String columnLabel, java.sql.Blob x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBlob(int columnIndex, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateBlob(int columnIndex, java.io.InputStream x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBlob(int columnIndex, java.io.InputStream arg1) throws SQLException {
+    public void updateBlob(int columnIndex, java.io.InputStream x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBlob(int columnIndex, java.sql.Blob arg1) throws SQLException {
+    public void updateBlob(int columnIndex, java.sql.Blob x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBoolean(String columnLabel, boolean arg1) throws SQLException {
+    public void updateBoolean(String columnLabel, boolean x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBoolean(int columnIndex, boolean arg1) throws SQLException {
+    public void updateBoolean(int columnIndex, boolean x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateByte(String columnLabel, byte arg1) throws SQLException {
+    public void updateByte(String columnLabel, byte x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateByte(int columnIndex, byte arg1) throws SQLException {
+    public void updateByte(int columnIndex, byte x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBytes(String columnLabel, byte[] arg1) throws SQLException {
+    public void updateBytes(String columnLabel, byte[] x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateBytes(int columnIndex, byte[] arg1) throws SQLException {
+    public void updateBytes(int columnIndex, byte[] x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateCharacterStream(String columnLabel, java.io.Reader arg1, int arg2) throws SQLException {
+    public void updateCharacterStream(String columnLabel, java.io.Reader x, int length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateCharacterStream(String columnLabel, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateCharacterStream(String columnLabel, java.io.Reader x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateCharacterStream(String columnLabel, java.io.Reader arg1) throws SQLException {
+    public void updateCharacterStream(String columnLabel, java.io.Reader x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateCharacterStream(int columnIndex, java.io.Reader arg1, int arg2) throws SQLException {
+    public void updateCharacterStream(int columnIndex, java.io.Reader x, int length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateCharacterStream(int columnIndex, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateCharacterStream(int columnIndex, java.io.Reader x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateCharacterStream(int columnIndex, java.io.Reader arg1) throws SQLException {
+    public void updateCharacterStream(int columnIndex, java.io.Reader x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateClob(String columnLabel, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateClob(String columnLabel, java.io.Reader x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateClob(String columnLabel, java.io.Reader arg1) throws SQLException {
+    public void updateClob(String columnLabel, java.io.Reader x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateClob(String columnLabel, java.sql.Clob arg1) throws SQLException {
+    public void updateClob(String columnLabel, java.sql.Clob x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateClob(int columnIndex, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateClob(int columnIndex, java.io.Reader x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateClob(int columnIndex, java.io.Reader arg1) throws SQLException {
+    public void updateClob(int columnIndex, java.io.Reader x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateClob(int columnIndex, java.sql.Clob arg1) throws SQLException {
+    public void updateClob(int columnIndex, java.sql.Clob x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateDate(String columnLabel, java.sql.Date arg1) throws SQLException {
+    public void updateDate(String columnLabel, java.sql.Date x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateDate(int columnIndex, java.sql.Date arg1) throws SQLException {
+    public void updateDate(int columnIndex, java.sql.Date x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateDouble(String columnLabel, double arg1) throws SQLException {
+    public void updateDouble(String columnLabel, double x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateDouble(int columnIndex, double arg1) throws SQLException {
+    public void updateDouble(int columnIndex, double x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateFloat(String columnLabel, float arg1) throws SQLException {
+    public void updateFloat(String columnLabel, float x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateFloat(int columnIndex, float arg1) throws SQLException {
+    public void updateFloat(int columnIndex, float x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateInt(String columnLabel, int arg1) throws SQLException {
+    public void updateInt(String columnLabel, int x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateInt(int columnIndex, int arg1) throws SQLException {
+    public void updateInt(int columnIndex, int x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateLong(String columnLabel, long arg1) throws SQLException {
+    public void updateLong(String columnLabel, long x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateLong(int columnIndex, long arg1) throws SQLException {
+    public void updateLong(int columnIndex, long x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNCharacterStream(String columnLabel, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateNCharacterStream(String columnLabel, java.io.Reader x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNCharacterStream(String columnLabel, java.io.Reader arg1) throws SQLException {
+    public void updateNCharacterStream(String columnLabel, java.io.Reader x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNCharacterStream(int columnIndex, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateNCharacterStream(int columnIndex, java.io.Reader x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNCharacterStream(int columnIndex, java.io.Reader arg1) throws SQLException {
+    public void updateNCharacterStream(int columnIndex, java.io.Reader x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNClob(String columnLabel, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateNClob(String columnLabel, java.io.Reader x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNClob(String columnLabel, java.io.Reader arg1) throws SQLException {
+    public void updateNClob(String columnLabel, java.io.Reader x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNClob(String columnLabel, java.sql.NClob arg1) throws SQLException {
+    public void updateNClob(String columnLabel, java.sql.NClob x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNClob(int columnIndex, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateNClob(int columnIndex, java.io.Reader x, long length) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNClob(int columnIndex, java.io.Reader arg1) throws SQLException {
+    public void updateNClob(int columnIndex, java.io.Reader x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNClob(int columnIndex, java.sql.NClob arg1) throws SQLException {
+    public void updateNClob(int columnIndex, java.sql.NClob x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNString(String columnLabel, String arg1) throws SQLException {
+    public void updateNString(String columnLabel, String x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateNString(int columnIndex, String arg1) throws SQLException {
+    public void updateNString(int columnIndex, String x) throws SQLException {
         throw readOnly();
     }
 
@@ -385,52 +385,52 @@ abstract class ReadOnlyResultSet implements ResultSet {
     }
 
     @Override
-    public void updateObject(String columnLabel, Object arg1, int arg2) throws SQLException {
+    public void updateObject(String columnLabel, Object x, int scaleOrLength) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateObject(String columnLabel, Object arg1, java.sql.SQLType arg2, int arg3) throws SQLException {
+    public void updateObject(String columnLabel, Object x, java.sql.SQLType targetSqlType, int scaleOrLength) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateObject(String columnLabel, Object arg1, java.sql.SQLType arg2) throws SQLException {
+    public void updateObject(String columnLabel, Object x, java.sql.SQLType targetSqlType) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateObject(String columnLabel, Object arg1) throws SQLException {
+    public void updateObject(String columnLabel, Object x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateObject(int columnIndex, Object arg1, int arg2) throws SQLException {
+    public void updateObject(int columnIndex, Object x, int scaleOrLength) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateObject(int columnIndex, Object arg1, java.sql.SQLType arg2, int arg3) throws SQLException {
+    public void updateObject(int columnIndex, Object x, java.sql.SQLType targetSqlType, int scaleOrLength) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateObject(int columnIndex, Object arg1, java.sql.SQLType arg2) throws SQLException {
+    public void updateObject(int columnIndex, Object x, java.sql.SQLType targetSqlType) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateObject(int columnIndex, Object arg1) throws SQLException {
+    public void updateObject(int columnIndex, Object x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateRef(String columnLabel, java.sql.Ref arg1) throws SQLException {
+    public void updateRef(String columnLabel, java.sql.Ref x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateRef(int columnIndex, java.sql.Ref arg1) throws SQLException {
+    public void updateRef(int columnIndex, java.sql.Ref x) throws SQLException {
         throw readOnly();
     }
 
@@ -440,62 +440,62 @@ abstract class ReadOnlyResultSet implements ResultSet {
     }
 
     @Override
-    public void updateRowId(String columnLabel, java.sql.RowId arg1) throws SQLException {
+    public void updateRowId(String columnLabel, java.sql.RowId x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateRowId(int columnIndex, java.sql.RowId arg1) throws SQLException {
+    public void updateRowId(int columnIndex, java.sql.RowId x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateSQLXML(String columnLabel, java.sql.SQLXML arg1) throws SQLException {
+    public void updateSQLXML(String columnLabel, java.sql.SQLXML x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateSQLXML(int columnIndex, java.sql.SQLXML arg1) throws SQLException {
+    public void updateSQLXML(int columnIndex, java.sql.SQLXML x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateShort(String columnLabel, short arg1) throws SQLException {
+    public void updateShort(String columnLabel, short x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateShort(int columnIndex, short arg1) throws SQLException {
+    public void updateShort(int columnIndex, short x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateString(String columnLabel, String arg1) throws SQLException {
+    public void updateString(String columnLabel, String x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateString(int columnIndex, String arg1) throws SQLException {
+    public void updateString(int columnIndex, String x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateTime(String columnLabel, java.sql.Time arg1) throws SQLException {
+    public void updateTime(String columnLabel, java.sql.Time x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateTime(int columnIndex, java.sql.Time arg1) throws SQLException {
+    public void updateTime(int columnIndex, java.sql.Time x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateTimestamp(String columnLabel, java.sql.Timestamp arg1) throws SQLException {
+    public void updateTimestamp(String columnLabel, java.sql.Timestamp x) throws SQLException {
         throw readOnly();
     }
 
     @Override
-    public void updateTimestamp(int columnIndex, java.sql.Timestamp arg1) throws SQLException {
+    public void updateTimestamp(int columnIndex, java.sql.Timestamp x) throws SQLException {
         throw readOnly();
     }
 

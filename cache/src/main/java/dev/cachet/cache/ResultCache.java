@@ -102,6 +102,11 @@ public final class ResultCache {
         try {
             MaterializedResult result = inFlightWaitNanos == 0 ? ticket.outcome.getNow(null)
                     : ticket.outcome.get(inFlightWaitNanos, TimeUnit.NANOSECONDS);
+            if (result != null && !ticket.stamp().isCurrent()) {
+                // stored, then invalidated before this waiter could use it: this read may have started
+                // after that invalidation, so it must not see the old result
+                result = null;
+            }
             if (result != null) {
                 counters.inFlightHits.increment();
             } else if (!ticket.isFinished()) {
@@ -232,6 +237,11 @@ public final class ResultCache {
         tier.invalidate(tables);
     }
 
+    /** As {@link #invalidate(Collection)}. */
+    public void invalidate(String... tables) {
+        invalidate(List.of(tables));
+    }
+
     /** Invalidates everything: every entry is removed and every fill in flight will be dropped. */
     public void invalidateAll() {
         counters.invalidateAlls.increment();
@@ -276,7 +286,9 @@ public final class ResultCache {
         for (var e : blocks.entrySet()) {
             Block block = e.getValue();
             if (now - block.deadlineNanos >= 0) {
-                blocks.remove(e.getKey(), block);
+                // re-checked under the map's lock: a blockTables call extending this very block between
+                // the read above and the removal must not lose its tables
+                blocks.computeIfPresent(e.getKey(), (owner, b) -> now - b.deadlineNanos >= 0 ? null : b);
             } else if (block.tables.contains(table)) {
                 return true;
             }

@@ -47,7 +47,7 @@ public final class ResultMetadata implements ResultSetMetaData {
 
     private int check(int column) throws SQLException {
         if (column < 1 || column > columns.length) {
-            throw new SQLException("Invalid column index " + column + "; the result has " + columns.length
+            throw SqlErrors.of("Invalid column index " + column + "; the result has " + columns.length
                     + " columns", "07009");
         }
         return column;

@@ -34,7 +34,7 @@ final class ValueCopies {
             return ((byte[]) v).clone();
         }
         if (v instanceof java.util.Date) {
-            return ((java.util.Date) v).clone();
+            return Temporals.copy((java.util.Date) v);
         }
         if (v != null && v.getClass().isArray()) {
             return copyArray(v);

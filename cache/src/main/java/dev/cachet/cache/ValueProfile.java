@@ -30,6 +30,15 @@ public interface ValueProfile {
     }
 
     /**
+     * The profile with only the generic {@link ColumnCodec}: JDBC's conversion table, the driver's
+     * {@code getString} text kept whenever it differs from the generic one, and the interface's default
+     * SQLStates. A reasonable start for a driver that has no profile of its own yet.
+     */
+    static ValueProfile generic() {
+        return GenericValueProfile.INSTANCE;
+    }
+
+    /**
      * Snapshots the result's metadata. The default asks the real metadata for every fact of every column;
      * a profile whose driver would run a catalog query for some facts may fetch them once per statement
      * and share them (DESIGN §8: no extra round trip on a miss).
@@ -43,27 +52,27 @@ public interface ValueProfile {
 
     /** The exception for a call on a closed result set. */
     default SQLException closed() {
-        return new SQLException("The result set is closed", "90007");
+        return SqlErrors.of("The result set is closed", "90007");
     }
 
     /** The exception for a getter called while the cursor is not on a row. */
     default SQLException noCurrentRow() {
-        return new SQLException("No data is available: the cursor is not on a row", "02000");
+        return SqlErrors.of("No data is available: the cursor is not on a row", "02000");
     }
 
     /** The exception for a column index outside 1..{@code columnCount}. */
     default SQLException invalidColumnIndex(int index, int columnCount) {
-        return new SQLException("Invalid column index " + index + "; the result has " + columnCount
+        return SqlErrors.of("Invalid column index " + index + "; the result has " + columnCount
                 + " columns", "90008");
     }
 
     /** The exception for a label that matches no column. */
     default SQLException columnNotFound(String label) {
-        return new SQLException("Column \"" + label + "\" not found", "42122");
+        return SqlErrors.of("Column \"" + label + "\" not found", "42S22");
     }
 
     /** The exception for a scrolling call on a {@code TYPE_FORWARD_ONLY} result set. */
     default SQLException notScrollable() {
-        return new SQLException("The result set is not scrollable (TYPE_FORWARD_ONLY)", "90128");
+        return SqlErrors.of("The result set is not scrollable (TYPE_FORWARD_ONLY)", "90128");
     }
 }

@@ -71,7 +71,8 @@ final class ValueSizes {
             BigDecimal d = (BigDecimal) v;
             BigInteger unscaled = d.unscaledValue();
             // BigDecimal keeps a BigInteger only when the unscaled value does not fit a long
-            return 40 + (unscaled.bitLength() > 63 ? bigInteger(unscaled) : 0);
+            // capture compares the driver's text with toString(), which BigDecimal then keeps
+            return 40 + (unscaled.bitLength() > 63 ? bigInteger(unscaled) : 0) + string(d.toString());
         }
         if (v instanceof BigInteger) {
             return bigInteger((BigInteger) v);

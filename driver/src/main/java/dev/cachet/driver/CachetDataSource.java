@@ -34,6 +34,11 @@ public class CachetDataSource implements DataSource {
     private volatile DataSource dataSource;
     private volatile int loginTimeout;
     private volatile PrintWriter logWriter;
+    /** Wrapping mode: settings, dialect and cluster id, worked out on the first connection. */
+    private volatile Wrapping wrapping;
+
+    private record Wrapping(CachetSettings settings, Dialect dialect, String clusterId) {
+    }
 
     /** A data source to configure with a URL (or a DataSource to wrap) before use. */
     public CachetDataSource() {
@@ -87,6 +92,7 @@ public class CachetDataSource implements DataSource {
             copy.putAll(properties);
         }
         this.properties = copy;
+        this.wrapping = null;
     }
 
     public Properties getProperties() {
@@ -98,6 +104,7 @@ public class CachetDataSource implements DataSource {
     /** Switches to wrapping mode over {@code dataSource}. */
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.wrapping = null;
     }
 
     public DataSource getDataSource() {
@@ -140,11 +147,16 @@ public class CachetDataSource implements DataSource {
 
     private Connection wrap(Connection real) throws SQLException {
         try {
-            CachetSettings settings = CachetSettings.resolve(properties, Map.of());
-            DatabaseMetaData meta = real.getMetaData();
-            Dialect dialect = Dialect.fromProductName(meta.getDatabaseProductName());
-            String id = settings.cluster() != null ? settings.cluster() : clusterIdOf(dialect, meta.getURL());
-            return CachetDriver.open(real, settings, id, dialect);
+            Wrapping w = wrapping;
+            if (w == null) {
+                CachetSettings settings = CachetSettings.resolve(properties, Map.of());
+                DatabaseMetaData meta = real.getMetaData();
+                Dialect dialect = Dialect.fromProductName(meta.getDatabaseProductName());
+                String id = settings.cluster() != null ? settings.cluster() : clusterIdOf(dialect, meta.getURL());
+                w = new Wrapping(settings, dialect, id);
+                wrapping = w;
+            }
+            return CachetDriver.open(real, w.settings(), w.clusterId(), w.dialect());
         } catch (SQLException | RuntimeException e) {
             try {
                 real.close();

@@ -1,5 +1,8 @@
 package dev.cachet.driver;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -22,9 +26,11 @@ import java.util.function.BiConsumer;
  *
  * <p>Every setting is named {@code cachet.*} and matched case-insensitively. A bad value, and an unknown
  * {@code cachet.*} name (a typo silently ignored would leave a cache configured differently from what its operator
- * believes), fail resolution with an {@link SQLNonTransientConnectionException} of SQLState {@value #SQL_STATE}
+ * believes) in the connect properties, the URL or the settings file, fail resolution with an {@link SQLNonTransientConnectionException} of SQLState {@value #SQL_STATE}
  * whose message names the setting, its source, the bad value and what it accepts: the connection cannot be made, and
- * retrying without fixing the configuration will not help — exactly what that JDBC exception class says.
+ * retrying without fixing the configuration will not help — exactly what that JDBC exception class says. System
+ * properties are shared with every tool in the JVM, so an unknown {@code cachet.*} name there is logged once as a
+ * warning and ignored; a bad value of a known setting there still fails.
  *
  * <p>{@link #all()} lists every setting with its default; {@code docs/configuration.md} is written from it.
  */
@@ -55,6 +61,9 @@ public final class CachetSettings {
     public static final String SOCKET_TIMEOUT = "cachet.socketTimeout";
 
     private static final String TABLE_TTL_PREFIX = "cachet.ttl.";
+    private static final Logger LOG = LoggerFactory.getLogger(CachetSettings.class);
+    /** Messages already logged, so a shared source's stray name is reported once, not on every connect. */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
     private static final String NAMES = "a comma-separated list of function names, e.g. my_tax,app.fmt_price";
 
     /** One setting: its description and how a value is applied to a {@link Builder}. */
@@ -215,13 +224,13 @@ public final class CachetSettings {
         SettingsFile.Contents file = SettingsFile.load();
         Map<String, Source> winners = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
-        collect(file.values, "the settings file " + file.location, true, winners, errors);
-        collect(stringEntries(System.getProperties()), "system properties", false, winners, errors);
+        collect(file.values, "the settings file " + file.location, true, false, winners, errors);
+        collect(stringEntries(System.getProperties()), "system properties", false, true, winners, errors);
         if (urlParameters != null) {
-            collect(urlParameters, "the connection URL", false, winners, errors);
+            collect(urlParameters, "the connection URL", false, false, winners, errors);
         }
         if (connectProperties != null) {
-            collect(stringEntries(connectProperties), "the connection properties", false, winners, errors);
+            collect(stringEntries(connectProperties), "the connection properties", false, false, winners, errors);
         }
         Builder b = new Builder();
         for (Map.Entry<String, Source> e : winners.entrySet()) {
@@ -459,7 +468,13 @@ public final class CachetSettings {
         }
     }
 
-    private static void collect(Map<String, String> entries, String origin, boolean allKeysAreOurs,
+    /**
+     * @param allKeysAreOurs every key must be a Cachet setting (the settings file)
+     * @param shared         the source is shared with everything else in the JVM (system properties): an unknown
+     *                       {@code cachet.*} name there may belong to a build or test tool, so it is logged once and
+     *                       skipped rather than failing every connection
+     */
+    private static void collect(Map<String, String> entries, String origin, boolean allKeysAreOurs, boolean shared,
                                 Map<String, Source> winners, List<String> errors) {
         for (Map.Entry<String, String> e : entries.entrySet()) {
             String written = e.getKey();
@@ -479,15 +494,23 @@ public final class CachetSettings {
                 try {
                     key = TABLE_TTL_PREFIX + SettingValues.canonicalTable(table, name);
                 } catch (IllegalArgumentException ex) {
-                    errors.add("Cachet setting " + written + " from " + origin
+                    report(shared, errors, "Cachet setting " + written + " from " + origin
                             + " does not name a table; expected cachet.ttl.<table>, e.g. cachet.ttl.orders");
                     continue;
                 }
             } else {
-                errors.add("Unknown Cachet setting " + written + " in " + origin + suggestion(name));
+                report(shared, errors, "Unknown Cachet setting " + written + " in " + origin + suggestion(name));
                 continue;
             }
             winners.put(key, new Source(written, e.getValue() == null ? "" : e.getValue(), origin));
+        }
+    }
+
+    private static void report(boolean shared, List<String> errors, String message) {
+        if (!shared) {
+            errors.add(message);
+        } else if (WARNED.add(message)) {
+            LOG.warn("{}; ignored", message);
         }
     }
 

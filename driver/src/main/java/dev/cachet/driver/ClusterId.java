@@ -2,6 +2,9 @@ package dev.cachet.driver;
 
 import dev.cachet.parser.Dialect;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * hosts — the URL's and {@code cachet.replicas} — and the database, e.g. {@code postgresql://db1:5432,db2:5432/shop}.
  * The id never depends on which host is primary now, so a failover does not orphan the cache.
  *
- * <p>An unnamed in-memory H2 database ({@code jdbc:h2:mem:}) is private to its connection; each such URL gets an id
+ * <p>An embedded H2 file database is identified by its absolute, normalized path. An unnamed in-memory H2 database ({@code jdbc:h2:mem:}) is private to its connection; each such URL gets an id
  * of its own, so two of them never share cached results.
  */
 public final class ClusterId {
@@ -34,10 +37,60 @@ public final class ClusterId {
             hosts.add(CachetUrl.withDefaultPort(r, url.defaultPort()).toLowerCase(Locale.ROOT));
         }
         String database = url.database();
-        if (url.dialect() == Dialect.H2 && url.hosts().isEmpty() && isUnnamedMemory(database)) {
-            database = database + "<private-" + PRIVATE_DATABASES.incrementAndGet() + ">";
+        if (url.dialect() == Dialect.H2 && url.hosts().isEmpty()) {
+            if (isUnnamedMemory(database)) {
+                database = database + "<private-" + PRIVATE_DATABASES.incrementAndGet() + ">";
+            } else if (!database.regionMatches(true, 0, "mem:", 0, 4)) {
+                database = absoluteFile(database);
+            }
         }
         return url.dialect().name().toLowerCase(Locale.ROOT) + "://" + String.join(",", hosts) + "/" + database;
+    }
+
+    /**
+     * The cluster id of a real (non-Cachet) JDBC URL, e.g. the one a wrapped {@code DataSource} reports through
+     * {@code DatabaseMetaData.getURL()}: the same id a {@code jdbc:cachet:} URL to that database gets, so both share
+     * one cache. Falls back to the URL without its parameters when it cannot be parsed.
+     */
+    public static String ofRealUrl(String realUrl, CachetSettings settings) {
+        if (settings.cluster() != null) {
+            return settings.cluster();
+        }
+        if (realUrl != null && realUrl.regionMatches(true, 0, "jdbc:", 0, 5)) {
+            try {
+                return of(CachetUrl.parse(CachetUrl.PREFIX + realUrl.substring(5)), settings);
+            } catch (SQLException e) {
+                // fall through
+            }
+        }
+        String base = String.valueOf(realUrl);
+        int cut = base.length();
+        for (char c : new char[]{'?', ';'}) {
+            int i = base.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return Dialect.fromJdbcUrl(base).name().toLowerCase(Locale.ROOT) + ":" + base.substring(0, cut);
+    }
+
+    /** {@code ~/x}, {@code ./x} and {@code /abs/x} name one file whatever way they are written. */
+    private static String absoluteFile(String database) {
+        String path = database;
+        String prefix = "";
+        int colon = path.indexOf(':');
+        if (colon > 1) { // nio:, split:, zip: ... (a one-letter prefix is a Windows drive)
+            prefix = path.substring(0, colon + 1);
+            path = path.substring(colon + 1);
+        }
+        if (path.startsWith("~")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        try {
+            return prefix + Path.of(path).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            return database;
+        }
     }
 
     private static boolean isUnnamedMemory(String database) {

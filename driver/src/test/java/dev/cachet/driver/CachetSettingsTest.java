@@ -223,6 +223,22 @@ class CachetSettingsTest {
                 .hasMessageContaining("did you mean cachet.ttl?");
         assertThatThrownBy(() -> CachetSettings.resolve(null, Map.of("cachet.frobnicate", "1")))
                 .hasMessageContaining("known settings: cachet.enabled");
+        Properties p = new Properties();
+        p.setProperty("cachet.maxRowsPerEntri", "5");
+        assertThatThrownBy(() -> CachetSettings.resolve(p, null))
+                .hasMessageContaining("Unknown Cachet setting cachet.maxRowsPerEntri in the connection properties")
+                .hasMessageContaining("did you mean cachet.maxRowsPerEntry?");
+    }
+
+    @Test
+    void unknownNamesInSystemPropertiesAreIgnoredBecauseOtherToolsShareThem() throws SQLException {
+        System.setProperty("cachet.it.pg.port", "5433");
+        System.setProperty("cachet.maxRowsPerEntry", "5");
+        CachetSettings s = CachetSettings.resolve(null, null);
+        assertThat(s.maxRowsPerEntry()).isEqualTo(5);
+        System.setProperty("cachet.maxRowsPerEntry", "many");
+        assertThatThrownBy(() -> CachetSettings.resolve(null, null))
+                .hasMessageContaining("cachet.maxRowsPerEntry from system properties has a bad value");
     }
 
     @Test

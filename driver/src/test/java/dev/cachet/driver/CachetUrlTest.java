@@ -192,6 +192,29 @@ class CachetUrlTest {
     }
 
     @Test
+    void h2FilesAreIdentifiedByTheirAbsolutePath() throws SQLException {
+        CachetSettings none = CachetSettings.defaults();
+        String relative = ClusterId.of(CachetUrl.parse("jdbc:cachet:h2:./data/../data/shop"), none);
+        String absolute = ClusterId.of(CachetUrl.parse("jdbc:cachet:h2:file:"
+                + java.nio.file.Path.of("data", "shop").toAbsolutePath()), none);
+        assertThat(relative).isEqualTo(absolute).startsWith("h2:///").endsWith("shop");
+        assertThat(ClusterId.of(CachetUrl.parse("jdbc:cachet:h2:~/shop"), none))
+                .isEqualTo("h2:///" + java.nio.file.Path.of(System.getProperty("user.home"), "shop"));
+    }
+
+    @Test
+    void aRealUrlGetsTheSameClusterIdAsItsCachetUrl() throws SQLException {
+        CachetSettings none = CachetSettings.defaults();
+        assertThat(ClusterId.ofRealUrl("jdbc:h2:mem:shop", none))
+                .isEqualTo(ClusterId.of(CachetUrl.parse("jdbc:cachet:h2:mem:shop;DB_CLOSE_DELAY=-1"), none));
+        assertThat(ClusterId.ofRealUrl("jdbc:postgresql://db:5432/shop?ssl=true", none))
+                .isEqualTo(ClusterId.of(CachetUrl.parse("jdbc:cachet:postgresql://db/shop"), none));
+        assertThat(ClusterId.ofRealUrl("jdbc:postgresql://db/shop", CachetSettings.resolve(null,
+                Map.of("cachet.cluster", "eu")))).isEqualTo("eu");
+        assertThat(ClusterId.ofRealUrl("weird", none)).isEqualTo("generic:weird");
+    }
+
+    @Test
     void unnamedMemoryDatabasesNeverShareACluster() throws SQLException {
         CachetUrl u = CachetUrl.parse("jdbc:cachet:h2:mem:");
         assertThat(ClusterId.of(u, CachetSettings.defaults())).isNotEqualTo(ClusterId.of(u, CachetSettings.defaults()));

@@ -105,4 +105,48 @@ class SessionStateTest {
             c.setNetworkTimeout(Runnable::run, 1000);
         }
     }
+
+    @Test
+    void isolationSetByStatementIsTracked() throws SQLException {
+        try (Connection c = db.cachet(); Statement s = c.createStatement()) {
+            value(c, SELECT);
+            s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+            assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+            c.setAutoCommit(false);
+            value(c, SELECT);
+            value(c, SELECT);
+            c.commit();
+        }
+        assertThat(db.executions(SELECT)).isEqualTo(3);
+    }
+
+    @Test
+    void explicitTransactionUnderAutocommitIsTracked() throws SQLException {
+        try (Connection c = db.cachet(); Connection other = db.cachet(); Statement s = c.createStatement()) {
+            value(other, SELECT);
+            s.execute("BEGIN");
+            s.executeUpdate("UPDATE t SET v = 'in tx' WHERE id = 1");
+            assertThat(value(c, SELECT)).isEqualTo("in tx");
+            assertThat(value(other, SELECT)).isEqualTo("a");
+            assertThat(value(other, SELECT)).isEqualTo("a");
+            long before = db.executions(SELECT);
+            assertThat(before).isGreaterThanOrEqualTo(4); // nothing of t was served or filled during the transaction
+            s.execute("COMMIT");
+            assertThat(value(other, SELECT)).isEqualTo("in tx");
+            assertThat(value(other, SELECT)).isEqualTo("in tx");
+            assertThat(db.executions(SELECT)).isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    void droppedTemporaryTablesAreForgotten() throws SQLException {
+        try (Connection c = db.cachet(); Statement s = c.createStatement()) {
+            s.execute("CREATE LOCAL TEMPORARY TABLE scratch(id INT)");
+            s.execute("DROP TABLE scratch");
+            s.execute("CREATE TABLE scratch(id INT)"); // a regular table of the same name is cacheable again
+            value(c, "SELECT COUNT(*) FROM scratch");
+            value(c, "SELECT COUNT(*) FROM scratch");
+        }
+        assertThat(db.executions("SELECT COUNT(*) FROM scratch")).isEqualTo(1);
+    }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -14,8 +15,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.CCJSqlParserConstants;
+import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.parser.TokenMgrException;
 import net.sf.jsqlparser.parser.StringProvider;
 import net.sf.jsqlparser.statement.Statement;
 
@@ -38,6 +42,18 @@ final class Analysis {
 
     private static final int MAX_TOKENS = 64;
 
+    /** Statements that load the parser's and the classifier's classes for the common shapes. */
+    private static final String[] WARM_UP = {
+        "SELECT a, count(*), coalesce(b, 0) FROM t JOIN u ON u.id = t.id WHERE t.x IN (SELECT x FROM v) "
+                + "AND b = ? GROUP BY a HAVING max(c) > 1 ORDER BY a LIMIT 10",
+        "WITH w AS (SELECT * FROM t) SELECT * FROM w WHERE EXISTS (SELECT 1 FROM u) FOR UPDATE",
+        "INSERT INTO t (a, b) VALUES (?, ?)",
+        "UPDATE t SET a = ? WHERE id = ?",
+        "DELETE FROM t WHERE id = ?"};
+
+    private static final CountDownLatch WARMED_UP = new CountDownLatch(1);
+    private static final long WARM_UP_WAIT_MILLIS = 10_000;
+
     private static final ThreadPoolExecutor PARSERS;
 
     static {
@@ -50,15 +66,32 @@ final class Analysis {
                     return t;
                 });
         PARSERS.allowCoreThreadTimeOut(true);
-        // Loading and initializing JSqlParser's generated parser takes tens of milliseconds; do it
-        // off the callers' path so the first real statement is not measured against it.
+        // Loading and initializing JSqlParser's generated parser takes tens to hundreds of
+        // milliseconds; that is the JVM's start-up cost, not the statement's, so the first callers
+        // wait for it (bounded) before their own budget starts.
         PARSERS.execute(() -> {
             try {
-                new CCJSqlParser(new StringProvider("SELECT a FROM t WHERE b = ? ORDER BY c")).Statement();
+                for (String sql : WARM_UP) {
+                    Statement st = new CCJSqlParser(new StringProvider(sql)).withAllowComplexParsing(true).Statement();
+                    StatementClassifier.classify(sql, st, Dialect.GENERIC, Hints.NONE, false, Collections.emptySet());
+                }
             } catch (Exception | Error e) {
                 // warm-up only: a failure here changes nothing for real statements
+            } finally {
+                WARMED_UP.countDown();
             }
         });
+    }
+
+    private static void awaitWarmUp() {
+        if (WARMED_UP.getCount() == 0) {
+            return;
+        }
+        try {
+            WARMED_UP.await(WARM_UP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Analysis() {
@@ -88,13 +121,36 @@ final class Analysis {
         }
         String first = tokens.get(0).upper();
         if (first.equals("EXPLAIN") || first.equals("DESCRIBE") || first.equals("DESC")) {
-            return explain(sql, single, tokens, dialect, hints, budget);
+            return explain(sql, single, tokens, dialect, hints, budget, false);
+        }
+        if ((first.equals("ANALYZE") || first.equals("ANALYSE")) && analyzesStatement(tokens)) {
+            return explain(sql, single, tokens, dialect, hints, budget, true);
         }
         if (first.equals("SHOW")) {
             StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
             b.hints = hints;
             b.reason(NotCacheableReason.NOT_A_QUERY, "SHOW results are not cached");
             return b.build();
+        }
+        if (first.equals("TRUNCATE")) {
+            StatementInfo truncate = truncate(sql, tokens, hints);
+            if (truncate != null) {
+                return truncate;
+            }
+        }
+        if (first.equals("REVOKE")) {
+            // privileges change what users may read: count it as a write to every table
+            StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.DDL);
+            b.hints = hints;
+            b.requiresPrimary = true;
+            b.writesAllTables = true;
+            return b.build();
+        }
+        if (first.equals("CREATE")) {
+            StatementInfo index = createIndex(sql, tokens, hints);
+            if (index != null) {
+                return index;
+            }
         }
         if (first.equals("DROP")) {
             StatementInfo drop = dropList(sql, tokens, hints);
@@ -116,15 +172,26 @@ final class Analysis {
     /** Runs JSqlParser and the classification on the parser pool, waiting at most {@code budget}. */
     private static StatementInfo parse(String sql, String text, Dialect dialect, Hints hints, boolean locking,
             Set<String> temporary, Duration budget) {
-        CCJSqlParser parser = new CCJSqlParser(new StringProvider(text));
-        parser.withAllowComplexParsing(true);
-        if (dialect == Dialect.MYSQL) {
-            parser.withBackslashEscapeCharacter(true);
-        }
+        AtomicReference<CCJSqlParser> current = new AtomicReference<>();
+        awaitWarmUp();
         Future<StatementInfo> future;
         try {
             future = PARSERS.submit(() -> {
-                Statement st = parser.Statement();
+                // JSqlParser's "complex parsing" look-ahead costs about twice as much; like its own
+                // utility, try without it first and fall back to it only when that fails
+                CCJSqlParser parser = newParser(text, dialect, false);
+                current.set(parser);
+                Statement st;
+                try {
+                    st = parser.Statement();
+                } catch (ParseException | TokenMgrException e) {
+                    if (parser.interrupted || Thread.currentThread().isInterrupted()) {
+                        throw e;
+                    }
+                    parser = newParser(text, dialect, true);
+                    current.set(parser);
+                    st = parser.Statement();
+                }
                 int next = parser.getToken(1).kind;
                 if (next != CCJSqlParserConstants.EOF) {
                     return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.MULTIPLE_STATEMENTS,
@@ -140,12 +207,12 @@ final class Analysis {
             long nanos = budget.toNanos();
             return future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            parser.interrupted = true;
+            interrupt(current);
             future.cancel(true);
             return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
                     "parsing took longer than " + budget.toMillis() + " ms", temporary);
         } catch (InterruptedException e) {
-            parser.interrupted = true;
+            interrupt(current);
             future.cancel(true);
             Thread.currentThread().interrupt();
             return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
@@ -159,15 +226,31 @@ final class Analysis {
         }
     }
 
+    private static CCJSqlParser newParser(String text, Dialect dialect, boolean complex) {
+        CCJSqlParser parser = new CCJSqlParser(new StringProvider(text));
+        parser.withAllowComplexParsing(complex);
+        if (dialect == Dialect.MYSQL) {
+            parser.withBackslashEscapeCharacter(true);
+        }
+        return parser;
+    }
+
+    private static void interrupt(AtomicReference<CCJSqlParser> current) {
+        CCJSqlParser parser = current.get();
+        if (parser != null) {
+            parser.interrupted = true;
+        }
+    }
+
     /**
      * EXPLAIN / DESCRIBE. {@code EXPLAIN ANALYZE stmt} runs the statement, so it is that statement;
      * a plain EXPLAIN only reads (the plan of a write touches no row) and is not cached — a plan moves
      * with statistics no table version tracks.
      */
     private static StatementInfo explain(String sql, String text, List<Token> t, Dialect dialect, Hints hints,
-            Duration budget) {
+            Duration budget, boolean executes) {
         int i = 1;
-        boolean analyze = false;
+        boolean analyze = executes;
         while (i < t.size()) {
             Token tok = t.get(i);
             if (tok.is("ANALYZE") || tok.is("ANALYSE")) {
@@ -207,12 +290,7 @@ final class Analysis {
                     Collections.emptySet());
         }
         String inner = text.substring(t.get(i).start);
-        Token head = t.get(i);
-        boolean statement = head.is("SELECT") || head.is("WITH") || head.is("INSERT") || head.is("UPDATE")
-                || head.is("DELETE") || head.is("MERGE") || head.is("REPLACE") || head.is("VALUES")
-                || head.is("TABLE") || head.isSymbol("(") || head.is("UPSERT") || head.is("EXECUTE")
-                || head.is("CREATE") || head.is("DECLARE");
-        if (!statement) {
+        if (!isStatementHead(t.get(i))) {
             // EXPLAIN t / DESCRIBE t: a look at a table's columns
             StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
             b.hints = hints;
@@ -221,6 +299,7 @@ final class Analysis {
         }
         StatementInfo in = analyze(inner, dialect, budget);
         if (analyze || in.kind() == StatementKind.UNKNOWN) {
+            // the statement runs, so it is that statement; its output is a plan, never cached
             return in.withSql(sql, hints);
         }
         StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
@@ -230,6 +309,26 @@ final class Analysis {
         b.functions.addAll(in.functions());
         b.reason(NotCacheableReason.NOT_A_QUERY, "EXPLAIN results are not cached");
         return b.build();
+    }
+
+    /** Whether {@code head} starts a statement EXPLAIN can show (rather than a table name). */
+    private static boolean isStatementHead(Token head) {
+        return head.is("SELECT") || head.is("WITH") || head.is("INSERT") || head.is("UPDATE")
+                || head.is("DELETE") || head.is("MERGE") || head.is("REPLACE") || head.is("VALUES")
+                || head.is("TABLE") || head.isSymbol("(") || head.is("UPSERT") || head.is("EXECUTE")
+                || head.is("CREATE") || head.is("DECLARE");
+    }
+
+    /**
+     * Whether {@code ANALYZE …} is MariaDB's {@code ANALYZE [FORMAT=…] statement}, which runs the
+     * statement (PostgreSQL's and MySQL's {@code ANALYZE [TABLE] t} only gather statistics).
+     */
+    static boolean analyzesStatement(List<Token> t) {
+        int i = 1;
+        if (i + 2 < t.size() && t.get(i).is("FORMAT") && t.get(i + 1).isSymbol("=")) {
+            i += 3;
+        }
+        return i < t.size() && !t.get(i).is("TABLE") && isStatementHead(t.get(i));
     }
 
     /** DROP [TEMPORARY] TABLE / [MATERIALIZED] VIEW [IF EXISTS] a, b [CASCADE | RESTRICT] (JSqlParser 5.3 rejects lists). */
@@ -291,12 +390,113 @@ final class Analysis {
         return b.build();
     }
 
+    /** TRUNCATE [TABLE] [ONLY] a [*] [, b …] [RESTART | CONTINUE IDENTITY] [CASCADE | RESTRICT]. */
+    private static StatementInfo truncate(String sql, List<Token> t, Hints hints) {
+        int i = 1;
+        if (i < t.size() && t.get(i).is("TABLE")) {
+            i++;
+        }
+        StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.TRUNCATE);
+        b.hints = hints;
+        b.requiresPrimary = true;
+        boolean expectName = true;
+        while (i < t.size()) {
+            Token tok = t.get(i);
+            if (expectName && tok.is("ONLY")) {
+                i++;
+            } else if (expectName) {
+                int[] next = new int[1];
+                String name = qualifiedName(t, i, next);
+                if (name == null) {
+                    return null;
+                }
+                b.tablesWritten.add(name);
+                i = next[0];
+                if (i < t.size() && t.get(i).isSymbol("*")) {
+                    i++;
+                }
+                expectName = false;
+            } else if (tok.isSymbol(",")) {
+                expectName = true;
+                i++;
+            } else if ((tok.is("RESTART") || tok.is("CONTINUE")) && i + 1 < t.size() && t.get(i + 1).is("IDENTITY")) {
+                i += 2;
+            } else if ((tok.is("CASCADE") || tok.is("RESTRICT")) && i == t.size() - 1) {
+                // CASCADE also empties every table whose foreign keys reference these, whatever the
+                // keys' ON DELETE action — edges a catalog of cascading keys does not hold
+                b.writesAllTables |= tok.is("CASCADE");
+                i++;
+            } else {
+                return null;
+            }
+        }
+        return expectName || t.size() >= MAX_TOKENS ? null : b.build();
+    }
+
+    /** CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] table …: a change to that table. */
+    private static StatementInfo createIndex(String sql, List<Token> t, Hints hints) {
+        int i = 1;
+        if (i < t.size() && t.get(i).is("UNIQUE")) {
+            i++;
+        }
+        if (i >= t.size() || !t.get(i).is("INDEX")) {
+            return null;
+        }
+        while (i < t.size() && !t.get(i).is("ON")) {
+            i++;
+        }
+        i++;
+        if (i < t.size() && t.get(i).is("ONLY")) {
+            i++;
+        }
+        int[] next = new int[1];
+        String name = i < t.size() ? qualifiedName(t, i, next) : null;
+        if (name == null) {
+            return null;
+        }
+        StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.DDL);
+        b.hints = hints;
+        b.requiresPrimary = true;
+        b.tablesWritten.add(name);
+        return b.build();
+    }
+
+    /** The canonical last part of a possibly qualified name at i; next[0] receives the index after it. */
+    private static String qualifiedName(List<Token> t, int i, int[] next) {
+        if (i >= t.size() || (t.get(i).type != Tokens.Type.WORD && t.get(i).type != Tokens.Type.QUOTED)) {
+            return null;
+        }
+        String name = t.get(i).value();
+        i++;
+        while (i + 1 < t.size() && t.get(i).isSymbol(".")
+                && (t.get(i + 1).type == Tokens.Type.WORD || t.get(i + 1).type == Tokens.Type.QUOTED)) {
+            name = t.get(i + 1).value();
+            i += 2;
+        }
+        next[0] = i;
+        return name;
+    }
+
     /**
      * Finds CREATE [GLOBAL | LOCAL] [CACHED | MEMORY] TEMP[ORARY] TABLE name, records the name (even
      * if the rest fails to parse, the driver must know the table is session-local), and returns the
      * text with the variants JSqlParser does not accept rewritten to CREATE TEMPORARY TABLE.
      */
     private static String temporaryTable(String text, List<Token> t, Set<String> temporary) {
+        if ((t.get(0).is("SELECT") || t.get(0).is("WITH") || t.get(0).isSymbol("("))
+                && text.toLowerCase(Locale.ROOT).contains("temp")) {
+            // PostgreSQL: SELECT … INTO TEMP [TABLE] name
+            List<Token> all = Tokens.of(text, Integer.MAX_VALUE);
+            for (int i = 0; i + 2 < all.size(); i++) {
+                if (all.get(i).is("INTO") && (all.get(i + 1).is("TEMP") || all.get(i + 1).is("TEMPORARY"))) {
+                    int n = all.get(i + 2).is("TABLE") ? i + 3 : i + 2;
+                    if (n < all.size() && (all.get(n).type == Tokens.Type.WORD || all.get(n).type == Tokens.Type.QUOTED)) {
+                        temporary.add(all.get(n).value());
+                    }
+                }
+            }
+            return text;
+        }
         if (!t.get(0).is("CREATE")) {
             return text;
         }

@@ -44,7 +44,11 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
  */
 final class AstFacts {
 
-    private static final String JSQLPARSER = "net.sf.jsqlparser.";
+    // taken from classes rather than written out, so that a relocated (shaded) copy still matches
+    private static final String JSQLPARSER = Table.class.getName().substring(0,
+            Table.class.getName().length() - "schema.Table".length());
+    private static final String PARSER_PACKAGE = Column.class.getName().substring(0,
+            Column.class.getName().length() - "schema.Column".length()) + "parser.";
     private static final ClassValue<Field[]> FIELDS = new ClassValue<>() {
         @Override
         protected Field[] computeValue(Class<?> type) {
@@ -53,17 +57,14 @@ final class AstFacts {
                 for (Field f : c.getDeclaredFields()) {
                     if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()
                             || f.getType() == String.class || f.getType().isEnum()
-                            || f.getType().getName().startsWith("net.sf.jsqlparser.parser.")) {
+                            || f.getType().getName().startsWith(PARSER_PACKAGE)) {
                         continue;
                     }
-                    try {
-                        f.setAccessible(true);
-                        fields.add(f);
-                    } catch (RuntimeException e) {
-                        // inaccessible field: the walk below treats its absence conservatively
-                        // by failing the analysis (see inaccessible)
-                        throw new IllegalStateException("cannot read " + f, e);
-                    }
+                    // Fails when JSqlParser is a named module on the module path that does not open
+                    // its packages to Cachet: the analysis then fails, and its answer is the
+                    // conservative one — never a table missed.
+                    f.setAccessible(true);
+                    fields.add(f);
                 }
             }
             return fields.toArray(new Field[0]);
@@ -143,8 +144,8 @@ final class AstFacts {
             return;
         }
         Class<?> type = node.getClass();
-        if (!type.getName().startsWith(JSQLPARSER) || type.isEnum()) {
-            return;
+        if (!type.getName().startsWith(JSQLPARSER) || type.isEnum() || type.getName().startsWith(PARSER_PACKAGE)) {
+            return; // not a syntax-tree node (tokens, parser state)
         }
         if (visited.put(node, Boolean.TRUE) != null) {
             return;
@@ -210,6 +211,9 @@ final class AstFacts {
             }
             if (node instanceof PlainSelect) {
                 PlainSelect p = (PlainSelect) node;
+                if (p.getMySqlSqlCalcFoundRows() && firstSessionBound == null) {
+                    firstSessionBound = "sql_calc_found_rows"; // feeds the session's next found_rows()
+                }
                 if (p.getIntoTables() != null && !p.getIntoTables().isEmpty()) {
                     selectInto = true;
                     for (Table t : p.getIntoTables()) {
@@ -392,7 +396,10 @@ final class AstFacts {
         if (n.length() >= 2) {
             char f = n.charAt(0);
             char l = n.charAt(n.length() - 1);
-            if ((f == '"' && l == '"') || (f == '`' && l == '`') || (f == '[' && l == ']')) {
+            if ((f == '"' && l == '"') || (f == '`' && l == '`')) {
+                String q = String.valueOf(f);
+                n = n.substring(1, n.length() - 1).replace(q + q, q);
+            } else if (f == '[' && l == ']') {
                 n = n.substring(1, n.length() - 1);
             }
         }

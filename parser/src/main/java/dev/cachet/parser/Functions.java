@@ -61,7 +61,7 @@ final class Functions {
             + " date_trunc date_part extract date_add date_sub datediff dateadd timestampadd timestampdiff adddate"
             + " subdate addtime subtime date_format time_format str_to_date from_unixtime makedate maketime"
             + " make_date make_time make_timestamp make_timestamptz make_interval justify_days justify_hours"
-            + " justify_interval age year month day dayofmonth dayofweek dayofyear dayname monthname hour minute"
+            + " justify_interval year month day dayofmonth dayofweek dayofyear dayname monthname hour minute"
             + " second microsecond quarter week weekday weekofyear yearweek last_day to_days from_days time_to_sec"
             + " sec_to_time period_add period_diff isfinite date_bin convert_tz overlaps"
             // JSON
@@ -82,6 +82,8 @@ final class Functions {
             + " array_cat array_append array_prepend array_dims array_ndims cardinality unnest generate_series"
             + " generate_subscripts array_contains array_max array_min array_slice trim_array"
             + " row num_nulls num_nonnulls nullifzero zeroifnull"
+            // SQL constructs the parser may hand over as calls
+            + " any some all array exists rollup cube grouping grouping_id grouping_sets values"
             // identity of the keyed session (the cache key holds user, role, catalog and schema)
             + " current_user session_user user current_role current_schema current_schemas current_database"
             + " current_catalog database schema version system_user";
@@ -122,6 +124,8 @@ final class Functions {
             "now current_timestamp current_date current_time localtime localtimestamp clock_timestamp"
             + " statement_timestamp transaction_timestamp timeofday sysdate systimestamp getdate curdate curtime"
             + " current_timestamp utc_timestamp utc_date utc_time unix_timestamp"
+            // age(x) with one argument measures from today
+            + " age"
             + " random rand random_uuid uuid uuid_short gen_random_uuid gen_random_bytes uuid_generate_v1"
             + " uuid_generate_v1mc uuid_generate_v4 random_bytes secure_rand setseed"
             + " sleep pg_sleep pg_sleep_for pg_sleep_until benchmark"
@@ -163,7 +167,8 @@ final class Functions {
             + " utc_timestamp utc_date utc_time");
 
     static Category categorize(String lowerName, Dialect dialect) {
-        if (SESSION_BOUND_SET.contains(lowerName)) {
+        if (SESSION_BOUND_SET.contains(lowerName) || lowerName.startsWith("pg_advisory")
+                || lowerName.startsWith("pg_try_advisory") || lowerName.startsWith("lo_")) {
             return Category.SESSION_BOUND;
         }
         if (VOLATILE_SET.contains(lowerName)) {

@@ -28,9 +28,10 @@ public enum NotCacheableReason {
     /** The text holds more than one statement. */
     MULTIPLE_STATEMENTS("the text holds more than one statement"),
     /**
-     * Reserved; the analyzer never reports it. A query that reads no table but calls only
-     * deterministic functions and literals ({@code SELECT 1}, {@code SELECT lower('A')}) is cacheable:
-     * no write can change its answer, and the TTL still bounds it.
+     * The query reads no table ({@code SELECT 1}, {@code SELECT version()}, {@code VALUES (1)}). Caching
+     * it would save no table work, and such statements are the validation queries pools and health
+     * checks send to prove a connection works, which a cached answer would defeat. It may still run on
+     * a replica. The weakest reason: any other reason found is reported instead.
      */
     NO_TABLES("the query reads no table"),
 

@@ -115,11 +115,16 @@ final class SessionStatements {
             case "LISTEN":
             case "UNLISTEN":
             case "NOTIFY":
-            case "LOAD":
             case "DEALLOCATE":
                 return other(sql, hints, new HashSet<>());
+            case "LOAD":
+                return load(sql, t, hints);
             case "ANALYZE":
             case "ANALYSE":
+                if (Analysis.analyzesStatement(t)) {
+                    // MariaDB: ANALYZE <statement> runs the statement; the analysis treats it as one
+                    return null;
+                }
                 return other(sql, hints, new HashSet<>());
             default:
                 return null;
@@ -657,6 +662,30 @@ final class SessionStatements {
     }
 
     /** LOCK, VACUUM, ANALYZE, …: runs on the primary; locked tables count as written. */
+    /**
+     * MySQL / MariaDB {@code LOAD DATA | XML … INTO TABLE name …} writes that table; PostgreSQL's
+     * {@code LOAD 'library'} writes nothing.
+     */
+    private static StatementInfo load(String sql, List<Token> t, Hints hints) {
+        if (t.size() > 1 && (t.get(1).is("DATA") || t.get(1).is("XML"))) {
+            for (int i = 2; i + 1 < t.size(); i++) {
+                if (t.get(i).is("INTO") && t.get(i + 1).is("TABLE") && i + 2 < t.size() && isName(t.get(i + 2))) {
+                    int j = i + 2;
+                    String name = t.get(j).value();
+                    while (j + 2 < t.size() && t.get(j + 1).isSymbol(".") && isName(t.get(j + 2))) {
+                        j += 2;
+                        name = t.get(j).value();
+                    }
+                    Set<String> written = new HashSet<>();
+                    written.add(name);
+                    return other(sql, hints, written);
+                }
+            }
+            return unknown(sql, hints, "unrecognized LOAD statement");
+        }
+        return other(sql, hints, new HashSet<>());
+    }
+
     private static StatementInfo other(String sql, Hints hints, Set<String> written) {
         StatementInfo.Builder b = new StatementInfo.Builder(sql, StatementKind.OTHER);
         b.tablesWritten.addAll(written);

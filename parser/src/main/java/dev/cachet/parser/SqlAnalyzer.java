@@ -47,7 +47,7 @@ public final class SqlAnalyzer {
         if (parseBudget.isNegative()) {
             throw new IllegalArgumentException("parseBudget must not be negative: " + parseBudget);
         }
-        this.memo = Caffeine.newBuilder().maximumSize(maxEntries).build();
+        this.memo = maxEntries == 0 ? null : Caffeine.newBuilder().maximumSize(maxEntries).build();
         this.recentTimeouts = Caffeine.newBuilder().maximumSize(Math.min(maxEntries, 1_000))
                 .expireAfterWrite(Duration.ofSeconds(10)).build();
     }
@@ -70,6 +70,9 @@ public final class SqlAnalyzer {
         Objects.requireNonNull(sql, "sql");
         Dialect d = dialect == null ? Dialect.GENERIC : dialect;
         Key key = new Key(d, sql);
+        if (memo == null) {
+            return analyzeUncached(sql, d);
+        }
         StatementInfo cached = memo.getIfPresent(key);
         if (cached != null) {
             return cached;

@@ -18,11 +18,23 @@ final class SqlText {
      *                         (MySQL's default); PostgreSQL's E'…' strings always honour it
      */
     static int skipQuoted(String s, int i, boolean backslashEscapes) {
-        return skipQuoted(s, i, backslashEscapes, true);
+        return skipQuoted(s, i, backslashEscapes ? BACKSLASH | NESTED : NESTED);
     }
 
-    /** As {@link #skipQuoted(String, int, boolean)}, choosing whether block comments nest (PostgreSQL) or not (MySQL). */
-    static int skipQuoted(String s, int i, boolean backslashEscapes, boolean nestedComments) {
+    /** Reading option: a backslash escapes the next character in '…' and "…" (MySQL's default). */
+    static final int BACKSLASH = 1;
+    /** Reading option: block comments nest (PostgreSQL). */
+    static final int NESTED = 2;
+    /** Reading option: '#' starts a comment to the end of the line (MySQL). */
+    static final int HASH_COMMENT = 4;
+    /** Reading option: '--' starts a comment only when followed by white space (MySQL). */
+    static final int DASH_NEEDS_SPACE = 8;
+    private static final int ALL_READINGS = 16;
+
+    /** As {@link #skipQuoted(String, int, boolean)}, under the given reading options. */
+    static int skipQuoted(String s, int i, int reading) {
+        boolean backslashEscapes = (reading & BACKSLASH) != 0;
+        boolean nestedComments = (reading & NESTED) != 0;
         int n = s.length();
         char c = s.charAt(i);
         switch (c) {
@@ -36,14 +48,17 @@ final class SqlText {
             case '`':
                 return skipQuote(s, i, '`', false);
             case '-':
-                if (i + 1 < n && s.charAt(i + 1) == '-') {
+                if (i + 1 < n && s.charAt(i + 1) == '-' && ((reading & DASH_NEEDS_SPACE) == 0
+                        || i + 2 >= n || Character.isWhitespace(s.charAt(i + 2)))) {
                     int end = s.indexOf('\n', i);
                     return end < 0 ? n : end + 1;
                 }
                 return i;
             case '#':
-                // MySQL comment; harmless to honour elsewhere only where it cannot be an operator,
-                // so callers pass it through skipHashComment instead
+                if ((reading & HASH_COMMENT) != 0) {
+                    int end = s.indexOf('\n', i);
+                    return end < 0 ? n : end + 1;
+                }
                 return i;
             case '/':
                 if (i + 1 < n && s.charAt(i + 1) == '*') {
@@ -125,15 +140,15 @@ final class SqlText {
      * length; {@code -1} when anything but whitespace, comments and further ';' follows it, i.e. the
      * text holds several statements under this lexical reading.
      */
-    static int firstStatementEnd(String s, boolean backslashEscapes, boolean nestedComments) {
+    static int firstStatementEnd(String s, int reading) {
         int n = s.length();
         int i = 0;
         int end = -1;
         while (i < n) {
             char c = s.charAt(i);
-            int skip = SqlText.skipQuoted(s, i, backslashEscapes, nestedComments);
+            int skip = SqlText.skipQuoted(s, i, reading);
             if (skip > i) {
-                boolean comment = c == '-' || c == '/';
+                boolean comment = c == '-' || c == '/' || c == '#';
                 if (end >= 0 && !comment) {
                     return -1;
                 }
@@ -154,19 +169,19 @@ final class SqlText {
 
     /**
      * The single statement in {@code s} without its trailing ';' and what follows it, or {@code null}
-     * when the text holds several statements under any lexical reading (backslash escapes on or off,
-     * nested comments on or off) — the databases Cachet serves differ on both, and an ambiguity must
-     * fail safe.
+     * when the text holds several statements under any lexical reading (backslash escapes, nested
+     * block comments, '#' comments, '--' with or without a following space) — the databases Cachet
+     * serves differ on each, and an ambiguity must fail safe.
      */
     static String singleStatement(String s) {
-        int a = firstStatementEnd(s, false, true);
-        int b = firstStatementEnd(s, true, true);
-        int c = firstStatementEnd(s, false, false);
-        int d = firstStatementEnd(s, true, false);
-        if (a < 0 || b < 0 || c < 0 || d < 0) {
-            return null;
+        int end = s.length();
+        for (int reading = 0; reading < ALL_READINGS; reading++) {
+            int e = firstStatementEnd(s, reading);
+            if (e < 0) {
+                return null;
+            }
+            end = Math.min(end, e);
         }
-        int end = Math.min(Math.min(a, b), Math.min(c, d));
         return end == s.length() ? s : s.substring(0, end);
     }
 }

@@ -120,6 +120,8 @@ final class StatementClassifier {
         } else if (st instanceof Truncate) {
             kind = StatementKind.TRUNCATE;
             Truncate t = (Truncate) st;
+            // CASCADE empties every referencing table, whatever its foreign keys' actions
+            writesAll |= t.getCascade();
             if (t.getTables() != null && !t.getTables().isEmpty()) {
                 for (Table tb : t.getTables()) {
                     f.target(tb);
@@ -199,13 +201,18 @@ final class StatementClassifier {
         }
         if (f.userVariable != null) {
             b.requiresPrimary = true;
-            b.reason(NotCacheableReason.VOLATILE_FUNCTION, "uses session user variable " + f.userVariable);
+            b.reason(NotCacheableReason.VOLATILE_FUNCTION, "uses session variable " + f.userVariable);
         }
         if (f.firstVolatile != null) {
             b.reason(NotCacheableReason.VOLATILE_FUNCTION, "calls volatile function " + f.firstVolatile + "()");
         }
         if (!f.systemCatalogs.isEmpty()) {
             b.reason(NotCacheableReason.SYSTEM_CATALOG, "reads system catalog " + f.systemCatalogs.iterator().next());
+        }
+        if (kind == StatementKind.QUERY && f.read.isEmpty()) {
+            // SELECT 1, SELECT version(), VALUES (…): the database does no table work to save, and
+            // such texts are connection validation queries that must reach the database
+            b.reason(NotCacheableReason.NO_TABLES, "the query reads no table; there is nothing to save by caching it");
         }
         if (readOnlyOther) {
             b.reason(NotCacheableReason.NOT_A_QUERY, "EXPLAIN, SHOW and DESCRIBE results are not cached");

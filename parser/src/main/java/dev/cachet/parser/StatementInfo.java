@@ -76,12 +76,13 @@ public final class StatementInfo {
         boolean unknown = !this.unknownFunctions.isEmpty();
         this.writesAllTables = baseWritesAllTables || unknown;
         this.requiresPrimary = baseRequiresPrimary || unknown;
-        if (r == null && unknown) {
+        // "reads no table" is the weakest reason: a more telling one replaces it
+        if ((r == null || r == NotCacheableReason.NO_TABLES) && unknown) {
             r = NotCacheableReason.UNKNOWN_FUNCTION;
             d = "calls " + describe(this.unknownFunctions)
-                    + ", on no built-in list (declare it in cachet.deterministicFunctions or cachet.readOnlyFunctions)";
+                    + ", on no built-in list (declare them in cachet.deterministicFunctions or cachet.readOnlyFunctions)";
         }
-        if (r == null && readOnlyUsed != null && !readOnlyUsed.isEmpty()) {
+        if ((r == null || r == NotCacheableReason.NO_TABLES) && readOnlyUsed != null && !readOnlyUsed.isEmpty()) {
             r = NotCacheableReason.READ_ONLY_FUNCTION;
             d = "calls " + describe(readOnlyUsed) + ", configured in cachet.readOnlyFunctions (read-only, not cacheable)";
         }
@@ -238,7 +239,8 @@ public final class StatementInfo {
      * (the statement may become cacheable); one named in {@code readOnly} stops making the statement a
      * write to every table and stops forcing the primary, but keeps it uncacheable
      * ({@link NotCacheableReason#READ_ONLY_FUNCTION}); the others stay unknown. Names are compared
-     * lower-case; the sets are expected to hold lower-case names and may be null.
+     * case-insensitively; the sets may be null. The result is not memoized: a caller on a hot path
+     * keeps it per statement.
      */
     public StatementInfo withFunctionSettings(Set<String> deterministic, Set<String> readOnly) {
         if (unknownFunctions.isEmpty()) {
@@ -252,10 +254,10 @@ public final class StatementInfo {
         Set<String> remaining = new LinkedHashSet<>();
         Set<String> readOnlyUsed = new LinkedHashSet<>();
         for (String f : unknownFunctions) {
-            if (anyDet && deterministic.contains(f)) {
+            if (anyDet && containsIgnoreCase(deterministic, f)) {
                 continue;
             }
-            if (anyRo && readOnly.contains(f)) {
+            if (anyRo && containsIgnoreCase(readOnly, f)) {
                 readOnlyUsed.add(f);
                 continue;
             }
@@ -265,6 +267,18 @@ public final class StatementInfo {
             return this;
         }
         return new StatementInfo(toBuilder(), remaining, readOnlyUsed);
+    }
+
+    private static boolean containsIgnoreCase(Set<String> names, String lowerName) {
+        if (names.contains(lowerName)) {
+            return true;
+        }
+        for (String n : names) {
+            if (n != null && n.equalsIgnoreCase(lowerName)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Builder toBuilder() {
@@ -303,6 +317,7 @@ public final class StatementInfo {
             c.reason = b.reason;
             c.detail = b.detail;
         }
+        c.reason(NotCacheableReason.NOT_A_QUERY, "EXPLAIN output is not cached");
         return c.build();
     }
 
@@ -366,6 +381,11 @@ public final class StatementInfo {
         }
 
         StatementInfo build() {
+            // an empty quoted name ("") names nothing a database could hold
+            tablesRead.remove("");
+            tablesWritten.remove("");
+            temporaryTablesCreated.remove("");
+            tablesDropped.remove("");
             return new StatementInfo(this, unknownFunctions, null);
         }
     }

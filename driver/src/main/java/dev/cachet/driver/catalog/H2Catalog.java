@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads H2's INFORMATION_SCHEMA (H2 2.x): tables, views' definitions, cascading foreign keys, triggers. */
+/** Reads H2's INFORMATION_SCHEMA (H2 2.x): tables, views' definitions, synonyms, cascading foreign keys, triggers. */
 final class H2Catalog {
 
     private static final String SYSTEM = "'INFORMATION_SCHEMA'";
@@ -44,6 +44,13 @@ final class H2Catalog {
                 }
             }
             views.forEach((v, def) -> ViewDefinitions.add(b, v, def, tables, routines));
+            // a synonym is another name for its table: reads and writes through it are the table's
+            try (ResultSet rs = s.executeQuery("SELECT SYNONYM_NAME, SYNONYM_FOR FROM INFORMATION_SCHEMA.SYNONYMS")) {
+                while (rs.next()) {
+                    b.view(rs.getString(1), rs.getString(2));
+                    b.view(rs.getString(2), rs.getString(1));
+                }
+            }
             readForeignKeys(s, b);
             try (ResultSet rs = s.executeQuery("SELECT EVENT_OBJECT_TABLE FROM INFORMATION_SCHEMA.TRIGGERS"
                     + " WHERE EVENT_OBJECT_SCHEMA <> " + SYSTEM)) {

@@ -228,9 +228,13 @@ public final class TableDependencies {
             return this;
         }
 
-        /** View {@code view} may read any table (hidden definition, user-defined function). */
+        /**
+         * View {@code view} may read any table (hidden definition, user-defined function): a change to any table
+         * changes it, and a write through it may write any table.
+         */
         public Builder readsEverything(String view) {
             readsEverything.add(table(view, true));
+            opaque.add(table(view, true));
             return this;
         }
 

@@ -201,10 +201,18 @@ public final class CachetConnection extends DelegatingConnection {
     private void apply(SessionEffect effect) {
         String value = effect.value();
         switch (effect.type()) {
+            case SET_SESSION_ISOLATION, SET_SESSION_READ_ONLY, SET_SCHEMA, USE_CATALOG, SET_ROLE, RESET_ROLE,
+                    SET_SESSION_AUTHORIZATION, SET_TIME_ZONE -> {
+                settingChangedInTransaction();
+            }
+            default -> {
+            }
+        }
+        switch (effect.type()) {
             case BEGIN -> transaction.begin(false);
             case BEGIN_READ_ONLY -> transaction.begin(true);
             case COMMIT -> endTransaction("commit");
-            case ROLLBACK -> endTransaction("rollback");
+            case ROLLBACK -> rolledBack();
             case ROLLBACK_TO_SAVEPOINT -> rolledBackToSavepoint();
             case SAVEPOINT, RELEASE_SAVEPOINT, HARMLESS -> {
             }
@@ -275,6 +283,10 @@ public final class CachetConnection extends DelegatingConnection {
      * call succeeded, since a failed commit may still have committed.
      */
     private void endTransaction(String cause) {
+        if (cause.equals("rollback") && transaction.sessionChangedInside()) {
+            // PostgreSQL undoes SET inside a rolled-back transaction: what Cachet recorded may no longer hold
+            unmodelledSession = true;
+        }
         if (transaction.hasWritten()) {
             try {
                 cluster.invalidate(transaction.scope(), cause);
@@ -285,7 +297,21 @@ public final class CachetConnection extends DelegatingConnection {
         transaction.reset();
     }
 
+    /** PostgreSQL (and, to be safe, an unknown database) undoes SET on rollback; note a change made in a transaction. */
+    private void settingChangedInTransaction() {
+        if ((dialect == Dialect.POSTGRESQL || dialect == Dialect.GENERIC) && inTransaction()) {
+            transaction.sessionChanged();
+        }
+    }
+
+    private void rolledBack() {
+        endTransaction("rollback");
+    }
+
     private void rolledBackToSavepoint() {
+        if (transaction.sessionChangedInside()) {
+            unmodelledSession = true;
+        }
         if (transaction.hasWritten()) {
             cluster.invalidate(transaction.scope(), "rollback to savepoint");
         }
@@ -452,6 +478,7 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void setCatalog(String catalog) throws SQLException {
         delegate.setCatalog(catalog);
+        settingChangedInTransaction();
         sessionChanged(session.withCatalog(catalog));
         primary.applied(session);
     }
@@ -459,6 +486,7 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
+        settingChangedInTransaction();
         sessionChanged(session.withSchema(schema));
         primary.applied(session);
     }
@@ -475,6 +503,30 @@ public final class CachetConnection extends DelegatingConnection {
         delegate.setNetworkTimeout(executor, milliseconds);
         for (PhysicalConnection replica : replicas) {
             replica.connection().setNetworkTimeout(executor, milliseconds);
+        }
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
+        delegate.setClientInfo(name, value);
+        for (PhysicalConnection replica : replicas) {
+            replica.connection().setClientInfo(name, value);
+        }
+    }
+
+    @Override
+    public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
+        delegate.setClientInfo(properties);
+        for (PhysicalConnection replica : replicas) {
+            replica.connection().setClientInfo(properties);
+        }
+    }
+
+    @Override
+    public void setTypeMap(java.util.Map<String, Class<?>> map) throws SQLException {
+        delegate.setTypeMap(map);
+        for (PhysicalConnection replica : replicas) {
+            replica.connection().setTypeMap(map);
         }
     }
 

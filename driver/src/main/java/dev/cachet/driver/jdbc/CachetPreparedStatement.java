@@ -62,7 +62,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     private void slot(int index) {
         if (index > values.length) {
-            int size = Math.max(index, Math.max(4, values.length * 2));
+            int size = Math.max(index, values.length * 2);
             values = Arrays.copyOf(values, size);
             types = Arrays.copyOf(types, size);
         }
@@ -78,6 +78,15 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
             }
         }
         return false;
+    }
+
+    /** The bound values for the key; the key copies them, so the array itself is passed when it is exact. */
+    private Object[] boundValues() {
+        return values.length == count ? values : Arrays.copyOf(values, count);
+    }
+
+    private int[] boundTypes() {
+        return types.length == count ? types : Arrays.copyOf(types, count);
     }
 
     @Override
@@ -98,8 +107,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     public ResultSet executeQuery() throws SQLException {
         beginExecution();
         boolean stream = hasStreamParameter();
-        return query(info, stream ? null : Arrays.copyOf(values, count), stream ? null : Arrays.copyOf(types, count),
-                stream);
+        return query(info, stream ? null : boundValues(), stream ? null : boundTypes(), stream);
     }
 
     @Override
@@ -107,7 +115,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         beginExecution();
         boolean stream = hasStreamParameter();
         if (cacheableNow(info, stream)) {
-            query(info, Arrays.copyOf(values, count), Arrays.copyOf(types, count), false);
+            query(info, boundValues(), boundTypes(), false);
             return true;
         }
         return pipeline().execute(this, info, s -> ((PreparedStatement) s).execute());

@@ -36,6 +36,25 @@ public final class Cluster {
 
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
+    /**
+     * The analyzer: the JVM's shared one, or, when the system property {@code dev.cachet.parseBudget} (a duration)
+     * is set, one with that parse budget — for loaded machines where the default budget would make statements
+     * count as unknown (never wrong, only uncached).
+     */
+    private static final SqlAnalyzer ANALYZER = analyzer(System.getProperty("dev.cachet.parseBudget"));
+
+    private static SqlAnalyzer analyzer(String budget) {
+        if (budget == null || budget.isBlank()) {
+            return SqlAnalyzer.shared();
+        }
+        try {
+            return new SqlAnalyzer(SqlAnalyzer.DEFAULT_MAX_ENTRIES, dev.cachet.driver.Durations.parse(budget));
+        } catch (RuntimeException e) {
+            log.warn("Cachet: ignoring dev.cachet.parseBudget={} ({})", budget, e.getMessage());
+            return SqlAnalyzer.shared();
+        }
+    }
+
     /** The write scope meaning "every table". */
     static final Set<String> ALL_TABLES = Set.of("*all*");
 
@@ -73,7 +92,7 @@ public final class Cluster {
         this.settings = settings;
         this.dialect = dialect;
         this.cache = new ResultCache(CacheSettingsMapping.from(settings));
-        this.analyzer = SqlAnalyzer.shared();
+        this.analyzer = ANALYZER;
         this.deterministicFunctions = settings.deterministicFunctions();
         this.readOnlyFunctions = settings.readOnlyFunctions();
     }
@@ -145,11 +164,14 @@ public final class Cluster {
 
     // ---------------------------------------------------------------- dependencies
 
-    /** Reads the catalog's table dependencies once, on the cluster's first connection. */
+    /**
+     * Reads the catalog's table dependencies on the cluster's first connection, and again on a later connection
+     * while the last attempt failed (until then every write counts as a write to every table).
+     */
     void ensureDependencies(Connection physical) {
-        if (dependencies == null) {
+        if (dependencies == null || dependenciesUnknown) {
             synchronized (this) {
-                if (dependencies == null) {
+                if (dependencies == null || dependenciesUnknown) {
                     loadDependencies(physical);
                 }
             }

@@ -22,6 +22,8 @@ final class TransactionState {
     private final Set<String> written = new HashSet<>();
     private boolean writesAll;
     private boolean blocking;
+    /** A modelled session setting changed inside the transaction (PostgreSQL undoes it on rollback). */
+    private boolean sessionChanged;
 
     /** True when the statements the connection runs now belong to a multi-statement transaction. */
     boolean open(SessionState session) {
@@ -66,6 +68,15 @@ final class TransactionState {
         }
     }
 
+    void sessionChanged() {
+        sessionChanged = true;
+    }
+
+    /** True when a rollback may have undone a session setting Cachet recorded. */
+    boolean sessionChangedInside() {
+        return sessionChanged;
+    }
+
     boolean hasWritten() {
         return blocking;
     }
@@ -103,5 +114,6 @@ final class TransactionState {
         written.clear();
         writesAll = false;
         blocking = false;
+        sessionChanged = false;
     }
 }

@@ -137,6 +137,17 @@ class TableDependenciesTest {
         TableDependencies d = read();
         assertThat(d.affectedBy("b")).contains("va");
         assertThat(d.affectedBy("created_later")).containsExactlyInAnyOrder("created_later", "va");
+        assertThat(d.writesEverything("va")).as("a write through it may write anything").isTrue();
+        assertThat(d.writesEverything("a")).isFalse();
+    }
+
+    @Test
+    void aSynonymIsItsTable() throws SQLException {
+        sql("CREATE TABLE stock(id INT)", "CREATE SYNONYM inventory FOR stock",
+                "CREATE VIEW low_stock AS SELECT * FROM stock");
+        TableDependencies d = read();
+        assertThat(d.affectedBy("inventory")).contains("stock", "low_stock");
+        assertThat(d.affectedBy("stock")).contains("inventory", "low_stock");
     }
 
     @Test

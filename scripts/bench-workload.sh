@@ -31,8 +31,8 @@ for arg in "$@"; do
 done
 
 echo "bench-workload: building the bench jar" >&2
-if ! mvn -q -o -pl bench -am package -DskipTests 2>/dev/null; then
-  mvn -q -pl bench -am package -DskipTests
+if ! mvn -q -o -pl bench -am package -DskipTests >&2 2>/dev/null; then
+  mvn -q -pl bench -am package -DskipTests >&2
 fi
 JAR=bench/target/benchmarks.jar
 HEAP="${CACHET_BENCH_HEAP:-4g}"

@@ -203,9 +203,9 @@ final class Report {
             }
             data.put(e.getKey().code() + ": " + e.getKey().description(), perContender);
         }
-        String title = String.format(Locale.ROOT, "Throughput vs %s — %s, %d threads, %,d rows, Zipf %.2f "
-                + "(median of %d rounds, whiskers min–max)", baseline, options.target, options.threads, options.rows,
-                options.zipf, options.rounds);
+        String title = String.format(Locale.ROOT, "Throughput as a multiple of %s (log scale)%n%s, %d threads, "
+                + "%,d rows, Zipf %.2f; median of %d alternating rounds, whiskers min–max", baseline, options.target,
+                options.threads, options.rows, options.zipf, options.rounds);
         return SvgChart.ratios(title, names, data);
     }
 

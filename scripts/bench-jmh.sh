@@ -18,8 +18,8 @@ for arg in "$@"; do
   if [[ "$arg" == "--quick" ]]; then QUICK=(-wi 2 -w 1 -i 3 -r 1); else EXTRA+=("$arg"); fi
 done
 
-if ! mvn -q -o -pl bench -am package -DskipTests 2>/dev/null; then
-  mvn -q -pl bench -am package -DskipTests
+if ! mvn -q -o -pl bench -am package -DskipTests >&2 2>/dev/null; then
+  mvn -q -pl bench -am package -DskipTests >&2
 fi
 JAR=bench/target/benchmarks.jar
 

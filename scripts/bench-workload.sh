@@ -3,6 +3,7 @@
 #
 #   scripts/bench-workload.sh h2 [runner options]         H2 in memory, no server needed
 #   scripts/bench-workload.sh postgres [runner options]   a throwaway primary + 2 streaming replicas
+#   scripts/bench-workload.sh memory [keys] [maxBytes]    the byte bound under distinct keys (heap measured)
 #
 # Common options: --quick (smoke run, ~1-2 min), --mixes a,b, --contenders pg-direct,cachet-on, --rounds N.
 # `... h2 --help` lists them all. Results: bench/target/workload/<target>.{md,csv,svg}; the chart is also
@@ -19,9 +20,9 @@ cd "$(dirname "$0")/.."
 TARGET="${1:-h2}"
 shift || true
 case "$TARGET" in
-  h2|postgres) ;;
-  -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-  *) echo "bench-workload: target must be h2 or postgres, got '$TARGET'" >&2; exit 2 ;;
+  h2|postgres|memory) ;;
+  -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+  *) echo "bench-workload: target must be h2, postgres or memory, got '$TARGET'" >&2; exit 2 ;;
 esac
 
 QUICK=""
@@ -30,13 +31,18 @@ for arg in "$@"; do
 done
 
 echo "bench-workload: building the bench jar" >&2
-if ! mvn -q -o -pl bench -am package -DskipTests 2>/dev/null; then
-  mvn -q -pl bench -am package -DskipTests
+if ! mvn -q -o -pl bench -am package -DskipTests >&2 2>/dev/null; then
+  mvn -q -pl bench -am package -DskipTests >&2
 fi
 JAR=bench/target/benchmarks.jar
 HEAP="${CACHET_BENCH_HEAP:-4g}"
 RUN=(java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseParallelGC -cp "$JAR" dev.cachet.bench.workload.WorkloadRunner)
 CHART="docs/bench/workload-${TARGET}${QUICK}.svg"
+
+if [[ "$TARGET" == "memory" ]]; then
+  exec java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseParallelGC -cp "$JAR" dev.cachet.bench.workload.MemoryBound \
+      "${1:-1000000}" "${2:-64MB}" bench/target/workload/memory.md
+fi
 
 if [[ "$TARGET" == "h2" ]]; then
   exec "${RUN[@]}" h2 --chart "$CHART" "$@"

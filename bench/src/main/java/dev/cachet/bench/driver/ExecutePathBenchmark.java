@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import dev.cachet.bench.workload.ParserWarmUp;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,8 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 8, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class ExecutePathBenchmark {
@@ -67,6 +68,7 @@ public class ExecutePathBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Class.forName("dev.cachet.driver.CachetDriver");
+        ParserWarmUp.run();
         String url = realUrl();
         Properties credentials = new Properties();
         if (backend.equals("postgres")) {

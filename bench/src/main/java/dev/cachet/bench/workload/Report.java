@@ -69,12 +69,19 @@ final class Report {
             }
         }
         double[] hitRatios = hits.stream().mapToDouble(Double::doubleValue).toArray();
+        String firstError = null;
+        for (RoundResult r : mine) {
+            if (firstError == null && r.firstError() != null) {
+                firstError = r.firstError();
+            }
+        }
         return new Row(Spread.of(tput), Spread.of(ratio), Spread.of(p50), Spread.of(p99), errors,
-                Spread.of(hitRatios), cache);
+                Spread.of(hitRatios), cache, firstError);
     }
 
     /** The figures of one contender on one mix. */
-    record Row(Spread throughput, Spread ratio, Spread p50, Spread p99, long errors, Spread hitRatio, String cache) {
+    record Row(Spread throughput, Spread ratio, Spread p50, Spread p99, long errors, Spread hitRatio, String cache,
+               String firstError) {
     }
 
     private List<RoundResult> select(Mix mix, String contender) {
@@ -118,7 +125,8 @@ final class Report {
             }
         }
         if (!analysis.isEmpty()) {
-            b.append("\nHow Cachet classified the workload's statements (its operator API's explain, after priming):\n\n");
+            b.append("\nPriming (each statement once, single-threaded) and how Cachet classified the workload's "
+                    + "statements (its operator API's explain, after priming):\n\n");
             for (Map.Entry<String, String> e : analysis.entrySet()) {
                 b.append("- ").append(escape(e.getKey())).append(": ").append(e.getValue()).append('\n');
             }
@@ -158,6 +166,12 @@ final class Report {
                         row.p50().median(), row.p99().median(), row.errors(), hit,
                         row.cache() == null ? "" : escape(row.cache())));
             }
+            for (Map.Entry<String, Row> r : e.getValue().entrySet()) {
+                if (r.getValue().firstError() != null) {
+                    b.append("\nErrors of ").append(r.getKey()).append(" (first): ")
+                            .append(escape(r.getValue().firstError())).append('\n');
+                }
+            }
         }
         return b.toString();
     }
@@ -189,9 +203,9 @@ final class Report {
             }
             data.put(e.getKey().code() + ": " + e.getKey().description(), perContender);
         }
-        String title = String.format(Locale.ROOT, "Throughput vs %s — %s, %d threads, %,d rows, Zipf %.2f "
-                + "(median of %d rounds, whiskers min–max)", baseline, options.target, options.threads, options.rows,
-                options.zipf, options.rounds);
+        String title = String.format(Locale.ROOT, "Throughput as a multiple of %s (log scale)%n%s, %d threads, "
+                + "%,d rows, Zipf %.2f; median of %d alternating rounds, whiskers min–max", baseline, options.target,
+                options.threads, options.rows, options.zipf, options.rounds);
         return SvgChart.ratios(title, names, data);
     }
 

@@ -42,7 +42,7 @@ public final class RunOptions {
             if (a.equals("--quick")) {
                 o.quick = true;
                 o.rounds = 2;
-                o.warmupSeconds = 1;
+                o.warmupSeconds = 0.5;
                 o.measureSeconds = 1.5;
                 continue;
             }
@@ -115,7 +115,7 @@ public final class RunOptions {
     public static String usage() {
         return """
                 usage: WorkloadRunner [h2|postgres] [options]
-                  --quick                 2 rounds of 1 s warm-up + 1.5 s measured (smoke run)
+                  --quick                 2 rounds of 0.5 s warm-up + 1.5 s measured (smoke run)
                   --threads N             worker threads (4)            --pool N   pool size per contender (= threads)
                   --rows N                products, the key space (100000); customers = rows/10
                   --zipf S                Zipf exponent (0.99)          --write-ratio R  override mixes b (0.10) and c (0.05)

@@ -43,21 +43,26 @@ final class SvgChart {
             }
         }
         int left = 70;
-        int top = 50;
+        int top = 60;
         int plotH = 320;
-        int barW = 18;
-        int groupGap = 40;
+        int barW = 22;
+        int groupGap = 44;
         int groupW = contenders.size() * barW;
         int plotW = groups.size() * (groupW + groupGap) + groupGap;
         int width = left + plotW + 20;
-        int legendTop = top + plotH + 70;
+        int legendTop = top + plotH + 85;
         int height = legendTop + 20 * ((contenders.size() + 2) / 3) + 20;
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
         b.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"14\">%s</text>%n", left,
-                xml(title)));
+        String[] titleLines = title.split("\n", 2);
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\">%s</text>%n", left,
+                xml(titleLines[0])));
+        if (titleLines.length > 1) {
+            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"38\" font-size=\"11\" fill=\"#444\">%s</text>%n",
+                    left, xml(titleLines[1])));
+        }
         double logLo = Math.log10(axisLo);
         double logHi = Math.log10(axisHi);
         for (double t : TICKS) {
@@ -69,7 +74,7 @@ final class SvgChart {
                     + "stroke-width=\"%s\"/>%n", left, left + plotW, y, y, t == 1 ? "#000" : "#ddd",
                     t == 1 ? "1.5" : "1"));
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s×</text>%n",
-                    left - 6, y + 4, Report.fmt(t)));
+                    left - 6, y + 4, tick(t)));
         }
         int gi = 0;
         for (Map.Entry<String, Map<String, Spread>> g : groups.entrySet()) {
@@ -95,8 +100,20 @@ final class SvgChart {
                 }
                 ci++;
             }
-            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                    gx + groupW / 2, top + plotH + 18, xml(shorten(g.getKey(), 28))));
+            String[] label = g.getKey().split(": ", 2);
+            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+                    + "font-weight=\"bold\">%s</text>%n", gx + groupW / 2, top + plotH + 18, xml("mix " + label[0])));
+            if (label.length > 1) {
+                int lineChars = Math.max(12, (groupW + groupGap) / 6);
+                String rest = label[1];
+                for (int line = 0; line < 3 && !rest.isEmpty(); line++) {
+                    int cut = rest.length() <= lineChars ? rest.length() : Math.max(1, rest.lastIndexOf(' ', lineChars));
+                    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+                            + "font-size=\"10\" fill=\"#444\">%s</text>%n", gx + groupW / 2,
+                            top + plotH + 32 + line * 12, xml(rest.substring(0, cut).trim())));
+                    rest = rest.substring(cut).trim();
+                }
+            }
             gi++;
         }
         b.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#000\"/>%n",
@@ -112,16 +129,19 @@ final class SvgChart {
         return b.toString();
     }
 
+    private static String tick(double t) {
+        if (t >= 1) {
+            return String.format(Locale.ROOT, "%.0f", t);
+        }
+        return java.math.BigDecimal.valueOf(t).stripTrailingZeros().toPlainString();
+    }
+
     private static double clamp(double v, double lo, double hi) {
         return Math.max(lo, Math.min(hi, v));
     }
 
     private static double y(double v, double logLo, double logHi, int top, int plotH) {
         return top + plotH - (Math.log10(v) - logLo) / (logHi - logLo) * plotH;
-    }
-
-    private static String shorten(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
     private static String xml(String s) {

@@ -59,6 +59,7 @@ public final class WorkloadRunner {
 
     int run() throws Exception {
         long started = System.nanoTime();
+        ParserWarmUp.run();
         Connection keeper = setUpDatabase();
         Contenders contenders = Contenders.build(options);
         try {
@@ -70,7 +71,14 @@ public final class WorkloadRunner {
                     ? RoutingProbe.describe(contenders.built, options.poolSize) : Map.of();
             Map<String, String> analysis = new java.util.LinkedHashMap<>();
             for (Contender c : contenders.built) {
-                Mix.prime(c);
+                try {
+                    Mix.prime(c);
+                } catch (SQLException | RuntimeException e) {
+                    // Kept in the run: its errors are counted per round and the report says why.
+                    analysis.put(c.name() + ": priming", "failed: " + e.getClass().getSimpleName() + ": "
+                            + e.getMessage().lines().findFirst().orElse(""));
+                    log("%s: priming failed: %s", c.name(), e.getMessage().lines().findFirst().orElse(""));
+                }
                 for (String sql : Mix.STATEMENTS) {
                     String e = c.explain(sql);
                     if (e != null) {
@@ -288,7 +296,8 @@ public final class WorkloadRunner {
                     } catch (SQLException | RuntimeException e) {
                         errors++;
                         if (firstError == null) {
-                            firstError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                            String m = String.valueOf(e.getMessage());
+                            firstError = e.getClass().getSimpleName() + ": " + m.lines().findFirst().orElse("");
                         }
                         continue;
                     }

@@ -67,6 +67,7 @@ public final class Cluster {
     private final Set<String> deterministicFunctions;
     private final Set<String> readOnlyFunctions;
     private final ValueProfile valueProfile;
+    private volatile ValueProfile driverProfile;
 
     private volatile TableDependencies dependencies;
     /** Set when the catalog could not be read: every write then counts as a write to every table. */
@@ -103,9 +104,23 @@ public final class Cluster {
         this.valueProfile = Tee.profileFor(dialect);
     }
 
-    /** How results of this cluster's driver are captured and played back (DESIGN §8). */
+    /**
+     * How results of this cluster's driver are captured and played back (DESIGN §8): the profile chosen from the real
+     * driver on the first fill, or the dialect's default before any.
+     */
     public ValueProfile valueProfile() {
-        return valueProfile;
+        ValueProfile chosen = driverProfile;
+        return chosen != null ? chosen : valueProfile;
+    }
+
+    /** The profile of the real driver behind {@code physical}; chosen once, on the cluster's first fill. */
+    ValueProfile valueProfile(java.sql.Connection physical) throws java.sql.SQLException {
+        ValueProfile chosen = driverProfile;
+        if (chosen == null) {
+            chosen = Tee.profileFor(dialect, physical.getMetaData().getDriverName());
+            driverProfile = chosen;
+        }
+        return chosen;
     }
 
     /** The cluster's id: {@code cachet.cluster}, or derived from its configured hosts and database. */

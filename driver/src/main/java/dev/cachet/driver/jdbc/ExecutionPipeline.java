@@ -4,6 +4,7 @@ import dev.cachet.cache.FillTicket;
 import dev.cachet.cache.MaterializedResult;
 import dev.cachet.cache.QueryKey;
 import dev.cachet.cache.ResultCache;
+import dev.cachet.cache.ValueProfile;
 import dev.cachet.driver.CachetSettings;
 import dev.cachet.driver.ExecutionEvent;
 import dev.cachet.driver.Outcome;
@@ -127,9 +128,11 @@ final class ExecutionPipeline {
         }
         cluster.executions.increment();
         PhysicalConnection target;
+        ValueProfile profile;
         ResultSet real;
         try {
             target = connection.route(info, false);
+            profile = cluster.valueProfile(target.connection());
             real = owner.runQuery(target, info);
         } catch (SQLException | RuntimeException | Error e) {
             cache.abandon(ticket);
@@ -139,7 +142,7 @@ final class ExecutionPipeline {
         if (start != 0) {
             event(info, Outcome.MISS, null, target.role(), start);
         }
-        ResultSet teed = Tee.wrap(real, owner, ticket, cache, cluster.valueProfile());
+        ResultSet teed = Tee.wrap(real, owner, ticket, cache, profile);
         OwnFills.started(key, teed);
         return teed;
     }

@@ -461,6 +461,22 @@ final class PgJdbcCodec extends ColumnCodec {
     throw new SQLFeatureNotSupportedException("large objects are not served from the cache", "0A000");
   }
 
+  // pgjdbc implements none of the national-character getters, whatever the cell holds (SQL NULL too)
+  @Override
+  public String getNString(Object captured) throws SQLException {
+    throw new SQLFeatureNotSupportedException("Method getNString(int) is not yet implemented.", "0A000");
+  }
+
+  @Override
+  public java.io.Reader getNCharacterStream(Object captured) throws SQLException {
+    throw new SQLFeatureNotSupportedException("Method getNCharacterStream(int) is not yet implemented.", "0A000");
+  }
+
+  @Override
+  public NClob getNClob(Object captured) throws SQLException {
+    throw new SQLFeatureNotSupportedException("Method getNClob(int) is not yet implemented.", "0A000");
+  }
+
   @Override
   public URL getURL(Object captured) throws SQLException {
     throw new SQLFeatureNotSupportedException("Method getURL(int) is not yet implemented.", "0A000");

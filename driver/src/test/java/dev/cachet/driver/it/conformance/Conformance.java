@@ -167,6 +167,38 @@ final class Conformance {
     List<String> differences = new ArrayList<>();
     try (Statement statement = connection.createStatement(); ResultSet live = statement.executeQuery(sql);
         ResultSet cached = materialized.toResultSet(statement)) {
+      compareResults(live, cached, getters, differences);
+    }
+    return differences;
+  }
+
+  /**
+   * End to end through the driver: runs {@code sql} through {@code cachet} (a {@code jdbc:cachet:} connection) once
+   * to fill the cache, then again — asserting that Cachet served it from the cache — and compares that result with
+   * the real driver's live one through {@code direct}, getter by getter and metadata method by metadata method.
+   */
+  static List<String> compareThroughCachet(Connection direct, Connection cachet, String sql) throws SQLException {
+    try (Statement s = cachet.createStatement(); ResultSet filling = s.executeQuery(sql)) {
+      while (filling.next()) {
+        // read to the end: the tee stores the copy when the application has read it all
+      }
+    }
+    dev.cachet.driver.CachetCluster cluster = dev.cachet.driver.Cachet.cluster(cachet);
+    long hits = cluster.statistics().hits();
+    List<String> differences = new ArrayList<>();
+    try (Statement ls = direct.createStatement(); ResultSet live = ls.executeQuery(sql);
+        Statement cs = cachet.createStatement(); ResultSet cached = cs.executeQuery(sql)) {
+      if (cluster.statistics().hits() != hits + 1) {
+        throw new AssertionError(sql + " was not served from the cache: " + cluster.statistics());
+      }
+      compareResults(live, cached, GETTERS, differences);
+    }
+    return differences;
+  }
+
+  private static void compareResults(ResultSet live, ResultSet cached, Map<String, Getter> getters,
+      List<String> differences) throws SQLException {
+    {
       compareMetadata(live.getMetaData(), cached.getMetaData(), differences);
       int columns = live.getMetaData().getColumnCount();
       int row = 0;
@@ -194,7 +226,6 @@ final class Conformance {
         }
       }
     }
-    return differences;
   }
 
   /** Every getter's outcome on every cell of {@code rs}, read to its end. */

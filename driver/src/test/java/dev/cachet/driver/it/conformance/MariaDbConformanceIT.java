@@ -436,4 +436,20 @@ class MariaDbConformanceIT {
       assertThat(Conformance.cachedOrNull(c, "SELECT id FROM zero", profile())).isNotNull();
     }
   }
+
+  @Test
+  void throughTheDriverACachedResultMatchesTheConnector() throws Exception {
+    List<String> differences = new ArrayList<>();
+    Properties props = new Properties();
+    props.setProperty("user", "root");
+    try (Connection direct = connect(DATABASE);
+        Connection cachet = DriverManager.getConnection(
+            "jdbc:cachet:mariadb://" + ItServers.mariadb() + "/" + DATABASE, props)) {
+      for (String sql : List.of("SELECT * FROM types ORDER BY id", "SELECT * FROM more ORDER BY id")) {
+        differences.addAll(Conformance.compareThroughCachet(direct, cachet, sql));
+      }
+    }
+    Files.write(Path.of("target", "conformance-mariadb-driver-differences.txt"), differences);
+    assertThat(differences).filteredOn(d -> !Conformance.isProfileSpiGap(d)).isEmpty();
+  }
 }

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -25,7 +26,19 @@ final class StandardValueProfile implements ValueProfile {
 
     static final StandardValueProfile INSTANCE = new StandardValueProfile();
 
+    // static, as the instance is a singleton: a result refers to its profile, not to other statements' metadata
+    private static final StatementMetadata STATEMENTS = new StatementMetadata(INSTANCE);
+
     private StandardValueProfile() {
+    }
+
+    /**
+     * The snapshot last captured for {@code statementKey}, with its codecs, when the real metadata reports
+     * exactly the same facts (a comparison that allocates nothing); else a new capture.
+     */
+    @Override
+    public ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {
+        return STATEMENTS.metadata(statementKey, real);
     }
 
     @Override

@@ -87,6 +87,8 @@ final class StandardValueProfile implements ValueProfile {
         private final boolean binary;
         /** H2 renders these columns' values exactly as String.valueOf does: no need to ask getString. */
         private final boolean integral;
+        /** H2 renders these columns' values with toPlainString: equal to String.valueOf unless exponential. */
+        private final boolean decimal;
 
         H2ColumnCodec(ColumnMetadata column) {
             // H2 names DECIMAL columns' array element type NUMERIC
@@ -97,11 +99,17 @@ final class StandardValueProfile implements ValueProfile {
                     || type == Types.BLOB) && !"UUID".equals(typeName);
             this.integral = type == Types.INTEGER || type == Types.BIGINT || type == Types.SMALLINT
                     || type == Types.TINYINT;
+            this.decimal = type == Types.NUMERIC && "NUMERIC".equals(typeName);
         }
 
         @Override
         protected boolean isImmutable(Object value) {
             return super.isImmutable(value) || value.getClass().getName().equals("org.h2.api.Interval");
+        }
+
+        /** True when {@code d.toString()} equals {@code d.toPlainString()} (no exponent, JDK rules). */
+        private static boolean rendersPlain(BigDecimal d) {
+            return d.scale() >= 0 && (long) d.precision() - d.scale() - 1 >= -6;
         }
 
         @Override
@@ -111,6 +119,15 @@ final class StandardValueProfile implements ValueProfile {
                 Object value = real.getObject(column);
                 if (value == null || value instanceof Integer || value instanceof Long || value instanceof Short
                         || value instanceof Byte) {
+                    return value;
+                }
+                return super.capture(real, column, byteBudget);
+            }
+            if (decimal) {
+                // H2's getString is BigDecimal.toPlainString(): skip it when toString() (the generic
+                // rendering) prints the same digits, i.e. without an exponent
+                Object value = real.getObject(column);
+                if (value == null || value instanceof BigDecimal && rendersPlain((BigDecimal) value)) {
                     return value;
                 }
                 return super.capture(real, column, byteBudget);

@@ -77,4 +77,25 @@ class StatementMetadataTest {
             assertThat(b.metadata().getSchemaName(1)).isEqualTo("B");
         }
     }
+
+    @Test
+    void decimalsReadAsH2RendersThemWithAndWithoutExponent() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:decimals");
+                Statement s = c.createStatement()) {
+            ResultCache cache = new ResultCache(CacheSettings.builder().executor(Runnable::run).build());
+            String sql = "SELECT CAST(1.25 AS DECIMAL(12, 2)), CAST(0.00000001 AS DECIMAL(20, 10)), "
+                    + "CAST(-0.0000001 AS NUMERIC(20, 7)), CAST(1E+3 AS NUMERIC(10, 0)), CAST(0 AS DECIMAL(5, 3)), "
+                    + "CAST(12345678901234567890.5 AS NUMERIC(30, 1)), CAST(NULL AS DECIMAL(5, 1))";
+            MaterializedResult r = fill(c, cache, sql);
+            ResultSet cached = r.toResultSet(null);
+            try (ResultSet live = s.executeQuery(sql)) {
+                assertThat(live.next()).isTrue();
+                assertThat(cached.next()).isTrue();
+                for (int i = 1; i <= 7; i++) {
+                    assertThat(cached.getString(i)).as("column %d", i).isEqualTo(live.getString(i));
+                    assertThat(cached.getBigDecimal(i)).as("column %d", i).isEqualTo(live.getBigDecimal(i));
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.cachet.cache;
 
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.util.Objects;
 
 /**
  * The facts about one column of a result, captured once from the real driver's
@@ -69,6 +70,23 @@ public final class ColumnMetadata {
                 md.isSearchable(column), md.isReadOnly(column), md.isWritable(column),
                 md.isDefinitelyWritable(column), md.getSchemaName(column), md.getTableName(column),
                 md.getCatalogName(column));
+    }
+
+    /** True when {@code md} reports exactly these facts for column {@code column} (1-based). */
+    boolean matches(ResultSetMetaData md, int column) throws SQLException {
+        return type == md.getColumnType(column) && label.equals(md.getColumnLabel(column))
+                && Objects.equals(name, md.getColumnName(column))
+                && Objects.equals(typeName, md.getColumnTypeName(column))
+                && Objects.equals(className, md.getColumnClassName(column))
+                && precision == md.getPrecision(column) && scale == md.getScale(column)
+                && displaySize == md.getColumnDisplaySize(column) && nullable == md.isNullable(column)
+                && signed == md.isSigned(column) && autoIncrement == md.isAutoIncrement(column)
+                && caseSensitive == md.isCaseSensitive(column) && currency == md.isCurrency(column)
+                && searchable == md.isSearchable(column) && readOnly == md.isReadOnly(column)
+                && writable == md.isWritable(column) && definitelyWritable == md.isDefinitelyWritable(column)
+                && Objects.equals(schemaName, md.getSchemaName(column))
+                && Objects.equals(tableName, md.getTableName(column))
+                && Objects.equals(catalogName, md.getCatalogName(column));
     }
 
     public String label() { return label; }

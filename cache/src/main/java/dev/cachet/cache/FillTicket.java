@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
  * The permission to store one result, handed out by {@link ResultCache#beginFill} before the query runs.
  * It carries the key, the tables the query reads, the version stamp taken at that moment and the TTL;
  * concurrent misses of the same key wait on it ({@link ResultCache#awaitInFlight}). Finished exactly
- * once, by {@link ResultCache#complete} or {@link ResultCache#abandon}; later calls are ignored.
+ * once, by {@link ResultCache#complete} or {@link ResultCache#abandon} — or by an invalidation of a table
+ * it read, which drops it at once; later calls are ignored.
  */
 public final class FillTicket {
 
@@ -17,16 +18,22 @@ public final class FillTicket {
     private final long ttlNanos;
     private final int maxRows;
     private final long maxBytes;
+    private final long startNanos;
     final CompletableFuture<MaterializedResult> outcome = new CompletableFuture<>();
 
-    FillTicket(QueryKey key, List<String> tables, VersionStamp stamp, long ttlNanos, int maxRows, long maxBytes) {
+    FillTicket(QueryKey key, List<String> tables, VersionStamp stamp, long ttlNanos, int maxRows, long maxBytes,
+               long startNanos) {
         this.key = key;
         this.tables = tables;
         this.stamp = stamp;
         this.ttlNanos = ttlNanos;
         this.maxRows = maxRows;
         this.maxBytes = maxBytes;
+        this.startNanos = startNanos;
     }
+
+    /** When the fill began, on the cache's ticker. */
+    long startNanos() { return startNanos; }
 
     public QueryKey key() { return key; }
 

@@ -183,15 +183,22 @@ public final class MaterializedResult {
             this.profile = profile;
             this.metadata = profile.metadata(statementKey, real.getMetaData());
             int n = metadata.getColumnCount();
-            this.codecs = new ColumnCodec[n];
-            for (int i = 0; i < n; i++) {
-                codecs[i] = profile.codec(metadata.column(i + 1));
+            ColumnCodec[] shared = metadata.sharedCodecs(profile);
+            if (shared != null) {
+                this.codecs = shared;
+            } else {
+                this.codecs = new ColumnCodec[n];
+                for (int i = 0; i < n; i++) {
+                    codecs[i] = profile.codec(metadata.column(i + 1));
+                }
             }
             this.maxRows = maxRows;
             this.maxBytes = maxBytes;
             this.resultSetType = real.getType();
             this.holdability = holdability(real);
-            this.cells = new Object[Math.max(1, n) * 8];
+            // sized for as many rows as the last result of the same statement, so it is rarely grown or trimmed
+            int hint = metadata.rowsHint();
+            this.cells = new Object[Math.max(1, n) * (hint > 0 ? Math.min(hint, Math.min(maxRows, 1024)) : 8)];
             this.fixedBytes = 48 + metadata.estimatedBytes() + ValueSizes.objectArray(n);
         }
 
@@ -242,6 +249,7 @@ public final class MaterializedResult {
         MaterializedResult build() {
             Object[] exact = size == cells.length ? cells : Arrays.copyOf(cells, size);
             cells = null;
+            metadata.rowsHint(rows);
             return new MaterializedResult(metadata, codecs, profile, exact, rows, resultSetType, holdability,
                     valueBytes);
         }

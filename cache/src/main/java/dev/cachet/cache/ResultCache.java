@@ -90,13 +90,19 @@ public final class ResultCache {
 
     /**
      * If another thread is filling {@code key}, waits up to {@code inFlightWait} for it and returns its
-     * result; returns null at once when none is in flight, and null when the fill is dropped, abandoned
-     * or too slow (the caller then runs its own query). A fill that outlives the wait stops being waited
-     * for by later misses.
+     * result; returns null at once when none is in flight or the fill in flight is already stale (a table
+     * it read was invalidated since it began), and null when the fill is dropped, abandoned, doomed by an
+     * invalidation while waiting (the wait ends at that invalidation) or too slow (the caller then runs
+     * its own query). A fill that outlives the wait stops being waited for by later misses.
      */
     public MaterializedResult awaitInFlight(QueryKey key) {
         FillTicket ticket = inFlight.get(key);
         if (ticket == null) {
+            return null;
+        }
+        if (!ticket.isFinished() && !ticket.stamp().isCurrent()) {
+            // doomed already (it began before an invalidation, registered after it): never wait on it
+            inFlight.remove(key, ticket);
             return null;
         }
         try {
@@ -139,7 +145,9 @@ public final class ResultCache {
      *               queries)
      * @param ttl    the entry's time to live, null for the default; zero or negative means "do not cache"
      * @return the ticket, or null when the result must not be cached: a table is blocked by an open
-     *         transaction, or the TTL is zero
+     *         transaction, the TTL is zero, or another fill of {@code key} is in flight that began less than
+     *         {@code inFlightWait} ago and is still current — that fill will store the same result, and
+     *         misses released together by an invalidation then start one new fill, not one each
      */
     public FillTicket beginFill(QueryKey key, Set<String> tables, Duration ttl) {
         Objects.requireNonNull(key, "key");
@@ -155,8 +163,16 @@ public final class ResultCache {
         }
         List<String> tableList = List.copyOf(tables);
         FillTicket ticket = new FillTicket(key, tableList, versions.stamp(tableList), ttlNanos,
-                settings.maxRowsPerEntry(), settings.maxBytesPerEntry());
-        inFlight.putIfAbsent(key, ticket);
+                settings.maxRowsPerEntry(), settings.maxBytesPerEntry(), ticker.read());
+        FillTicket current = inFlight.putIfAbsent(key, ticket);
+        if (current != null) {
+            if (!current.isFinished() && ticket.startNanos() - current.startNanos() < inFlightWaitNanos
+                    && current.stamp().isCurrent()) {
+                return null;
+            }
+            // finished, stale, or older than anyone waits for (a leaked result set): this fill takes over
+            inFlight.replace(key, current, ticket);
+        }
         return ticket;
     }
 
@@ -196,8 +212,9 @@ public final class ResultCache {
     }
 
     private boolean dropStale(FillTicket ticket) {
-        counters.fillsDroppedStale.increment();
-        finish(ticket, null);
+        if (finish(ticket, null)) {
+            counters.fillsDroppedStale.increment();
+        }
         return false;
     }
 
@@ -217,16 +234,42 @@ public final class ResultCache {
         }
     }
 
-    private void finish(FillTicket ticket, MaterializedResult result) {
+    private boolean finish(FillTicket ticket, MaterializedResult result) {
         inFlight.remove(ticket.key(), ticket);
-        ticket.outcome.complete(result);
+        return ticket.outcome.complete(result);
+    }
+
+    /**
+     * Drops every fill in flight that read one of {@code tables} (every fill when null) and whose stamp
+     * the invalidation just made stale: its waiters get null now instead of waiting for a result
+     * {@link #complete} would drop, and its tee stops copying.
+     */
+    private void dropDoomedFills(Collection<String> tables) {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        for (FillTicket ticket : inFlight.values()) {
+            if ((tables == null || readsAny(ticket.tables(), tables)) && !ticket.stamp().isCurrent()) {
+                dropStale(ticket);
+            }
+        }
+    }
+
+    private static boolean readsAny(List<String> read, Collection<String> invalidated) {
+        for (String table : read) {
+            if (invalidated.contains(table)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- invalidation
 
     /**
      * Invalidates {@code tables}: advances their versions (so fills that stamped them before are dropped)
-     * and removes every entry that read any of them. When this returns, no look-up returns such an entry.
+     * and removes every entry that read any of them. When this returns, no look-up returns such an entry,
+     * and the fills in flight that read any of them are dropped: their waiters stop waiting at once.
      */
     public void invalidate(Collection<String> tables) {
         if (tables.isEmpty()) {
@@ -235,6 +278,7 @@ public final class ResultCache {
         counters.invalidations.increment();
         versions.advance(tables);
         tier.invalidate(tables);
+        dropDoomedFills(tables);
     }
 
     /** As {@link #invalidate(Collection)}. */
@@ -242,11 +286,12 @@ public final class ResultCache {
         invalidate(List.of(tables));
     }
 
-    /** Invalidates everything: every entry is removed and every fill in flight will be dropped. */
+    /** Invalidates everything: every entry is removed and every fill in flight is dropped (waiters released). */
     public void invalidateAll() {
         counters.invalidateAlls.increment();
         versions.advanceAll();
         tier.invalidateAll();
+        dropDoomedFills(null);
     }
 
     // ---------------------------------------------------------------- transaction block

@@ -11,6 +11,10 @@ import java.sql.SQLException;
 public final class ResultMetadata implements ResultSetMetaData {
 
     private final ColumnMetadata[] columns;
+    // set once before the snapshot is shared (published through a concurrent map), then only read
+    private ValueProfile codecsProfile;
+    private ColumnCodec[] sharedCodecs;
+    private volatile int rowsHint;
 
     /** Creates a snapshot over the given columns (index 0 = column 1). */
     public ResultMetadata(ColumnMetadata... columns) {
@@ -25,6 +29,48 @@ public final class ResultMetadata implements ResultSetMetaData {
             columns[i] = ColumnMetadata.capture(md, i + 1);
         }
         return new ResultMetadata(columns);
+    }
+
+    /** True when {@code md} reports exactly the facts of this snapshot for every column. */
+    boolean matches(ResultSetMetaData md) throws SQLException {
+        if (md.getColumnCount() != columns.length) {
+            return false;
+        }
+        for (int i = 0; i < columns.length; i++) {
+            if (!columns[i].matches(md, i + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Chooses {@code profile}'s codecs for these columns once, for every result that shares this snapshot
+     * (see {@link StatementMetadata}); call before the snapshot is published.
+     */
+    void shareCodecs(ValueProfile profile) throws SQLException {
+        ColumnCodec[] codecs = new ColumnCodec[columns.length];
+        for (int i = 0; i < codecs.length; i++) {
+            codecs[i] = profile.codec(columns[i]);
+        }
+        this.codecsProfile = profile;
+        this.sharedCodecs = codecs;
+    }
+
+    /** The codecs chosen by {@link #shareCodecs} when {@code profile} chose them, else null. */
+    ColumnCodec[] sharedCodecs(ValueProfile profile) {
+        return codecsProfile == profile ? sharedCodecs : null;
+    }
+
+    /** The number of rows of the last result built over this snapshot: a capacity hint for the next. */
+    int rowsHint() {
+        return rowsHint;
+    }
+
+    void rowsHint(int rows) {
+        if (rowsHint != rows) {
+            rowsHint = rows;
+        }
     }
 
     /** The facts of column {@code column} (1-based). */

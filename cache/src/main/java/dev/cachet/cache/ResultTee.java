@@ -130,6 +130,11 @@ public final class ResultTee extends ForwardingResultSet {
     }
 
     private void capture() {
+        if (ticket.isFinished()) {
+            // dropped by an invalidation: copying on would only be thrown away
+            builder = null;
+            return;
+        }
         try {
             if (!builder.addCurrentRow()) {
                 overCaps();

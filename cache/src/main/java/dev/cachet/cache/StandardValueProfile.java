@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -25,7 +26,19 @@ final class StandardValueProfile implements ValueProfile {
 
     static final StandardValueProfile INSTANCE = new StandardValueProfile();
 
+    // static, as the instance is a singleton: a result refers to its profile, not to other statements' metadata
+    private static final StatementMetadata STATEMENTS = new StatementMetadata(INSTANCE);
+
     private StandardValueProfile() {
+    }
+
+    /**
+     * The snapshot last captured for {@code statementKey}, with its codecs, when the real metadata reports
+     * exactly the same facts (a comparison that allocates nothing); else a new capture.
+     */
+    @Override
+    public ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {
+        return STATEMENTS.metadata(statementKey, real);
     }
 
     @Override
@@ -74,6 +87,8 @@ final class StandardValueProfile implements ValueProfile {
         private final boolean binary;
         /** H2 renders these columns' values exactly as String.valueOf does: no need to ask getString. */
         private final boolean integral;
+        /** H2 renders these columns' values with toPlainString: equal to String.valueOf unless exponential. */
+        private final boolean decimal;
 
         H2ColumnCodec(ColumnMetadata column) {
             // H2 names DECIMAL columns' array element type NUMERIC
@@ -84,11 +99,17 @@ final class StandardValueProfile implements ValueProfile {
                     || type == Types.BLOB) && !"UUID".equals(typeName);
             this.integral = type == Types.INTEGER || type == Types.BIGINT || type == Types.SMALLINT
                     || type == Types.TINYINT;
+            this.decimal = type == Types.NUMERIC && "NUMERIC".equals(typeName);
         }
 
         @Override
         protected boolean isImmutable(Object value) {
             return super.isImmutable(value) || value.getClass().getName().equals("org.h2.api.Interval");
+        }
+
+        /** True when {@code d.toString()} equals {@code d.toPlainString()} (no exponent, JDK rules). */
+        private static boolean rendersPlain(BigDecimal d) {
+            return d.scale() >= 0 && (long) d.precision() - d.scale() - 1 >= -6;
         }
 
         @Override
@@ -98,6 +119,15 @@ final class StandardValueProfile implements ValueProfile {
                 Object value = real.getObject(column);
                 if (value == null || value instanceof Integer || value instanceof Long || value instanceof Short
                         || value instanceof Byte) {
+                    return value;
+                }
+                return super.capture(real, column, byteBudget);
+            }
+            if (decimal) {
+                // H2's getString is BigDecimal.toPlainString(): skip it when toString() (the generic
+                // rendering) prints the same digits, i.e. without an exponent
+                Object value = real.getObject(column);
+                if (value == null || value instanceof BigDecimal && rendersPlain((BigDecimal) value)) {
                     return value;
                 }
                 return super.capture(real, column, byteBudget);

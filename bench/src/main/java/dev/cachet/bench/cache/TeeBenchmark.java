@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,8 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The cost of the tee on a miss: an in-memory H2 query of 100 rows x 5 columns (INT, VARCHAR, BIGINT,
- * TIMESTAMP, DECIMAL) read with typed getters, plain ({@code plain}) and through {@link ResultTee}
+ * The cost of the tee on a miss: an in-memory H2 query of {@code rows} rows x 5 columns (INT, VARCHAR,
+ * BIGINT, TIMESTAMP, DECIMAL; 1 row for a point look-up, 10 for a small list, 100) read with typed getters, plain ({@code plain}) and through {@link ResultTee}
  * building the copy and storing it ({@code teed}). H2 in memory is the worst case for the tee's share:
  * a real database round trip costs far more than the query here.
  */
@@ -36,7 +37,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class TeeBenchmark {
 
-    private static final String SQL = "SELECT ID, NAME, QUANTITY, CREATED_AT, PRICE FROM ORDERS ORDER BY ID";
+    private static final String SQL =
+            "SELECT ID, NAME, QUANTITY, CREATED_AT, PRICE FROM ORDERS WHERE ID <= ? ORDER BY ID";
+
+    @Param({"1", "10", "100"})
+    public int rows;
 
     private Connection connection;
     private PreparedStatement statement;
@@ -53,8 +58,9 @@ public class TeeBenchmark {
                     + "TIMESTAMP '2024-01-01 00:00:00' + X * INTERVAL '1' MINUTE, X * 1.25 FROM SYSTEM_RANGE(1, 100)");
         }
         statement = connection.prepareStatement(SQL);
+        statement.setInt(1, rows);
         cache = new ResultCache(CacheSettings.builder().executor(Runnable::run).build());
-        key = QueryKey.of(SessionKey.of("app", "db", "public", null, null, "H2"), SQL, null, null, 0,
+        key = QueryKey.of(SessionKey.of("app", "db", "public", null, null, "H2"), SQL, new Object[] {rows}, null, 0,
                 ResultSet.TYPE_FORWARD_ONLY);
     }
 

@@ -55,7 +55,9 @@ public enum NotCacheableReason {
     /** The connection changed session state Cachet does not model. */
     UNMODELLED_SESSION_STATE("the connection changed session state Cachet does not model"),
     /** The query calls a function configured in {@code cachet.readOnlyFunctions}. */
-    READ_ONLY_FUNCTION("the query calls a function configured as read-only but not deterministic");
+    READ_ONLY_FUNCTION("the query calls a function configured as read-only but not deterministic"),
+    /** Decided by the driver: another execution of the same query is filling the cache right now. */
+    FILL_IN_FLIGHT("another execution of the same query is filling the cache; this one runs on the database");
 
     private final String description;
 

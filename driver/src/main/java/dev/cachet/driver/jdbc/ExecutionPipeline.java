@@ -124,7 +124,9 @@ final class ExecutionPipeline {
         FillTicket ticket = cluster.allTablesBlocked() ? null
                 : cache.beginFill(key, info.tablesRead(), ttl.equals(settings.ttl()) ? null : ttl);
         if (ticket == null) {
-            return uncachedQuery(owner, info, NotCacheableReason.TABLE_BLOCKED_BY_OPEN_TRANSACTION);
+            // null: an open transaction wrote a table it reads, or a current fill of the same key is under way
+            return uncachedQuery(owner, info, cache.isInFlight(key) ? NotCacheableReason.FILL_IN_FLIGHT
+                    : NotCacheableReason.TABLE_BLOCKED_BY_OPEN_TRANSACTION);
         }
         cluster.executions.increment();
         PhysicalConnection target;

@@ -78,6 +78,17 @@ class PostgresDriverIT {
     }
 
     @Test
+    void aTransactionBegunAtRepeatableReadBypassesTheCache() throws SQLException {
+        try (Connection c = cachet(); Statement s = c.createStatement()) {
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            exec("UPDATE " + schema + ".t SET v = 'around' WHERE id = 1"); // invisible to Cachet: the cache holds 'a'
+            s.execute("BEGIN ISOLATION LEVEL REPEATABLE READ");
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("around");
+            s.execute("COMMIT");
+        }
+    }
+
+    @Test
     void theSchemaIsReadFromTheServerForTheKey() throws SQLException {
         try (Connection c = cachet()) {
             H2Database.value(c, "SELECT v FROM t WHERE id = 1");

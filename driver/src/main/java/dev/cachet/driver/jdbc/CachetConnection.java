@@ -214,8 +214,14 @@ public final class CachetConnection extends DelegatingConnection {
             }
         }
         switch (effect.type()) {
-            case BEGIN -> transaction.begin(false);
-            case BEGIN_READ_ONLY -> transaction.begin(true);
+            case BEGIN, BEGIN_READ_ONLY -> {
+                transaction.begin(effect.type() == SessionEffect.Type.BEGIN_READ_ONLY);
+                if (value != null) {
+                    // BEGIN ISOLATION LEVEL …: this transaction's own level; one Cachet cannot read bypasses the cache
+                    int level = isolationLevel(value);
+                    transaction.isolation(level < 0 ? TRANSACTION_SERIALIZABLE : level);
+                }
+            }
             case COMMIT -> endTransaction("commit");
             case ROLLBACK -> rolledBack();
             case ROLLBACK_TO_SAVEPOINT -> rolledBackToSavepoint();

@@ -290,8 +290,7 @@ public final class CachetConnection extends DelegatingConnection {
 
     /**
      * Ends the current transaction in Cachet's books: invalidates what it wrote (again) and releases its blocks
-     * (DESIGN §6). Called after commit, rollback, auto-commit turned on, close and abort — whether or not the real
-     * call succeeded, since a failed commit may still have committed.
+     * (DESIGN §6). Called after commit, rollback, auto-commit turned on, close and abort.
      */
     private void endTransaction(String cause) {
         if (cause.equals("rollback") && transaction.sessionChangedInside()) {
@@ -427,12 +426,14 @@ public final class CachetConnection extends DelegatingConnection {
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         boolean wasInTransaction = inTransaction();
         boolean modeChanges = autoCommit != session.autoCommit();
+        boolean succeeded = false;
         try {
             delegate.setAutoCommit(autoCommit);
+            succeeded = true;
         } finally {
-            // turning auto-commit on commits an open transaction (JDBC), even when the call then fails
+            // turning auto-commit on commits an open transaction (JDBC); a failed call may or may not have
             if (autoCommit && wasInTransaction) {
-                autoCommitTurnedOn(modeChanges);
+                autoCommitTurnedOn(modeChanges && succeeded);
             }
         }
         sessionChanged(session.withAutoCommit(autoCommit));
@@ -447,19 +448,37 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void commit() throws SQLException {
+        boolean succeeded = false;
         try {
             delegate.commit();
+            succeeded = true;
         } finally {
-            endTransaction("commit");
+            transactionCallReturned(succeeded, "commit");
         }
     }
 
     @Override
     public void rollback() throws SQLException {
+        boolean succeeded = false;
         try {
             delegate.rollback();
+            succeeded = true;
         } finally {
-            endTransaction("rollback");
+            transactionCallReturned(succeeded, "rollback");
+        }
+    }
+
+    /**
+     * After {@code commit()} or {@code rollback()}: success ends the transaction. A failure may or may not have ended
+     * it (a connection lost after the commit was sent may have committed; pgjdbc refuses both under auto-commit and
+     * leaves a transaction begun by SQL open), so its writes are invalidated but stay blocked until it is known to
+     * have ended — by a later commit, rollback, close or abort.
+     */
+    private void transactionCallReturned(boolean succeeded, String cause) {
+        if (succeeded) {
+            endTransaction(cause);
+        } else if (transaction.hasWritten()) {
+            cluster.invalidate(transaction.scope(), cause);
         }
     }
 

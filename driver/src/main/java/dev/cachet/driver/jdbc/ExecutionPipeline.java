@@ -198,6 +198,7 @@ final class ExecutionPipeline {
         for (StatementInfo info : batch) {
             scope = union(scope, cluster.writeScope(info));
         }
+        boolean wasInTransaction = connection.inTransaction();
         registerWrite(scope);
         boolean succeeded = false;
         try {
@@ -212,6 +213,11 @@ final class ExecutionPipeline {
                     if (succeeded) {
                         connection.statementSucceeded(info, target);
                     }
+                }
+                if (succeeded && !wasInTransaction) {
+                    // a batch that began a transaction (BEGIN, then writes) left it open: its writes are the
+                    // transaction's, blocked until it ends
+                    registerWrite(scope);
                 }
             }
         }

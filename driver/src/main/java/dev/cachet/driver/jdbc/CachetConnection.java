@@ -43,6 +43,8 @@ public final class CachetConnection extends DelegatingConnection {
     private SessionState session;
     /** The key's session part for the current session state; null when it must be rebuilt. */
     private SessionKey sessionKey;
+    /** See {@link #namespaceChanges()}. */
+    private int namespaceChanges;
     /** Set by a session change Cachet does not model: no caching until RESET ALL / DISCARD ALL or close. */
     private boolean unmodelledSession;
     /** Temporary tables this connection created (canonical names); their reads are never cached. */
@@ -163,8 +165,22 @@ public final class CachetConnection extends DelegatingConnection {
         return key;
     }
 
+    /**
+     * Counts changes of user, catalog, schema or role. A statement prepared before one may still name the tables it
+     * resolved then (H2 resolves names when it prepares), so it runs uncached after one.
+     */
+    int namespaceChanges() {
+        return namespaceChanges;
+    }
+
     private void sessionChanged(SessionState next) {
         if (next != session) {
+            SessionState s = session;
+            if (!java.util.Objects.equals(next.user(), s.user()) || !java.util.Objects.equals(next.catalog(), s.catalog())
+                    || !java.util.Objects.equals(next.schema(), s.schema())
+                    || !java.util.Objects.equals(next.role(), s.role())) {
+                namespaceChanges++;
+            }
             session = next;
             sessionKey = null;
         }

@@ -353,4 +353,14 @@ class InvalidationTest {
             assertThat(value(reader, SELECT)).isEqualTo("z");
         }
     }
+
+    @Test
+    void severalStatementsThatBeginATransactionBlockWhatTheyWroteUntilCommit() throws SQLException {
+        try (Connection writer = db.cachet(); Connection reader = db.cachet(); Statement s = writer.createStatement()) {
+            s.execute("BEGIN; UPDATE t SET v = 'z' WHERE id = 1"); // the transaction stays open
+            assertThat(value(reader, SELECT)).isEqualTo("a");
+            s.execute("COMMIT");
+            assertThat(value(reader, SELECT)).isEqualTo("z");
+        }
+    }
 }

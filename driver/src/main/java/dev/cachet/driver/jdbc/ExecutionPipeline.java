@@ -262,6 +262,9 @@ final class ExecutionPipeline {
         } finally {
             if (succeeded) {
                 connection.statementSucceeded(info, target);
+                if (info.kind() == StatementKind.UNKNOWN) {
+                    openedTransaction(scope, target);
+                }
                 if (mayChangeCatalog(info)) {
                     // views, foreign keys and triggers may have changed: read them again, then drop what the new
                     // edges reach too
@@ -270,6 +273,26 @@ final class ExecutionPipeline {
                 }
             }
         }
+    }
+
+    /**
+     * A statement Cachet cannot see through (several statements in one string, say {@code BEGIN; UPDATE …}) may have
+     * left a transaction open. Where the driver reports it (H2 turns auto-commit off until the transaction ends), its
+     * writes become the transaction's, blocked until it ends.
+     */
+    private void openedTransaction(Set<String> scope, PhysicalConnection target) {
+        if (connection.inTransaction()) {
+            return;
+        }
+        try {
+            if (target.connection().getAutoCommit()) {
+                return;
+            }
+        } catch (SQLException e) {
+            return; // the connection is failing; the next statement will tell the application
+        }
+        connection.transaction().begin(false);
+        registerWrite(scope);
     }
 
     /**

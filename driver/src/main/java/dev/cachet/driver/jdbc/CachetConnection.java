@@ -196,6 +196,9 @@ public final class CachetConnection extends DelegatingConnection {
         SessionEffect effect = info.sessionEffect();
         if (effect != null) {
             apply(effect);
+            if (effect.type() == SessionEffect.Type.UNMODELLED) {
+                adoptAutoCommit(where);
+            }
             where.applied(session);
         }
         Set<String> created = info.temporaryTablesCreated();
@@ -207,6 +210,25 @@ public final class CachetConnection extends DelegatingConnection {
         }
         if (temporaryTables != null && !info.tablesDropped().isEmpty()) {
             temporaryTables.removeAll(info.tablesDropped());
+        }
+    }
+
+    /**
+     * An unmodelled session statement may have changed auto-commit too ({@code SET autocommit = 0, sql_mode = ''}):
+     * where the driver knows the server's mode (MariaDB, MySQL), Cachet's transaction tracking follows it.
+     */
+    private void adoptAutoCommit(PhysicalConnection where) {
+        boolean real;
+        try {
+            real = where.connection().getAutoCommit();
+        } catch (SQLException e) {
+            return; // the connection is failing; the next statement will tell the application
+        }
+        if (real != session.autoCommit()) {
+            if (real && inTransaction()) {
+                autoCommitTurnedOn(true);
+            }
+            sessionChanged(session.withAutoCommit(real));
         }
     }
 

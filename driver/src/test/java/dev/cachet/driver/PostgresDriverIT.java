@@ -1,6 +1,7 @@
 package dev.cachet.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -74,6 +75,43 @@ class PostgresDriverIT {
             exec("UPDATE " + schema + ".t SET v = 'around' WHERE id = 1");
             assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("around");
             c.commit();
+        }
+    }
+
+    @Test
+    void aTransactionBegunAtRepeatableReadBypassesTheCache() throws SQLException {
+        try (Connection c = cachet(); Statement s = c.createStatement()) {
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            exec("UPDATE " + schema + ".t SET v = 'around' WHERE id = 1"); // invisible to Cachet: the cache holds 'a'
+            s.execute("BEGIN ISOLATION LEVEL REPEATABLE READ");
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("around");
+            s.execute("COMMIT");
+        }
+    }
+
+    @Test
+    void autoCommitSetToWhatItAlreadyIsDoesNotEndATransactionBegunBySql() throws SQLException {
+        try (Connection writer = cachet(); Connection reader = cachet(); Statement s = writer.createStatement()) {
+            s.execute("BEGIN");
+            s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
+            writer.setAutoCommit(true); // already on: pgjdbc does nothing, the transaction stays open
+            assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            s.execute("COMMIT");
+            assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void aRefusedCommitDoesNotEndATransactionBegunBySql() throws SQLException {
+        try (Connection writer = cachet(); Connection reader = cachet(); Statement s = writer.createStatement()) {
+            s.execute("BEGIN");
+            s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
+            // pgjdbc refuses commit() and rollback() under auto-commit: the transaction stays open
+            assertThatThrownBy(writer::commit).isInstanceOf(SQLException.class);
+            assertThatThrownBy(writer::rollback).isInstanceOf(SQLException.class);
+            assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            s.execute("COMMIT");
+            assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("b");
         }
     }
 

@@ -43,6 +43,8 @@ public final class CachetConnection extends DelegatingConnection {
     private SessionState session;
     /** The key's session part for the current session state; null when it must be rebuilt. */
     private SessionKey sessionKey;
+    /** See {@link #namespaceChanges()}. */
+    private int namespaceChanges;
     /** Set by a session change Cachet does not model: no caching until RESET ALL / DISCARD ALL or close. */
     private boolean unmodelledSession;
     /** Temporary tables this connection created (canonical names); their reads are never cached. */
@@ -163,8 +165,22 @@ public final class CachetConnection extends DelegatingConnection {
         return key;
     }
 
+    /**
+     * Counts changes of user, catalog, schema or role. A statement prepared before one may still name the tables it
+     * resolved then (H2 resolves names when it prepares), so it runs uncached after one.
+     */
+    int namespaceChanges() {
+        return namespaceChanges;
+    }
+
     private void sessionChanged(SessionState next) {
         if (next != session) {
+            SessionState s = session;
+            if (!java.util.Objects.equals(next.user(), s.user()) || !java.util.Objects.equals(next.catalog(), s.catalog())
+                    || !java.util.Objects.equals(next.schema(), s.schema())
+                    || !java.util.Objects.equals(next.role(), s.role())) {
+                namespaceChanges++;
+            }
             session = next;
             sessionKey = null;
         }
@@ -180,6 +196,9 @@ public final class CachetConnection extends DelegatingConnection {
         SessionEffect effect = info.sessionEffect();
         if (effect != null) {
             apply(effect);
+            if (effect.type() == SessionEffect.Type.UNMODELLED) {
+                adoptAutoCommit(where);
+            }
             where.applied(session);
         }
         Set<String> created = info.temporaryTablesCreated();
@@ -191,6 +210,25 @@ public final class CachetConnection extends DelegatingConnection {
         }
         if (temporaryTables != null && !info.tablesDropped().isEmpty()) {
             temporaryTables.removeAll(info.tablesDropped());
+        }
+    }
+
+    /**
+     * An unmodelled session statement may have changed auto-commit too ({@code SET autocommit = 0, sql_mode = ''}):
+     * where the driver knows the server's mode (MariaDB, MySQL), Cachet's transaction tracking follows it.
+     */
+    private void adoptAutoCommit(PhysicalConnection where) {
+        boolean real;
+        try {
+            real = where.connection().getAutoCommit();
+        } catch (SQLException e) {
+            return; // the connection is failing; the next statement will tell the application
+        }
+        if (real != session.autoCommit()) {
+            if (real && inTransaction()) {
+                autoCommitTurnedOn(true);
+            }
+            sessionChanged(session.withAutoCommit(real));
         }
     }
 
@@ -214,8 +252,14 @@ public final class CachetConnection extends DelegatingConnection {
             }
         }
         switch (effect.type()) {
-            case BEGIN -> transaction.begin(false);
-            case BEGIN_READ_ONLY -> transaction.begin(true);
+            case BEGIN, BEGIN_READ_ONLY -> {
+                transaction.begin(effect.type() == SessionEffect.Type.BEGIN_READ_ONLY);
+                if (value != null) {
+                    // BEGIN ISOLATION LEVEL …: this transaction's own level; one Cachet cannot read bypasses the cache
+                    int level = isolationLevel(value);
+                    transaction.isolation(level < 0 ? TRANSACTION_SERIALIZABLE : level);
+                }
+            }
             case COMMIT -> endTransaction("commit");
             case ROLLBACK -> rolledBack();
             case ROLLBACK_TO_SAVEPOINT -> rolledBackToSavepoint();
@@ -224,7 +268,7 @@ public final class CachetConnection extends DelegatingConnection {
             case SET_AUTOCOMMIT -> {
                 boolean on = Boolean.parseBoolean(value);
                 if (on && inTransaction()) {
-                    endTransaction("commit");
+                    autoCommitTurnedOn(!session.autoCommit());
                 }
                 sessionChanged(session.withAutoCommit(on));
             }
@@ -284,8 +328,7 @@ public final class CachetConnection extends DelegatingConnection {
 
     /**
      * Ends the current transaction in Cachet's books: invalidates what it wrote (again) and releases its blocks
-     * (DESIGN §6). Called after commit, rollback, auto-commit turned on, close and abort — whether or not the real
-     * call succeeded, since a failed commit may still have committed.
+     * (DESIGN §6). Called after commit, rollback, auto-commit turned on, close and abort.
      */
     private void endTransaction(String cause) {
         if (cause.equals("rollback") && transaction.sessionChangedInside()) {
@@ -300,6 +343,19 @@ public final class CachetConnection extends DelegatingConnection {
             }
         }
         transaction.reset();
+    }
+
+    /**
+     * Auto-commit set on inside a transaction. A change of mode commits it. Set to what it already is, inside a
+     * transaction begun by SQL, some drivers do nothing (pgjdbc) and the transaction stays open: its writes are
+     * invalidated in case it committed, but stay blocked until it ends by COMMIT, ROLLBACK or close.
+     */
+    private void autoCommitTurnedOn(boolean modeChanged) {
+        if (modeChanged) {
+            endTransaction("commit");
+        } else if (transaction.hasWritten()) {
+            cluster.invalidate(transaction.scope(), "commit");
+        }
     }
 
     /** PostgreSQL (and, to be safe, an unknown database) undoes SET on rollback; note a change made in a transaction. */
@@ -407,12 +463,15 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         boolean wasInTransaction = inTransaction();
+        boolean modeChanges = autoCommit != session.autoCommit();
+        boolean succeeded = false;
         try {
             delegate.setAutoCommit(autoCommit);
+            succeeded = true;
         } finally {
-            // turning auto-commit on commits an open transaction (JDBC), even when the call then fails
+            // turning auto-commit on commits an open transaction (JDBC); a failed call may or may not have
             if (autoCommit && wasInTransaction) {
-                endTransaction("commit");
+                autoCommitTurnedOn(modeChanges && succeeded);
             }
         }
         sessionChanged(session.withAutoCommit(autoCommit));
@@ -427,19 +486,37 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void commit() throws SQLException {
+        boolean succeeded = false;
         try {
             delegate.commit();
+            succeeded = true;
         } finally {
-            endTransaction("commit");
+            transactionCallReturned(succeeded, "commit");
         }
     }
 
     @Override
     public void rollback() throws SQLException {
+        boolean succeeded = false;
         try {
             delegate.rollback();
+            succeeded = true;
         } finally {
-            endTransaction("rollback");
+            transactionCallReturned(succeeded, "rollback");
+        }
+    }
+
+    /**
+     * After {@code commit()} or {@code rollback()}: success ends the transaction. A failure may or may not have ended
+     * it (a connection lost after the commit was sent may have committed; pgjdbc refuses both under auto-commit and
+     * leaves a transaction begun by SQL open), so its writes are invalidated but stay blocked until it is known to
+     * have ended — by a later commit, rollback, close or abort.
+     */
+    private void transactionCallReturned(boolean succeeded, String cause) {
+        if (succeeded) {
+            endTransaction(cause);
+        } else if (transaction.hasWritten()) {
+            cluster.invalidate(transaction.scope(), cause);
         }
     }
 

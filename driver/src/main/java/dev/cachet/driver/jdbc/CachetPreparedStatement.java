@@ -1,5 +1,6 @@
 package dev.cachet.driver.jdbc;
 
+import dev.cachet.parser.NotCacheableReason;
 import dev.cachet.parser.StatementInfo;
 import java.io.InputStream;
 import java.io.Reader;
@@ -34,9 +35,18 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     /** The highest parameter index bound. */
     private int count;
 
+    /** The connection's {@link CachetConnection#namespaceChanges()} when this statement was prepared. */
+    private final int preparedInNamespace;
+
     CachetPreparedStatement(CachetConnection connection, PreparedStatement delegate, StatementOptions options) {
         super(connection, options, delegate);
         this.info = connection.pipeline().analyze(options.sql());
+        this.preparedInNamespace = connection.namespaceChanges();
+    }
+
+    /** True when user, catalog, schema or role changed since prepare: the key would not name what the query reads. */
+    private boolean namespaceChangedSincePrepare() {
+        return connection.namespaceChanges() != preparedInNamespace;
     }
 
     // ---------------------------------------------------------------- parameters
@@ -47,6 +57,13 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
                 || value instanceof Array || value instanceof Ref || value instanceof RowId || value instanceof SQLXML) {
             streamParameterBound(index);
             return;
+        }
+        // the driver took the value when it was bound: a buffer or date the application changes later must not
+        // change the key
+        if (value instanceof byte[] bytes) {
+            value = bytes.clone();
+        } else if (value instanceof java.util.Date date) {
+            value = date.clone();
         }
         slot(index);
         values[index - 1] = value;
@@ -106,6 +123,9 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public ResultSet executeQuery() throws SQLException {
         beginExecution();
+        if (namespaceChangedSincePrepare()) {
+            return ownResult(pipeline().uncachedQuery(this, info, NotCacheableReason.UNMODELLED_SESSION_STATE));
+        }
         boolean stream = hasStreamParameter();
         return query(info, stream ? null : boundValues(), stream ? null : boundTypes(), stream);
     }
@@ -114,7 +134,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     public boolean execute() throws SQLException {
         beginExecution();
         boolean stream = hasStreamParameter();
-        if (cacheableNow(info, stream)) {
+        if (!namespaceChangedSincePrepare() && cacheableNow(info, stream)) {
             query(info, boundValues(), boundTypes(), false);
             return true;
         }

@@ -1,0 +1,386 @@
+package dev.cachet.driver.profile;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.sql.SQLException;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.time.chrono.IsoEra;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.Arrays;
+import java.util.Calendar;
+import java.util.GregorianCalendar;
+import java.util.TimeZone;
+
+/**
+ * pgjdbc's conversions of PostgreSQL's ISO date/time text (pgjdbc forces {@code DateStyle=ISO}) to JDBC and
+ * {@code java.time} values, reproduced rule for rule — including its quirks (a short date string is read by a fast
+ * path that does no validation; java.util calendars, so Julian dates before 1582) — so that a cached result converts
+ * exactly like pgjdbc 42.7. Stateless; each call uses its own calendar.
+ */
+final class PgTemporal {
+
+  /** pgjdbc's stand-ins for {@code infinity} and {@code -infinity} (PGStatement.DATE_POSITIVE/NEGATIVE_INFINITY). */
+  static final long POSITIVE_INFINITY = 9223372036825200000L;
+  static final long NEGATIVE_INFINITY = -9223372036832400000L;
+
+  private static final byte[] INFINITY = "infinity".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MINUS_INFINITY = "-infinity".getBytes(StandardCharsets.US_ASCII);
+
+  private PgTemporal() {}
+
+  /** The fields read from a backend date/time string. */
+  static final class Parsed {
+    boolean hasDate;
+    int era = GregorianCalendar.AD;
+    int year = 1970;
+    int month = 1;
+    int day = 1;
+    boolean hasTime;
+    int hour;
+    int minute;
+    int second;
+    int nanos;
+    ZoneOffset offset;
+  }
+
+  /** {@code getTimestamp(column, cal)} of a text value; a null calendar means the JVM's default zone. */
+  static Timestamp toTimestamp(Calendar cal, String text) throws SQLException {
+    byte[] s = text.getBytes(StandardCharsets.UTF_8);
+    if (s.length == 0) {
+      throw badValue(text);
+    }
+    if (s[0] == 'i' && Arrays.equals(INFINITY, s)) {
+      return new Timestamp(POSITIVE_INFINITY);
+    }
+    if (s[0] == '-' && Arrays.equals(MINUS_INFINITY, s)) {
+      return new Timestamp(NEGATIVE_INFINITY);
+    }
+    Parsed ts = parse(s, text);
+    Calendar c = ts.offset != null ? offsetCalendar(ts.offset) : calendar(cal);
+    setAll(c, ts);
+    Timestamp result = new Timestamp(c.getTimeInMillis());
+    result.setNanos(ts.nanos);
+    return result;
+  }
+
+  /** {@code getTime(column, cal)} of a text value. */
+  static Time toTime(Calendar cal, String text) throws SQLException {
+    Parsed ts = parse(text.getBytes(StandardCharsets.UTF_8), text);
+    Calendar c = ts.offset != null ? offsetCalendar(ts.offset) : calendar(cal);
+    if (ts.offset == null) {
+      c.set(Calendar.ERA, ts.era);
+      c.set(Calendar.YEAR, ts.year);
+      c.set(Calendar.MONTH, ts.month - 1);
+      c.set(Calendar.DAY_OF_MONTH, ts.day);
+    } else {
+      c.set(Calendar.ERA, GregorianCalendar.AD);
+      c.set(Calendar.YEAR, 1970);
+      c.set(Calendar.MONTH, Calendar.JANUARY);
+      c.set(Calendar.DAY_OF_MONTH, 1);
+    }
+    c.set(Calendar.HOUR_OF_DAY, ts.hour);
+    c.set(Calendar.MINUTE, ts.minute);
+    c.set(Calendar.SECOND, ts.second);
+    c.set(Calendar.MILLISECOND, 0);
+    long millis = c.getTimeInMillis() + ts.nanos / 1_000_000;
+    if (ts.offset != null || (ts.year == 1970 && ts.era == GregorianCalendar.AD)) {
+      return new Time(millis);
+    }
+    return convertToTime(millis, c.getTimeZone());
+  }
+
+  /** {@code getDate(column, cal)} of a text value. */
+  static Date toDate(Calendar cal, String text) throws SQLException {
+    byte[] s = text.getBytes(StandardCharsets.UTF_8);
+    if (s[0] == 'i' && Arrays.equals(INFINITY, s)) {
+      return new Date(POSITIVE_INFINITY);
+    }
+    if (s[0] == '-' && Arrays.equals(MINUS_INFINITY, s)) {
+      return new Date(NEGATIVE_INFINITY);
+    }
+    Calendar target = calendar(cal);
+    if (s.length > 13) {
+      Parsed ts = parse(s, text);
+      Calendar c = ts.offset != null ? offsetCalendar(ts.offset) : calendar(cal);
+      setAll(c, ts);
+      c.set(Calendar.MILLISECOND, 0);
+      return convertToDate(c.getTimeInMillis(), target.getTimeZone());
+    }
+    Parsed ts = parseShortDate(s);
+    target.clear();
+    target.set(Calendar.YEAR, ts.year);
+    target.set(Calendar.DAY_OF_MONTH, ts.day);
+    target.set(Calendar.MONTH, ts.month - 1);
+    target.set(Calendar.ERA, ts.era);
+    return new Date(target.getTimeInMillis());
+  }
+
+  /** {@code getObject(column, LocalDateTime.class)} (and the basis of {@code LocalDate}). */
+  static LocalDateTime toLocalDateTime(String text) throws SQLException {
+    if (text.equals("infinity")) {
+      return LocalDateTime.MAX;
+    }
+    if (text.equals("-infinity")) {
+      return LocalDateTime.MIN;
+    }
+    Parsed ts = parse(text.getBytes(StandardCharsets.UTF_8), text);
+    LocalDateTime result;
+    if (ts.hour == 24) {
+      result = LocalDateTime.of(ts.year, ts.month, ts.day, 0, ts.minute, ts.second, ts.nanos).plusDays(1);
+    } else {
+      result = LocalDateTime.of(ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.nanos);
+    }
+    if (ts.era == GregorianCalendar.BC) {
+      result = result.with(ChronoField.ERA, IsoEra.BCE.getValue());
+    }
+    return result;
+  }
+
+  /** {@code getObject(column, LocalTime.class)} of a {@code time} value. */
+  static LocalTime toLocalTime(String text) throws SQLException {
+    if (text.equals("24:00:00")) {
+      return LocalTime.MAX;
+    }
+    try {
+      return LocalTime.parse(text);
+    } catch (DateTimeParseException e) {
+      throw badValue(text);
+    }
+  }
+
+  /** {@code getObject(column, OffsetDateTime.class)} of a {@code timestamptz} value: the instant in UTC. */
+  static OffsetDateTime toOffsetDateTime(String text) throws SQLException {
+    if (text.equals("infinity")) {
+      return OffsetDateTime.MAX;
+    }
+    if (text.equals("-infinity")) {
+      return OffsetDateTime.MIN;
+    }
+    Parsed ts = parse(text.getBytes(StandardCharsets.UTF_8), text);
+    ZoneOffset offset = ts.offset == null ? ZoneOffset.UTC : ts.offset;
+    OffsetDateTime result = toLocalDateTime(text).atOffset(offset);
+    return result.withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /** {@code getObject(column, OffsetTime.class)} of a {@code timetz} value, in its own offset. */
+  static OffsetTime toOffsetTime(String text) throws SQLException {
+    Parsed ts = parse(text.getBytes(StandardCharsets.UTF_8), text);
+    LocalTime time = ts.hour == 24 ? LocalTime.MAX : LocalTime.of(ts.hour, ts.minute, ts.second, ts.nanos);
+    return OffsetTime.of(time, ts.offset == null ? ZoneOffset.UTC : ts.offset);
+  }
+
+  private static void setAll(Calendar c, Parsed ts) {
+    c.set(Calendar.ERA, ts.era);
+    c.set(Calendar.YEAR, ts.year);
+    c.set(Calendar.MONTH, ts.month - 1);
+    c.set(Calendar.DAY_OF_MONTH, ts.day);
+    c.set(Calendar.HOUR_OF_DAY, ts.hour);
+    c.set(Calendar.MINUTE, ts.minute);
+    c.set(Calendar.SECOND, ts.second);
+    c.set(Calendar.MILLISECOND, 0);
+  }
+
+  /** A calendar in {@code cal}'s zone, or the JVM default zone (pgjdbc's shared calendar, one per call here). */
+  private static Calendar calendar(Calendar cal) {
+    return new GregorianCalendar(cal == null ? TimeZone.getDefault() : cal.getTimeZone());
+  }
+
+  private static Calendar offsetCalendar(ZoneOffset offset) {
+    // A fixed zone of the exact offset: TimeZone ids cannot express the seconds of historic offsets (-03:30:52).
+    return new GregorianCalendar(new java.util.SimpleTimeZone(offset.getTotalSeconds() * 1000, offset.getId()));
+  }
+
+  private static Date convertToDate(long millis, TimeZone tz) {
+    if (millis <= NEGATIVE_INFINITY || millis >= POSITIVE_INFINITY) {
+      return new Date(millis);
+    }
+    Calendar c = new GregorianCalendar(tz);
+    c.setTimeInMillis(millis);
+    c.set(Calendar.HOUR_OF_DAY, 0);
+    c.set(Calendar.MINUTE, 0);
+    c.set(Calendar.SECOND, 0);
+    c.set(Calendar.MILLISECOND, 0);
+    return new Date(c.getTimeInMillis());
+  }
+
+  private static Time convertToTime(long millis, TimeZone tz) {
+    Calendar c = new GregorianCalendar(tz);
+    c.setTimeInMillis(millis);
+    c.set(Calendar.ERA, GregorianCalendar.AD);
+    c.set(Calendar.YEAR, 1970);
+    c.set(Calendar.MONTH, Calendar.JANUARY);
+    c.set(Calendar.DAY_OF_MONTH, 1);
+    return new Time(c.getTimeInMillis());
+  }
+
+  /**
+   * pgjdbc's fast path for strings of at most 13 bytes: digits up to '-', digits up to '-', digits to the end, an
+   * optional trailing "BC". It does not validate; malformed text yields odd dates or an index error, as in pgjdbc.
+   */
+  private static Parsed parseShortDate(byte[] s) {
+    Parsed ts = new Parsed();
+    int end = s.length;
+    if (s[end - 2] == 'B' && s[end - 1] == 'C') {
+      end -= 3;
+      ts.era = GregorianCalendar.BC;
+    }
+    int i = 0;
+    ts.year = 0;
+    while (s[i] != '-') {
+      ts.year = ts.year * 10 + (s[i++] - '0');
+    }
+    i++;
+    ts.month = 0;
+    while (s[i] != '-') {
+      ts.month = ts.month * 10 + (s[i++] - '0');
+    }
+    i++;
+    ts.day = 0;
+    while (i < end) {
+      ts.day = ts.day * 10 + (s[i++] - '0');
+    }
+    return ts;
+  }
+
+  /** Reads {@code [date] [time] [offset] [AD|BC]} the way pgjdbc's backend timestamp parser does. */
+  static Parsed parse(byte[] s, String text) throws SQLException {
+    Parsed ts = new Parsed();
+    int length = s.length;
+    try {
+      int start = skipSpaces(s, 0);
+      int end = firstNonDigit(s, start);
+      if (at(s, end) == '-') {
+        ts.hasDate = true;
+        ts.year = number(s, start, end);
+        start = end + 1;
+        end = firstNonDigit(s, start);
+        ts.month = number(s, start, end);
+        if (at(s, end) != '-') {
+          throw new NumberFormatException("date not dash-separated");
+        }
+        start = end + 1;
+        end = firstNonDigit(s, start);
+        ts.day = number(s, start, end);
+        start = skipSpaces(s, end);
+      }
+      if (isDigit(at(s, start))) {
+        ts.hasTime = true;
+        end = firstNonDigit(s, start);
+        ts.hour = number(s, start, end);
+        if (at(s, end) != ':') {
+          throw new NumberFormatException("time not colon-separated");
+        }
+        start = end + 1;
+        end = firstNonDigit(s, start);
+        ts.minute = number(s, start, end);
+        if (at(s, end) != ':') {
+          throw new NumberFormatException("time not colon-separated");
+        }
+        start = end + 1;
+        end = firstNonDigit(s, start);
+        ts.second = number(s, start, end);
+        start = end;
+        if (at(s, start) == '.') {
+          end = firstNonDigit(s, start + 1);
+          int fraction = number(s, start + 1, end);
+          for (int digits = end - (start + 1); digits < 9; digits++) {
+            fraction *= 10;
+          }
+          ts.nanos = fraction;
+          start = end;
+        }
+        start = skipSpaces(s, start);
+      }
+      byte sign = at(s, start);
+      if (sign == '-' || sign == '+') {
+        int factor = sign == '-' ? -1 : 1;
+        end = firstNonDigit(s, start + 1);
+        int hours = number(s, start + 1, end);
+        start = end;
+        int minutes = 0;
+        int seconds = 0;
+        if (at(s, start) == ':') {
+          end = firstNonDigit(s, start + 1);
+          minutes = number(s, start + 1, end);
+          start = end;
+        }
+        if (at(s, start) == ':') {
+          end = firstNonDigit(s, start + 1);
+          seconds = number(s, start + 1, end);
+          start = end;
+        }
+        ts.offset = ZoneOffset.ofHoursMinutesSeconds(factor * hours, factor * minutes, factor * seconds);
+        start = skipSpaces(s, start);
+      }
+      if (ts.hasDate && start < length) {
+        if (startsWith(s, start, 'A', 'D')) {
+          ts.era = GregorianCalendar.AD;
+          start += 2;
+        } else if (startsWith(s, start, 'B', 'C')) {
+          ts.era = GregorianCalendar.BC;
+          start += 2;
+        }
+      }
+      if (start < length) {
+        throw new NumberFormatException("trailing text");
+      }
+      if (!ts.hasTime && !ts.hasDate) {
+        throw new NumberFormatException("neither date nor time");
+      }
+    } catch (NumberFormatException | java.time.DateTimeException e) {
+      throw badValue(text);
+    }
+    return ts;
+  }
+
+  static SQLException badValue(String text) {
+    return PgErrors.of("Bad value for type timestamp/date/time: " + text, PgErrors.BAD_DATETIME_FORMAT);
+  }
+
+  private static boolean startsWith(byte[] s, int at, char a, char b) {
+    return at + 1 < s.length && s[at] == a && s[at + 1] == b;
+  }
+
+  private static byte at(byte[] s, int index) {
+    return index >= 0 && index < s.length ? s[index] : 0;
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  private static int skipSpaces(byte[] s, int start) {
+    int i = start;
+    while (i < s.length && Character.isWhitespace((char) (s[i] & 0xFF))) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int firstNonDigit(byte[] s, int start) {
+    int i = start;
+    while (i < s.length && isDigit(s[i])) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int number(byte[] s, int start, int end) {
+    if (start >= end) {
+      throw new NumberFormatException("expected a number");
+    }
+    int n = 0;
+    for (int i = start; i < end; i++) {
+      n = n * 10 + (s[i] - '0');
+    }
+    return n;
+  }
+}

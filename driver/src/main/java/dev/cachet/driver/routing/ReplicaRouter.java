@@ -1,0 +1,92 @@
+package dev.cachet.driver.routing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Chooses the replica that serves a read, or none (then the read goes to the primary), for one cluster
+ * (DESIGN §9): among replicas that are healthy, on the primary's timeline and within {@code cachet.maxReplicaLag},
+ * those that have replayed every write the read's tables require, picked by the read strategy.
+ *
+ * <p>The {@link ReplicaPoller} keeps the replicas' states and the primary's timeline current; writers report to
+ * {@link #readYourWrites()}. Thread-safe; a choice takes no lock and makes no database call.
+ */
+public final class ReplicaRouter {
+
+  private final List<ReplicaState> replicas;
+  private final ReplicaSelector selector;
+  private final ReadYourWrites readYourWrites;
+  private final Duration maxLag;
+  private volatile long primaryTimeline;
+
+  /**
+   * A router over {@code replicas} (in configured order).
+   *
+   * @param maxLag the largest lag a replica may have and still serve reads; null for no limit
+   */
+  public ReplicaRouter(List<ReplicaState> replicas, ReplicaSelector selector, ReadYourWrites readYourWrites,
+      Duration maxLag) {
+    this.replicas = List.copyOf(replicas);
+    this.selector = selector;
+    this.readYourWrites = readYourWrites;
+    this.maxLag = maxLag;
+  }
+
+  /** The replicas, in configured order. */
+  public List<ReplicaState> replicas() {
+    return replicas;
+  }
+
+  /** The cluster's read-your-writes record, to which writers report. */
+  public ReadYourWrites readYourWrites() {
+    return readYourWrites;
+  }
+
+  /** The primary's timeline as last observed; 0 before the first observation (then no replica is eligible). */
+  public long primaryTimeline() {
+    return primaryTimeline;
+  }
+
+  /** Records the primary's current timeline; replicas on another one leave the rotation. */
+  public void primaryObserved(long timeline) {
+    primaryTimeline = timeline;
+  }
+
+  /**
+   * The replica to serve an autocommit read of {@code tables} (canonical names), or null when none may: then the
+   * primary serves it.
+   */
+  public ReplicaState chooseFor(Collection<String> tables) {
+    return choose(readYourWrites.requiredPosition(tables));
+  }
+
+  /**
+   * The replica to serve a read-only transaction, which may read any table: one that has replayed every write
+   * recorded for the cluster, or null (the primary).
+   */
+  public ReplicaState chooseForReadOnlyTransaction() {
+    return choose(readYourWrites.requiredPositionForAll());
+  }
+
+  /** The replicas that may serve a read requiring {@code required} now. */
+  public List<ReplicaState> eligible(Lsn required) {
+    List<ReplicaState> eligible = new ArrayList<>(replicas.size());
+    if (required.equals(Lsn.MAX)) {
+      return eligible;
+    }
+    long timeline = primaryTimeline;
+    for (ReplicaState replica : replicas) {
+      if (replica.eligible(timeline, maxLag) && replica.hasReplayed(required)) {
+        eligible.add(replica);
+      }
+    }
+    return eligible;
+  }
+
+  private ReplicaState choose(Lsn required) {
+    List<ReplicaState> eligible = eligible(required);
+    return eligible.isEmpty() ? null : selector.select(eligible);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.cachet.driver.routing;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A read strategy ({@code cachet.readStrategy}): picks one replica among those eligible to serve a read.
+ * Implementations are thread-safe and never block.
+ */
+@FunctionalInterface
+public interface ReplicaSelector {
+
+  /** Picks one of {@code eligible}, which is never empty. */
+  ReplicaState select(List<ReplicaState> eligible);
+
+  /** Each replica in turn (the default). */
+  static ReplicaSelector roundRobin() {
+    AtomicInteger next = new AtomicInteger();
+    return eligible -> eligible.get(Math.floorMod(next.getAndIncrement(), eligible.size()));
+  }
+
+  /** A uniformly random replica. */
+  static ReplicaSelector random() {
+    return eligible -> eligible.get(ThreadLocalRandom.current().nextInt(eligible.size()));
+  }
+
+  /** The replica with the fewest reads in flight; ties go round the replicas in turn. */
+  static ReplicaSelector leastConnections() {
+    AtomicInteger next = new AtomicInteger();
+    return eligible -> lowest(eligible, next, ReplicaState::readsInFlight);
+  }
+
+  /**
+   * The replica with the lowest moving-average response time; one not measured yet goes first, so every replica
+   * gets measured; ties go round the replicas in turn.
+   */
+  static ReplicaSelector fastestResponse() {
+    AtomicInteger next = new AtomicInteger();
+    return eligible -> lowest(eligible, next, ReplicaState::averageResponseNanos);
+  }
+
+  /**
+   * The strategy named {@code name}, case-insensitively, hyphens or underscores alike: {@code round-robin},
+   * {@code random}, {@code least-connections}, {@code fastest-response}.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  static ReplicaSelector forName(String name) {
+    switch (name.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
+      case "round-robin":
+        return roundRobin();
+      case "random":
+        return random();
+      case "least-connections":
+        return leastConnections();
+      case "fastest-response":
+        return fastestResponse();
+      default:
+        throw new IllegalArgumentException("unknown read strategy '" + name
+            + "' (accepts round-robin, random, least-connections, fastest-response)");
+    }
+  }
+
+  private static ReplicaState lowest(List<ReplicaState> eligible, AtomicInteger next,
+      java.util.function.ToLongFunction<ReplicaState> measure) {
+    int size = eligible.size();
+    int start = Math.floorMod(next.getAndIncrement(), size);
+    ReplicaState best = null;
+    long bestValue = Long.MAX_VALUE;
+    for (int i = 0; i < size; i++) {
+      ReplicaState candidate = eligible.get((start + i) % size);
+      long value = measure.applyAsLong(candidate);
+      if (best == null || value < bestValue) {
+        best = candidate;
+        bestValue = value;
+      }
+    }
+    return best;
+  }
+}

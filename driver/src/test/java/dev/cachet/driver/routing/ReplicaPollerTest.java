@@ -1,0 +1,155 @@
+package dev.cachet.driver.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ReplicaPollerTest {
+
+  /** A cluster the test scripts: each host answers its current status, or fails. */
+  static final class FakeCluster implements NodeProbe {
+    final Map<String, NodeStatus> status = new ConcurrentHashMap<>();
+    final Set<String> down = ConcurrentHashMap.newKeySet();
+    final List<String> probed = new ArrayList<>();
+
+    @Override
+    public synchronized NodeStatus probe(String host) throws SQLException {
+      probed.add(host);
+      if (down.contains(host) || !status.containsKey(host)) {
+        throw new SQLException("connection refused: " + host, "08001");
+      }
+      return status.get(host);
+    }
+  }
+
+  private final ManualTicker ticker = new ManualTicker();
+  private final FakeCluster cluster = new FakeCluster();
+  private final ReplicaState r1 = new ReplicaState("r1:1", Duration.ofSeconds(1), Duration.ofSeconds(4));
+  private final ReplicaState r2 = new ReplicaState("r2:1", Duration.ofSeconds(1), Duration.ofSeconds(4));
+  private final ReadYourWrites ryw = new ReadYourWrites();
+  private final ReplicaRouter router =
+      new ReplicaRouter(List.of(r1, r2), ReplicaSelector.roundRobin(), ryw, Duration.ofSeconds(2));
+  private final List<SQLException> primaryFailures = new ArrayList<>();
+  private final ReplicaPoller poller = new ReplicaPoller(router, cluster, () -> "p:1", new LagEstimator(64), ticker,
+      Duration.ofMillis(100), "test", primaryFailures::add);
+
+  @Test
+  void aPausedReplicaFallsBehindLeavesTheRotationAndReturnsAfterCatchingUp() {
+    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
+    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
+    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    assertThat(poller.pollOnce()).isTrue();
+    assertThat(router.eligible(Lsn.ZERO)).containsExactly(r1, r2);
+    assertThat(router.primaryTimeline()).isEqualTo(1);
+
+    // r2 stops replaying at 100 while the primary moves on.
+    for (int i = 1; i <= 4; i++) {
+      ticker.advance(Duration.ofSeconds(1));
+      cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100 + i * 100L), 1));
+      cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100 + i * 100L), 1));
+      poller.pollOnce();
+    }
+    assertThat(r1.lag()).isEqualTo(Duration.ZERO);
+    assertThat(r2.lag()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(router.eligible(Lsn.ZERO)).containsExactly(r1);
+
+    ticker.advance(Duration.ofSeconds(1));
+    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(500), 1));
+    poller.pollOnce();
+    assertThat(router.eligible(Lsn.ZERO)).containsExactly(r1, r2);
+  }
+
+  @Test
+  void primarySamplesResolveUnsampledCommits() {
+    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
+    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
+    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    ReadYourWrites.WriteTicket ticket = ryw.beginWrite(Set.of("t"), false);
+    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(150), 1));
+    ryw.committedUnsampled(ticket, ticker.read());
+    ticker.advance(Duration.ofMillis(1));
+    poller.pollOnce();
+    assertThat(ryw.requiredPosition(Set.of("t"))).isEqualTo(Lsn.of(150));
+    assertThat(router.chooseFor(Set.of("t"))).as("replicas at 100 < 150").isNull();
+    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(150), 1));
+    poller.pollOnce();
+    assertThat(router.chooseFor(Set.of("t"))).isSameAs(r1);
+  }
+
+  @Test
+  void aFailedReplicaIsProbedAgainOnlyAfterItsBackoff() {
+    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
+    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
+    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    cluster.down.add("r2:1");
+    poller.pollOnce();
+    assertThat(r2.failed()).isTrue();
+    assertThat(router.eligible(Lsn.ZERO)).containsExactly(r1);
+
+    cluster.probed.clear();
+    ticker.advance(Duration.ofMillis(500));
+    poller.pollOnce();
+    assertThat(cluster.probed).containsExactly("p:1", "r1:1");
+
+    cluster.down.remove("r2:1");
+    ticker.advance(Duration.ofMillis(500));
+    poller.pollOnce();
+    assertThat(cluster.probed).endsWith("r2:1");
+    assertThat(router.eligible(Lsn.ZERO)).containsExactly(r1, r2);
+  }
+
+  @Test
+  void aPrimaryThatCannotBeProbedIsReportedAndLeavesReplicasServing() {
+    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
+    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
+    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    poller.pollOnce();
+    cluster.down.add("p:1");
+    assertThat(poller.pollOnce()).isFalse();
+    assertThat(primaryFailures).hasSize(1);
+    assertThat(primaryFailures.get(0).getSQLState()).startsWith("08");
+    assertThat(router.eligible(Lsn.ZERO)).containsExactly(r1, r2);
+
+    cluster.down.remove("p:1");
+    cluster.status.put("p:1", NodeStatus.standby(Lsn.of(100), 1));
+    assertThat(poller.pollOnce()).as("a primary in recovery is not a primary").isFalse();
+    assertThat(primaryFailures).hasSize(2);
+  }
+
+  @Test
+  void runsOnANamedDaemonThreadUntilClosed() throws Exception {
+    CountDownLatch polledTwice = new CountDownLatch(2);
+    List<Thread> threads = new ArrayList<>();
+    NodeProbe probe = host -> {
+      if (host.equals("p:1")) {
+        synchronized (threads) {
+          threads.add(Thread.currentThread());
+        }
+        polledTwice.countDown();
+      }
+      return host.equals("p:1") ? NodeStatus.primary(Lsn.of(1), 1) : NodeStatus.standby(Lsn.of(1), 1);
+    };
+    ReplicaPoller running = new ReplicaPoller(router, probe, () -> "p:1", new LagEstimator(8), Ticker.system(),
+        Duration.ofMillis(10), "unit", e -> { });
+    running.start();
+    assertThat(polledTwice.await(10, TimeUnit.SECONDS)).isTrue();
+    running.close();
+    Thread thread;
+    synchronized (threads) {
+      thread = threads.get(0);
+    }
+    assertThat(thread.getName()).startsWith("cachet-replica-poller-unit");
+    assertThat(thread.isDaemon()).isTrue();
+    thread.join(5_000);
+    assertThat(thread.isAlive()).isFalse();
+  }
+}

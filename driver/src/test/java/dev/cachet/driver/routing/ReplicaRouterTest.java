@@ -1,0 +1,58 @@
+package dev.cachet.driver.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ReplicaRouterTest {
+
+  private final ReplicaState r1 = new ReplicaState("r1:1");
+  private final ReplicaState r2 = new ReplicaState("r2:1");
+  private final ReadYourWrites ryw = new ReadYourWrites();
+  private final ReplicaRouter router =
+      new ReplicaRouter(List.of(r1, r2), ReplicaSelector.roundRobin(), ryw, Duration.ofSeconds(5));
+
+  @Test
+  void noReplicaBeforeThePrimaryTimelineIsKnown() {
+    r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
+    assertThat(router.chooseFor(Set.of("t"))).isNull();
+    router.primaryObserved(1);
+    assertThat(router.chooseFor(Set.of("t"))).isSameAs(r1);
+  }
+
+  @Test
+  void spreadsReadsOverEligibleReplicas() {
+    router.primaryObserved(1);
+    r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
+    r2.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
+    assertThat(List.of(router.chooseFor(Set.of("t")), router.chooseFor(Set.of("t")))).containsExactly(r1, r2);
+  }
+
+  @Test
+  void onlyAReplicaThatReplayedTheWriteServesItsTable() {
+    router.primaryObserved(1);
+    r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
+    r2.recordStatus(NodeStatus.standby(Lsn.of(300), 1), Duration.ZERO);
+    ReadYourWrites.WriteTicket ticket = ryw.beginWrite(Set.of("orders"), false);
+    assertThat(router.chooseFor(Set.of("orders"))).as("write unresolved: primary").isNull();
+    ryw.committed(ticket, Lsn.of(200));
+    for (int i = 0; i < 4; i++) {
+      assertThat(router.chooseFor(Set.of("orders"))).isSameAs(r2);
+    }
+    assertThat(router.eligible(Lsn.ZERO)).containsExactly(r1, r2);
+    assertThat(router.chooseForReadOnlyTransaction()).isSameAs(r2);
+    r2.recordStatus(NodeStatus.standby(Lsn.of(300), 1), Duration.ofSeconds(6));
+    assertThat(router.chooseFor(Set.of("orders"))).as("r2 beyond maxReplicaLag").isNull();
+  }
+
+  @Test
+  void replicasOnAnotherTimelineLeaveTheRotation() {
+    router.primaryObserved(2);
+    r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
+    r2.recordStatus(NodeStatus.standby(Lsn.of(100), 2), Duration.ZERO);
+    assertThat(router.eligible(Lsn.ZERO)).containsExactly(r2);
+  }
+}

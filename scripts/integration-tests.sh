@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Cachet's integration suite: starts a throwaway PostgreSQL primary with two streaming replicas
+# (scripts/pg-cluster.sh), runs `mvn verify -Pit` against it, the machine's PostgreSQL (127.0.0.1:5432) and
+# MariaDB (127.0.0.1:3306), and always tears the cluster down. Extra arguments go to Maven
+# (e.g. `scripts/integration-tests.sh -pl driver -am`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+die() { echo "integration-tests: $*" >&2; exit 1; }
+
+if (( EUID != 0 )); then
+  die "must run as root: the test cluster's servers run as the postgres account (initdb refuses root), which only root can switch to"
+fi
+
+missing=()
+for package in postgresql postgresql-contrib mariadb-server; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+if (( ${#missing[@]} > 0 )); then
+  die "missing Debian packages: ${missing[*]} (apt-get install ${missing[*]})"
+fi
+
+PG_SINGLE="${CACHET_IT_PG_SINGLE:-127.0.0.1:5432}"
+MARIADB="${CACHET_IT_MARIADB:-127.0.0.1:3306}"
+pg_isready -q -h "${PG_SINGLE%:*}" -p "${PG_SINGLE##*:}" \
+  || die "no PostgreSQL server on $PG_SINGLE (start it: pg_ctlcluster <version> main start)"
+mariadb-admin --protocol=tcp -h "${MARIADB%:*}" -P "${MARIADB##*:}" -u root --silent ping >/dev/null 2>&1 \
+  || die "no MariaDB server on $MARIADB accepting root without a password"
+
+cluster=scripts/pg-cluster.sh
+trap '"$cluster" down' EXIT
+"$cluster" up
+eval "$("$cluster" env)"
+
+mvn -B -ntp verify -Pit \
+  -Dcachet.it.pg.primary="$CACHET_PG_PRIMARY" \
+  -Dcachet.it.pg.replicas="$CACHET_PG_REPLICAS" \
+  -Dcachet.it.pg.port="$CACHET_PG_PORT" \
+  -Dcachet.it.pg.dir="$CACHET_PG_DIR" \
+  -Dcachet.it.pg.script="$CACHET_PG_SCRIPT" \
+  -Dcachet.it.pg.single="$PG_SINGLE" \
+  -Dcachet.it.mariadb="$MARIADB" \
+  "$@"

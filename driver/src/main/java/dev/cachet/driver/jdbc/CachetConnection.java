@@ -49,6 +49,10 @@ public final class CachetConnection extends DelegatingConnection {
     private Set<String> temporaryTables;
     private CachetDatabaseMetaData metaData;
     private boolean closed;
+    /** Replica routing (DESIGN §9); null when the cluster has no replicas. */
+    private final ConnectionRouting routing;
+    /** Where the last query ran when there is no routing. */
+    private PhysicalConnection lastTarget;
 
     /**
      * Wraps a freshly opened (or freshly borrowed) real connection as the primary of a new logical connection. Reads
@@ -66,6 +70,13 @@ public final class CachetConnection extends DelegatingConnection {
         this.primary = new PhysicalConnection(real, Route.PRIMARY, session);
         this.pipeline = new ExecutionPipeline(this, cluster);
         cluster.ensureDependencies(real);
+        ClusterRouting clusterRouting = cluster.routing();
+        if (clusterRouting != null) {
+            clusterRouting.ensureStarted();
+            this.routing = new ConnectionRouting(this, clusterRouting, session);
+        } else {
+            this.routing = null;
+        }
     }
 
     // ---------------------------------------------------------------- state used by the pipeline
@@ -126,9 +137,55 @@ public final class CachetConnection extends DelegatingConnection {
      * statement runs on the primary.
      */
     PhysicalConnection route(StatementInfo info, boolean updatable) throws SQLException {
+        return route(info, (CachetStatement) null);
+    }
+
+    /** {@link #route(StatementInfo, boolean)} for a statement of {@code owner} (null: not known). */
+    PhysicalConnection route(StatementInfo info, CachetStatement owner) throws SQLException {
+        if (routing != null) {
+            return routing.route(info, owner);
+        }
         PhysicalConnection target = primary;
         target.sync(session, dialect);
         return target;
+    }
+
+    /**
+     * Runs a query of {@code owner} where routing sends it (a replica when DESIGN §9 allows, retried elsewhere if the
+     * replica fails before a row reached the application) and returns the real result; {@link #lastTarget()} then
+     * says where it ran.
+     */
+    ResultSet runQuery(CachetStatement owner, StatementInfo info) throws SQLException {
+        if (routing != null) {
+            return routing.query(owner, info);
+        }
+        PhysicalConnection target = route(info, owner);
+        lastTarget = target;
+        return owner.runQuery(target, info);
+    }
+
+    /** Where the last {@link #runQuery} ran. */
+    PhysicalConnection lastTarget() {
+        return routing != null ? routing.lastTarget() : lastTarget;
+    }
+
+    /** Whether a result read on {@code target} may fill the cache (a replica must have replayed the tables' writes). */
+    boolean fillAllowed(PhysicalConnection target, StatementInfo info) {
+        return routing == null || routing.fillAllowed(target, info);
+    }
+
+    /** A write to {@code scope} is about to run (read-your-writes bookkeeping, DESIGN §9). */
+    void writeStarting(Set<String> scope) {
+        if (routing != null) {
+            routing.writeStarting(scope);
+        }
+    }
+
+    /** The autocommit write announced by {@link #writeStarting} returned or failed. */
+    void writeFinished() {
+        if (routing != null) {
+            routing.writeFinished();
+        }
     }
 
     /** Where a statement would run if executed now (for events about hits, which run nowhere). */
@@ -287,11 +344,17 @@ public final class CachetConnection extends DelegatingConnection {
             // PostgreSQL undoes SET inside a rolled-back transaction: what Cachet recorded may no longer hold
             unmodelledSession = true;
         }
-        if (transaction.hasWritten()) {
-            try {
-                cluster.invalidate(transaction.scope(), cause);
-            } finally {
-                cluster.releaseBlocks(transaction);
+        try {
+            if (transaction.hasWritten()) {
+                try {
+                    cluster.invalidate(transaction.scope(), cause);
+                } finally {
+                    cluster.releaseBlocks(transaction);
+                }
+            }
+        } finally {
+            if (routing != null) {
+                routing.transactionEnded(cause.equals("commit"));
             }
         }
         transaction.reset();
@@ -423,6 +486,9 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void commit() throws SQLException {
         try {
+            if (routing != null) {
+                routing.endPinned(true);
+            }
             delegate.commit();
         } finally {
             endTransaction("commit");
@@ -432,6 +498,9 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void rollback() throws SQLException {
         try {
+            if (routing != null) {
+                routing.endPinned(false);
+            }
             delegate.rollback();
         } finally {
             endTransaction("rollback");
@@ -530,6 +599,45 @@ public final class CachetConnection extends DelegatingConnection {
         }
     }
 
+    /**
+     * Clears the warnings of every physical connection. Pools call this when a connection returns (HikariCP on every
+     * return), so it is also where Cachet keeps one user's session from reaching the next: on PostgreSQL, outside a
+     * transaction, when the application changed the role or session user, or a setting Cachet does not model
+     * ({@code set_config}, a custom variable), through SQL, every physical connection is reset ({@code RESET ROLE},
+     * {@code SET SESSION AUTHORIZATION DEFAULT}, {@code RESET ALL}) and the schema and time zone the logical
+     * connection keeps are applied again before its next statement.
+     */
+    @Override
+    public void clearWarnings() throws SQLException {
+        delegate.clearWarnings();
+        for (PhysicalConnection replica : replicas) {
+            replica.connection().clearWarnings();
+        }
+        if (dialect == Dialect.POSTGRESQL && !closed && !inTransaction()
+                && (session.role() != null || unmodelledSession || !java.util.Objects.equals(session.user(), originalUser))) {
+            resetSqlSession();
+        }
+    }
+
+    private void resetSqlSession() throws SQLException {
+        SessionState reset = session.withRole(null).withUser(originalUser);
+        // RESET ALL also reset search_path and the time zone: the next sync applies the kept ones again
+        SessionState physicalState = reset.withSchema(null).withTimeZone(null);
+        resetPhysical(primary, physicalState);
+        for (PhysicalConnection replica : List.copyOf(replicas)) {
+            resetPhysical(replica, physicalState);
+        }
+        unmodelledSession = false;
+        sessionChanged(reset);
+    }
+
+    private static void resetPhysical(PhysicalConnection p, SessionState state) throws SQLException {
+        try (Statement s = p.connection().createStatement()) {
+            s.execute("RESET ROLE; SET SESSION AUTHORIZATION DEFAULT; RESET ALL");
+        }
+        p.applied(state);
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Override
@@ -539,6 +647,9 @@ public final class CachetConnection extends DelegatingConnection {
         }
         closed = true;
         try {
+            if (routing != null) {
+                routing.closed();
+            }
             closeReplicas();
             delegate.close();
         } finally {
@@ -565,6 +676,9 @@ public final class CachetConnection extends DelegatingConnection {
     private void ended() {
         try {
             endTransaction("connection closed");
+            if (routing != null) {
+                routing.closed();
+            }
         } finally {
             ClusterRegistry.release(cluster);
         }

@@ -211,4 +211,17 @@ class CachingTest {
         }
         return n;
     }
+
+    @Test
+    void aThreadNeverWaitsForItsOwnOpenFill() throws SQLException {
+        try (Connection c = db.cachet("cachet.inFlightWait", "10m")) {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                try (Statement outer = c.createStatement(); Statement inner = c.createStatement();
+                     ResultSet rs = outer.executeQuery("SELECT id FROM t ORDER BY id")) {
+                    assertThat(rs.next()).isTrue(); // the first result is still open and being copied
+                    assertThat(count(inner.executeQuery("SELECT id FROM t ORDER BY id"))).isEqualTo(3);
+                }
+            });
+        }
+    }
 }

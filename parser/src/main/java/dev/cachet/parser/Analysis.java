@@ -33,9 +33,10 @@ import net.sf.jsqlparser.statement.Statement;
  * keeps the shape and drops the per-call thread: the parse (and the walk over its tree) runs as a task
  * on a small shared pool of daemon threads named {@code cachet-parser-N}, and the caller waits for at
  * most the budget. Past it the caller gets the conservative answer
- * ({@link NotCacheableReason#PARSE_TIMEOUT}) at once, whatever the parser is doing, and the parser's
- * {@code interrupted} flag is raised so the worker gives up at its next poll. No input can therefore
- * hold the calling thread longer than the budget. The hand-off costs a few microseconds on a cold
+ * ({@link NotCacheableReason#PARSE_TIMEOUT}) at once, whatever the parser is doing. When the budget
+ * allows a late answer, the parse goes on until the budget's limit and hands its real answer over for
+ * memoizing; otherwise, or at the limit, the parser's {@code interrupted} flag is raised so the worker
+ * gives up at its next poll. No input can therefore hold the calling thread longer than the budget. The hand-off costs a few microseconds on a cold
  * parse only; a memoized answer never reaches this class.
  */
 final class Analysis {
@@ -97,7 +98,7 @@ final class Analysis {
     private Analysis() {
     }
 
-    static StatementInfo analyze(String sql, Dialect dialect, Duration budget) {
+    static StatementInfo analyze(String sql, Dialect dialect, ParseBudget budget) {
         Hints hints = Hints.parse(sql);
         Set<String> none = Collections.emptySet();
         if (sql.contains("/*!") || sql.contains("/*M!")) {
@@ -169,61 +170,166 @@ final class Analysis {
         return parse(sql, parseText, dialect, hints, lockInShareMode, temporary, budget);
     }
 
-    /** Runs JSqlParser and the classification on the parser pool, waiting at most {@code budget}. */
+    /**
+     * Runs JSqlParser and the classification on the parser pool, waiting at most the budget. Past it,
+     * when the budget allows a late answer and few late parses are running, the parse goes on until the
+     * budget's limit and hands its answer to the late-answer consumer; otherwise (or at the limit) the
+     * parser's flag is raised so it stops at its next poll.
+     */
     private static StatementInfo parse(String sql, String text, Dialect dialect, Hints hints, boolean locking,
-            Set<String> temporary, Duration budget) {
+            Set<String> temporary, ParseBudget budget) {
         AtomicReference<CCJSqlParser> current = new AtomicReference<>();
+        // WAITING -> DONE (the task finished first), or WAITING -> LATE | STOPPED (the caller gave up
+        // first); LATE -> DELIVERED (the task finished in time) or LATE -> STOPPED (the limit passed)
+        AtomicInteger state = new AtomicInteger(WAITING);
         awaitWarmUp();
+        long started = System.nanoTime();
         Future<StatementInfo> future;
         try {
             future = PARSERS.submit(() -> {
-                // JSqlParser's "complex parsing" look-ahead costs about twice as much; like its own
-                // utility, try without it first and fall back to it only when that fails
-                CCJSqlParser parser = newParser(text, dialect, false);
-                current.set(parser);
-                Statement st;
-                try {
-                    st = parser.Statement();
-                } catch (ParseException | TokenMgrException e) {
-                    if (parser.interrupted || Thread.currentThread().isInterrupted()) {
-                        throw e;
-                    }
-                    parser = newParser(text, dialect, true);
-                    current.set(parser);
-                    st = parser.Statement();
+                StatementInfo info = parseAndClassify(sql, text, dialect, hints, locking, temporary, current);
+                if (!state.compareAndSet(WAITING, DONE) && info != null && state.compareAndSet(LATE, DELIVERED)) {
+                    LATE_PARSES.decrementAndGet();
+                    budget.lateAnswer().accept(info);
                 }
-                int next = parser.getToken(1).kind;
-                if (next != CCJSqlParserConstants.EOF) {
-                    return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.MULTIPLE_STATEMENTS,
-                            "the text continues after the first statement", temporary);
-                }
-                return StatementClassifier.classify(sql, st, dialect, hints, locking, temporary);
+                return info;
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
                     "the parser pool refused the statement", temporary);
         }
         try {
-            long nanos = budget.toNanos();
-            return future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            StatementInfo info = future.get(Math.max(0, budget.budget().toNanos()), TimeUnit.NANOSECONDS);
+            return info != null ? info : SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
+                    "the parse was stopped", temporary);
         } catch (TimeoutException e) {
-            interrupt(current);
-            future.cancel(true);
+            if (budget.allowsLateAnswer() && LATE_PARSES.incrementAndGet() <= MAX_LATE_PARSES) {
+                if (state.compareAndSet(WAITING, LATE)) {
+                    long remaining = budget.limit().toNanos() - (System.nanoTime() - started);
+                    WATCHDOG.schedule(() -> {
+                        if (state.compareAndSet(LATE, STOPPED)) {
+                            LATE_PARSES.decrementAndGet();
+                            interrupt(current);
+                            future.cancel(true);
+                        }
+                    }, Math.max(0, remaining), TimeUnit.NANOSECONDS);
+                } else {
+                    LATE_PARSES.decrementAndGet();
+                }
+            } else {
+                if (budget.allowsLateAnswer()) {
+                    LATE_PARSES.decrementAndGet();
+                }
+                state.compareAndSet(WAITING, STOPPED);
+            }
+            if (state.get() == DONE) {
+                // finished between the wait's end and the state change: the answer is there
+                return answerOf(future, sql, hints, temporary);
+            }
+            if (state.get() == STOPPED) {
+                interrupt(current);
+                future.cancel(true);
+            }
             return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
-                    "parsing took longer than " + budget.toMillis() + " ms", temporary);
+                    "parsing took longer than " + budget.budget().toMillis() + " ms", temporary);
         } catch (InterruptedException e) {
+            state.set(STOPPED);
             interrupt(current);
             future.cancel(true);
             Thread.currentThread().interrupt();
             return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
                     "interrupted while parsing", temporary);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            String message = cause == null || cause.getMessage() == null ? String.valueOf(cause)
-                    : cause.getMessage().split("\n", 2)[0];
-            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.UNPARSEABLE,
-                    "the statement could not be parsed: " + message, temporary);
+            return unparseable(sql, hints, temporary, e.getCause());
         }
+    }
+
+    private static final int WAITING = 0;
+    private static final int DONE = 1;
+    private static final int LATE = 2;
+    private static final int DELIVERED = 3;
+    private static final int STOPPED = 4;
+
+    /** Late parses allowed at once: never more than half the pool, so fresh statements still find a thread. */
+    private static final int MAX_LATE_PARSES = Math.max(1, PARSERS.getMaximumPoolSize() / 2);
+    private static final AtomicInteger LATE_PARSES = new AtomicInteger();
+
+    /** Stops late parses at their limit. */
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG;
+
+    static {
+        WATCHDOG = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "cachet-parser-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        WATCHDOG.setKeepAliveTime(30, TimeUnit.SECONDS);
+        WATCHDOG.allowCoreThreadTimeOut(true);
+        WATCHDOG.setRemoveOnCancelPolicy(true);
+    }
+
+    /** The finished task's answer. */
+    private static StatementInfo answerOf(Future<StatementInfo> future, String sql, Hints hints,
+            Set<String> temporary) {
+        try {
+            StatementInfo info = future.get();
+            return info != null ? info : SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
+                    "the parse was stopped", temporary);
+        } catch (ExecutionException e) {
+            return unparseable(sql, hints, temporary, e.getCause());
+        } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.PARSE_TIMEOUT,
+                    "interrupted while parsing", temporary);
+        }
+    }
+
+    private static StatementInfo unparseable(String sql, Hints hints, Set<String> temporary, Throwable cause) {
+        String message = cause == null || cause.getMessage() == null ? String.valueOf(cause)
+                : cause.getMessage().split("\n", 2)[0];
+        return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.UNPARSEABLE,
+                "the statement could not be parsed: " + message, temporary);
+    }
+
+    /**
+     * The parse and the classification, on a parser thread: the answer, the conservative UNPARSEABLE
+     * answer when the text does not parse, or null when the parse was stopped.
+     */
+    private static StatementInfo parseAndClassify(String sql, String text, Dialect dialect, Hints hints,
+            boolean locking, Set<String> temporary, AtomicReference<CCJSqlParser> current) {
+        // JSqlParser's "complex parsing" look-ahead costs about twice as much; like its own
+        // utility, try without it first and fall back to it only when that fails
+        CCJSqlParser parser = newParser(text, dialect, false);
+        current.set(parser);
+        Statement st;
+        try {
+            try {
+                st = parser.Statement();
+            } catch (ParseException | TokenMgrException e) {
+                if (parser.interrupted || Thread.currentThread().isInterrupted()) {
+                    return null;
+                }
+                parser = newParser(text, dialect, true);
+                current.set(parser);
+                st = parser.Statement();
+            }
+        } catch (ParseException | TokenMgrException e) {
+            if (parser.interrupted || Thread.currentThread().isInterrupted()) {
+                return null;
+            }
+            return unparseable(sql, hints, temporary, e);
+        }
+        if (parser.interrupted) {
+            return null;
+        }
+        int next = parser.getToken(1).kind;
+        if (next != CCJSqlParserConstants.EOF) {
+            return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.MULTIPLE_STATEMENTS,
+                    "the text continues after the first statement", temporary);
+        }
+        return StatementClassifier.classify(sql, st, dialect, hints, locking, temporary);
     }
 
     private static CCJSqlParser newParser(String text, Dialect dialect, boolean complex) {
@@ -248,7 +354,7 @@ final class Analysis {
      * with statistics no table version tracks.
      */
     private static StatementInfo explain(String sql, String text, List<Token> t, Dialect dialect, Hints hints,
-            Duration budget, boolean executes) {
+            ParseBudget budget, boolean executes) {
         int i = 1;
         boolean analyze = executes;
         while (i < t.size()) {
@@ -297,7 +403,7 @@ final class Analysis {
             b.reason(NotCacheableReason.NOT_A_QUERY, "DESCRIBE results are not cached");
             return b.build();
         }
-        StatementInfo in = analyze(inner, dialect, budget);
+        StatementInfo in = analyze(inner, dialect, budget.withoutLateAnswer());
         if (analyze || in.kind() == StatementKind.UNKNOWN) {
             // the statement runs, so it is that statement; its output is a plan, never cached
             return in.withSql(sql, hints);

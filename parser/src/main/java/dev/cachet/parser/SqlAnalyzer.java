@@ -19,8 +19,13 @@ public final class SqlAnalyzer {
 
     /** Default memo size (distinct statement texts per dialect). */
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
-    /** Default parse budget. */
-    public static final Duration DEFAULT_PARSE_BUDGET = Duration.ofMillis(50);
+    /** Default parse budget: how long a caller waits for a parse. */
+    public static final Duration DEFAULT_PARSE_BUDGET = Duration.ofMillis(250);
+    /**
+     * Default parse limit: how long a parse past its budget may go on in the background so that its
+     * real answer is memoized for the next execution.
+     */
+    public static final Duration DEFAULT_PARSE_LIMIT = Duration.ofSeconds(2);
 
     private static final class Shared {
         static final SqlAnalyzer INSTANCE = new SqlAnalyzer();
@@ -29,24 +34,45 @@ public final class SqlAnalyzer {
     private final Cache<Key, StatementInfo> memo;
     private final Cache<Key, StatementInfo> recentTimeouts;
     private final Duration parseBudget;
+    private final Duration parseLimit;
+    private final ParseBudget unmemoized;
 
-    /** An analyzer with the defaults: {@value #DEFAULT_MAX_ENTRIES} entries, a 50 ms parse budget. */
+    /**
+     * An analyzer with the defaults: {@value #DEFAULT_MAX_ENTRIES} entries, a 250 ms parse budget and a
+     * 2 s parse limit.
+     */
     public SqlAnalyzer() {
         this(DEFAULT_MAX_ENTRIES, DEFAULT_PARSE_BUDGET);
     }
 
     /**
      * An analyzer memoizing at most {@code maxEntries} answers (0 disables memoization) and giving each
-     * parse at most {@code parseBudget}.
+     * parse at most {@code parseBudget}, with the default parse limit ({@link #DEFAULT_PARSE_LIMIT}, or the
+     * budget when that is longer).
      */
     public SqlAnalyzer(int maxEntries, Duration parseBudget) {
+        this(maxEntries, parseBudget, parseBudget == null || parseBudget.compareTo(DEFAULT_PARSE_LIMIT) < 0
+                ? DEFAULT_PARSE_LIMIT : parseBudget);
+    }
+
+    /**
+     * An analyzer memoizing at most {@code maxEntries} answers (0 disables memoization). A caller waits at
+     * most {@code parseBudget} for a parse and then gets the conservative answer
+     * ({@link NotCacheableReason#PARSE_TIMEOUT}); the parse goes on in the background until
+     * {@code parseLimit} from its start and, if it finishes by then, its real answer is memoized, so only
+     * the first execution of a slow statement pays the conservative answer. A parse still running at the
+     * limit is stopped. A limit no longer than the budget stops every parse at the budget.
+     */
+    public SqlAnalyzer(int maxEntries, Duration parseBudget, Duration parseLimit) {
         if (maxEntries < 0) {
             throw new IllegalArgumentException("maxEntries must be >= 0: " + maxEntries);
         }
         this.parseBudget = Objects.requireNonNull(parseBudget, "parseBudget");
+        this.parseLimit = Objects.requireNonNull(parseLimit, "parseLimit");
         if (parseBudget.isNegative()) {
             throw new IllegalArgumentException("parseBudget must not be negative: " + parseBudget);
         }
+        this.unmemoized = new ParseBudget(parseBudget, parseLimit, null);
         this.memo = maxEntries == 0 ? null : Caffeine.newBuilder().maximumSize(maxEntries).build();
         this.recentTimeouts = Caffeine.newBuilder().maximumSize(Math.min(maxEntries, 1_000))
                 .expireAfterWrite(Duration.ofSeconds(10)).build();
@@ -60,6 +86,11 @@ public final class SqlAnalyzer {
     /** The parse budget this analyzer gives one statement. */
     public Duration parseBudget() {
         return parseBudget;
+    }
+
+    /** How long a parse past its budget may go on in the background for a memoized late answer. */
+    public Duration parseLimit() {
+        return parseLimit;
     }
 
     /**
@@ -81,7 +112,10 @@ public final class SqlAnalyzer {
         if (recent != null) {
             return recent;
         }
-        StatementInfo info = analyzeUncached(sql, d);
+        StatementInfo info = analyze(sql, d, new ParseBudget(parseBudget, parseLimit, late -> {
+            memo.put(key, late);
+            recentTimeouts.invalidate(key);
+        }));
         if (info.notCacheableReason() == NotCacheableReason.PARSE_TIMEOUT) {
             // a timeout may be the machine's fault (GC, load), not the text's: remember it briefly only
             if (!Thread.currentThread().isInterrupted()) {
@@ -96,9 +130,12 @@ public final class SqlAnalyzer {
     /** Analyzes without consulting or filling the memo (benchmarks, tests). Never throws. */
     public StatementInfo analyzeUncached(String sql, Dialect dialect) {
         Objects.requireNonNull(sql, "sql");
-        Dialect d = dialect == null ? Dialect.GENERIC : dialect;
+        return analyze(sql, dialect == null ? Dialect.GENERIC : dialect, unmemoized);
+    }
+
+    private static StatementInfo analyze(String sql, Dialect d, ParseBudget budget) {
         try {
-            return Analysis.analyze(sql, d, parseBudget);
+            return Analysis.analyze(sql, d, budget);
         } catch (RuntimeException | StackOverflowError e) {
             return conservative(sql, Hints.NONE, NotCacheableReason.UNPARSEABLE,
                     "the statement could not be analyzed (" + e.getClass().getSimpleName() + ")",

@@ -108,7 +108,7 @@ final class ExecutionPipeline {
         QueryKey key = QueryKey.of(connection.sessionKey(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),
                 owner.options().resultSetType());
         MaterializedResult result = cache.get(key);
-        if (result == null) {
+        if (result == null && !OwnFills.fillingOnThisThread(key)) {
             result = cache.awaitInFlight(key);
         }
         if (result != null) {
@@ -144,7 +144,9 @@ final class ExecutionPipeline {
             cache.abandon(ticket);
             return new CachetResultSet(owner, real, info);
         }
-        return Tee.wrap(real, owner, ticket, cache, cluster.valueProfile());
+        ResultSet teed = Tee.wrap(real, owner, ticket, cache, cluster.valueProfile());
+        OwnFills.started(key, teed);
+        return teed;
     }
 
     /** Runs a query on the database without caching; a query that counts as a write invalidates like one. */

@@ -41,7 +41,7 @@ public final class ClusterRouting implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterRouting.class);
 
     /** How often the poller samples the primary's position and the replicas' replayed positions. */
-    static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+    static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
     private final Cluster cluster;
     private final List<String> hosts;

@@ -199,6 +199,46 @@ class ResultTeeTest {
         assertThat(cache.statistics().entries()).isZero();
     }
 
+    @Test
+    void integerColumnsAreCapturedWithoutAskingTheDriverForTheirText() throws SQLException {
+        statement.execute("CREATE TABLE N (I INT, B BIGINT, S SMALLINT, T TINYINT, V VARCHAR(5))");
+        statement.execute("INSERT INTO N VALUES (-7, 5000000000, 12, -3, 'x'), (NULL, NULL, NULL, NULL, NULL)");
+        String sql = "SELECT I, B, S, T, V FROM N ORDER BY I NULLS LAST";
+        ResultCache cache = cache(100, 1 << 20);
+        QueryKey k = key(sql);
+        AtomicInteger getStringCalls = new AtomicInteger();
+        ResultSet real = statement.executeQuery(sql);
+        ResultSet counting = (ResultSet) Proxy.newProxyInstance(ResultSet.class.getClassLoader(),
+                new Class<?>[] {ResultSet.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getString")) {
+                        getStringCalls.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (ResultSet rs = ResultTee.wrap(counting, statement, cache.beginFill(k, Set.of("n"), null), cache,
+                ValueProfile.standard())) {
+            while (rs.next()) {
+                rs.getObject(1);
+            }
+        }
+        assertThat(getStringCalls).hasValue(0);
+        // and the copy still reads like H2 itself
+        try (ResultSet live = statement.executeQuery(sql); ResultSet cached = cache.get(k).toResultSet(statement)) {
+            while (live.next()) {
+                assertThat(cached.next()).isTrue();
+                for (int c = 1; c <= 5; c++) {
+                    assertThat(cached.getString(c)).isEqualTo(live.getString(c));
+                    assertThat(cached.getObject(c)).isEqualTo(live.getObject(c));
+                }
+            }
+            assertThat(cached.next()).isFalse();
+        }
+    }
+
     /** A result set that throws {@code failure} from next() after {@code rows} rows. */
     private static ResultSet failingAfter(ResultSet real, int rows, SQLException failure) {
         AtomicInteger calls = new AtomicInteger();

@@ -52,8 +52,8 @@ public final class Cachet {
 
     /**
      * Stops what Cachet started in this JVM (background services of every cluster), drops every cached result and
-     * forgets every cluster. Connections still open keep working; a later connection starts afresh. Call it when an
-     * application is undeployed.
+     * forgets every cluster. Connections still open keep working, uncached, and their writes still invalidate the
+     * clusters opened later; a later connection starts afresh. Call it when an application is undeployed.
      */
     public static void shutdown() {
         ClusterRegistry.shutdown();

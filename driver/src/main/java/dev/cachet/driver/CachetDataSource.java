@@ -20,7 +20,8 @@ import javax.sql.DataSource;
  *   <li><b>Wrapping mode</b> ({@link #CachetDataSource(DataSource)} or {@link #setDataSource}): every connection is
  *       borrowed from the wrapped DataSource (for instance a HikariCP pool) and wrapped; closing it returns the real
  *       one. The dialect comes from the database's product name; the cluster id from {@code cachet.cluster}, else
- *       from the URL the wrapped connections report in their metadata. Settings come from {@link #setProperties},
+ *       from the URL the wrapped connections report in their metadata, derived as for a {@code jdbc:cachet:} URL
+ *       to the same database (so both share one cache). Settings come from {@link #setProperties},
  *       system properties and {@code cachet.properties}.</li>
  * </ul>
  * Thread-safe once configured.
@@ -170,7 +171,7 @@ public class CachetDataSource implements DataSource {
                 CachetSettings settings = CachetSettings.resolve(properties, Map.of());
                 DatabaseMetaData meta = real.getMetaData();
                 Dialect dialect = Dialect.fromProductName(meta.getDatabaseProductName());
-                String id = settings.cluster() != null ? settings.cluster() : clusterIdOf(dialect, meta.getURL());
+                String id = settings.cluster() != null ? settings.cluster() : clusterIdOf(dialect, meta.getURL(), settings);
                 w = new Wrapping(settings, dialect, id);
                 wrapping = w;
             }
@@ -204,9 +205,20 @@ public class CachetDataSource implements DataSource {
         });
     }
 
-    private String clusterIdOf(Dialect dialect, String reportedUrl) {
+    /**
+     * The id a {@code jdbc:cachet:} URL to the same database would get (so both share one cache and invalidate
+     * each other), from the URL the wrapped connections report; else one derived from that URL as it is.
+     */
+    private String clusterIdOf(Dialect dialect, String reportedUrl, CachetSettings settings) {
         if (reportedUrl == null) {
             return "datasource:" + System.identityHashCode(dataSource);
+        }
+        if (reportedUrl.regionMatches(true, 0, "jdbc:", 0, 5)) {
+            try {
+                return ClusterId.of(CachetUrl.parse("jdbc:cachet:" + reportedUrl.substring(5)), settings);
+            } catch (SQLException | RuntimeException unparseable) {
+                // fall through: the URL as reported still names the database
+            }
         }
         int params = indexOfAny(reportedUrl, '?', ';');
         String base = params < 0 ? reportedUrl : reportedUrl.substring(0, params);

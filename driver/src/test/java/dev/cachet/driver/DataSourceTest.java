@@ -69,4 +69,20 @@ class DataSourceTest {
         assertThatThrownBy(() -> new CachetDataSource().getConnection())
                 .isInstanceOf(SQLException.class).hasMessageContaining("neither a URL");
     }
+
+    @Test
+    void aWrappedDataSourceAndAUrlToTheSameDatabaseShareOneCluster() throws SQLException {
+        try (H2Database db = new H2Database()) {
+            db.exec("CREATE TABLE t(id INT, v VARCHAR(5))", "INSERT INTO t VALUES (1, 'a')");
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL(db.realUrl);
+            try (Connection wrapped = new CachetDataSource(h2).getConnection(); Connection byUrl = db.cachet();
+                 java.sql.Statement s = wrapped.createStatement()) {
+                assertThat(Cachet.cluster(wrapped)).isEqualTo(Cachet.cluster(byUrl));
+                assertThat(value(byUrl, "SELECT v FROM t")).isEqualTo("a");
+                s.executeUpdate("UPDATE t SET v = 'b'");
+                assertThat(value(byUrl, "SELECT v FROM t")).isEqualTo("b");
+            }
+        }
+    }
 }

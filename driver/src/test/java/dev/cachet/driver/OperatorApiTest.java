@@ -173,4 +173,18 @@ class OperatorApiTest {
             }
         }
     }
+
+    @Test
+    void connectionsOpenAcrossAShutdownStayConsistentWithLaterOnes() throws SQLException {
+        try (Connection before = db.cachet(); Statement s = before.createStatement()) {
+            value(before, SELECT);
+            Cachet.shutdown();
+            try (Connection after = db.cachet()) {
+                assertThat(value(after, SELECT)).isEqualTo("a");
+                s.executeUpdate("UPDATE t SET v = 'late' WHERE id = 1"); // through the retired cluster
+                assertThat(value(after, SELECT)).isEqualTo("late");
+                assertThat(value(before, SELECT)).isEqualTo("late");
+            }
+        }
+    }
 }

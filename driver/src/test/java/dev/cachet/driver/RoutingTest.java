@@ -126,6 +126,21 @@ class RoutingTest {
     }
 
     @Test
+    void serializableReadsRunOnThePrimary() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            assertThat(one(c, "SELECT /*cachet:nocache*/ name FROM node")).isEqualTo("primary");
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            assertThat(one(c, "SELECT /*cachet:nocache*/ name FROM node")).isEqualTo("primary");
+            c.commit();
+            c.setAutoCommit(true);
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            assertThat(one(c, "SELECT /*cachet:nocache*/ name FROM node")).startsWith("replica");
+        }
+    }
+
+    @Test
     void aReadOnlyTransactionRunsOnOneReplica() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);

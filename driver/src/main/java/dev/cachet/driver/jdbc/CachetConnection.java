@@ -96,7 +96,7 @@ public final class CachetConnection extends DelegatingConnection {
 
     /** Whether this connection may use the cache at all ({@code cachet.enabled} of its own settings). */
     boolean cachingEnabled() {
-        return settings.enabled();
+        return settings.enabled() && cluster.caching();
     }
 
     SessionState session() {

@@ -84,6 +84,9 @@ public final class Cluster {
     /** Background services (pollers) tied to the cluster's open connections; stopped with the last one. */
     private final List<AutoCloseable> services = new CopyOnWriteArrayList<>();
 
+    /** Set by {@link ClusterRegistry#shutdown()}: the cluster no longer caches, and forwards its invalidations. */
+    private volatile boolean retired;
+
     final AtomicInteger openConnections = new AtomicInteger();
     final LongAdder executions = new LongAdder();
     final LongAdder hits = new LongAdder();
@@ -251,10 +254,20 @@ public final class Cluster {
 
     // ---------------------------------------------------------------- invalidation and blocks
 
-    /** Drops the cached results of the given scope ({@link #ALL_TABLES} = everything) and tells the listeners. */
+    /**
+     * Drops the cached results of the given scope ({@link #ALL_TABLES} = everything) and tells the listeners. A
+     * retired cluster also invalidates its successor, so connections opened before a shutdown keep the guarantee
+     * for those opened after it.
+     */
     void invalidate(Set<String> scope, String cause) {
         if (scope.isEmpty()) {
             return;
+        }
+        if (retired) {
+            Cluster successor = ClusterRegistry.find(id);
+            if (successor != null && successor != this) {
+                successor.invalidate(scope, cause);
+            }
         }
         invalidations.increment();
         if (scope == ALL_TABLES) {
@@ -342,6 +355,15 @@ public final class Cluster {
     /** Registers a background service (e.g. a replica poller) to stop when the cluster's last connection closes. */
     public void addService(AutoCloseable service) {
         services.add(service);
+    }
+
+    void retire() {
+        retired = true;
+    }
+
+    /** False once the cluster was retired by a shutdown: its remaining connections run uncached. */
+    boolean caching() {
+        return !retired;
     }
 
     void stopServices() {

@@ -61,10 +61,14 @@ public final class ClusterRegistry {
         return List.copyOf(clusters.values());
     }
 
-    /** Stops every cluster's services, drops every cache, and forgets every cluster. Open connections keep working. */
+    /**
+     * Stops every cluster's services, drops every cache, and forgets every cluster. Connections still open keep
+     * working, uncached, and their writes still invalidate the clusters opened after the shutdown.
+     */
     public static void shutdown() {
         for (Cluster c : List.copyOf(clusters.values())) {
             clusters.remove(c.id(), c);
+            c.retire();
             c.stopServices();
             c.cache().invalidateAll();
         }

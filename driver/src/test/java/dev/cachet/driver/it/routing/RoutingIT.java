@@ -99,6 +99,21 @@ class RoutingIT {
   }
 
   @Test
+  void aServerDefaultOfSerializableKeepsReadsOnThePrimary() throws SQLException {
+    String t = fresh("serial");
+    onPrimary("CREATE TABLE " + t + "(id int PRIMARY KEY, v text)", "INSERT INTO " + t + " VALUES (1, 'a')");
+    String url = Nodes.url(fresh("c"), "options=-c%20default_transaction_isolation%3Dserializable");
+    try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+      assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+      for (int i = 0; i < 4; i++) {
+        assertThat(one(c, "SELECT /*cachet:nocache*/ v FROM " + t + " WHERE id = 1")).isEqualTo("a");
+      }
+    }
+    assertThat(calls(0, "FROM " + t)).isEqualTo(4);
+    assertThat(calls(1, "FROM " + t) + calls(2, "FROM " + t)).isZero();
+  }
+
+  @Test
   void withReplayPausedAWriteIsNeverFollowedByOldDataAndReadsReturnToTheReplicasAfterResume() throws SQLException {
     String t = fresh("paused");
     String cluster = fresh("c");

@@ -1,0 +1,80 @@
+package dev.cachet.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The driver on the machine's MariaDB (127.0.0.1:3306, root), in a database of its own: caching, invalidation,
+ * statement-level session changes. Runs under {@code -Pit}.
+ */
+class MariaDbDriverIT {
+
+    String database;
+    Connection admin;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        database = "cachet_it_" + Long.toHexString(System.nanoTime());
+        admin = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+        exec("CREATE DATABASE " + database, "CREATE TABLE " + database + ".t(id INT PRIMARY KEY, v VARCHAR(20))",
+                "INSERT INTO " + database + ".t VALUES (1, 'a')", "CREATE DATABASE " + database + "_b",
+                "CREATE TABLE " + database + "_b.t(id INT PRIMARY KEY, v VARCHAR(20))",
+                "INSERT INTO " + database + "_b.t VALUES (1, 'other')");
+    }
+
+    @AfterEach
+    void tearDown() throws SQLException {
+        try {
+            exec("DROP DATABASE " + database, "DROP DATABASE " + database + "_b");
+        } finally {
+            admin.close();
+        }
+    }
+
+    void exec(String... sql) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+
+    Connection cachet() throws SQLException {
+        return DriverManager.getConnection("jdbc:cachet:mariadb://127.0.0.1:3306/" + database, "root", "");
+    }
+
+    @Test
+    void readsAreCachedWritesInvalidateAndUseChangesTheKey() throws SQLException {
+        try (Connection c = cachet(); Statement s = c.createStatement()) {
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            exec("UPDATE " + database + ".t SET v = 'around' WHERE id = 1");
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("a"); // from the cache
+            s.executeUpdate("UPDATE t SET v = 'through' WHERE id = 1");
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("through");
+            s.execute("USE " + database + "_b");
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("other");
+            assertThat(Cachet.cluster(c).statistics().hits()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void transactionsAndAutocommitStatements() throws SQLException {
+        try (Connection c = cachet(); Connection other = cachet(); Statement s = c.createStatement()) {
+            assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_REPEATABLE_READ);
+            H2Database.value(other, "SELECT v FROM t WHERE id = 1");
+            s.execute("SET autocommit = 0");
+            assertThat(c.getAutoCommit()).isFalse();
+            s.executeUpdate("UPDATE t SET v = 'tx' WHERE id = 1");
+            assertThat(H2Database.value(other, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            s.execute("COMMIT");
+            assertThat(H2Database.value(other, "SELECT v FROM t WHERE id = 1")).isEqualTo("tx");
+        }
+    }
+}

@@ -30,6 +30,7 @@ import java.util.Map;
  *       and forwards only the methods the sub-interface declares itself, so the hand-written behaviour of the
  *       parent is inherited rather than duplicated.</li>
  * </ul>
+ * The result sets {@code DatabaseMetaData} returns go through an abstract {@code wrap} hook.
  * The parameter setters of {@code PreparedStatement} also report every bound value to an abstract hook, because the
  * bound values are part of a cache key; setters of streams, LOBs and objects Cachet cannot compare by value report a
  * "stream" parameter instead, which makes the execution uncacheable.
@@ -41,7 +42,12 @@ public final class GenerateDelegates {
     private static final String PACKAGE = "dev.cachet.driver.jdbc";
 
     private record Spec(String className, Class<?> iface, String field, String superclass, String superParams,
-                        String superArgs, boolean recordParameters) {}
+                        String superArgs, boolean recordParameters, boolean wrapResultSets) {
+        Spec(String className, Class<?> iface, String field, String superclass, String superParams, String superArgs,
+             boolean recordParameters) {
+            this(className, iface, field, superclass, superParams, superArgs, recordParameters, false);
+        }
+    }
 
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args[0]).resolve(PACKAGE.replace('.', '/'));
@@ -56,7 +62,8 @@ public final class GenerateDelegates {
                         "CachetPreparedStatement", "CachetConnection connection, StatementOptions options",
                         "connection, callableDelegate, options", false),
                 new Spec("DelegatingResultSet", ResultSet.class, "delegate", null, null, null, false),
-                new Spec("DelegatingDatabaseMetaData", DatabaseMetaData.class, "delegate", null, null, null, false));
+                new Spec("DelegatingDatabaseMetaData", DatabaseMetaData.class, "delegate", null, null, null, false,
+                        true));
         for (Spec spec : specs) {
             Files.writeString(root.resolve(spec.className + ".java"), generate(spec));
         }
@@ -86,6 +93,10 @@ public final class GenerateDelegates {
                     .append(iface).append(' ').append(spec.field).append(") {\n");
             out.append("        super(").append(spec.superArgs).append(");\n");
             out.append("        this.").append(spec.field).append(" = ").append(spec.field).append(";\n    }\n\n");
+        }
+        if (spec.wrapResultSets) {
+            out.append("    /** Wraps every result set the real object returns (so none hands out the real driver's statement). */\n");
+            out.append("    protected abstract java.sql.ResultSet wrap(java.sql.ResultSet real);\n\n");
         }
         if (spec.recordParameters) {
             out.append("    /** Called after the real setter succeeded: the value (boxed) and its JDBC type, for the cache key. */\n");
@@ -168,6 +179,8 @@ public final class GenerateDelegates {
             if (record != null) {
                 out.append("        ").append(record).append(";\n");
             }
+        } else if (spec.wrapResultSets && m.getReturnType() == java.sql.ResultSet.class) {
+            out.append("        return wrap(").append(invocation).append(");\n");
         } else {
             out.append("        return ").append(invocation).append(";\n");
         }

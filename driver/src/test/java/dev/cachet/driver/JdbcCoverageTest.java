@@ -196,4 +196,13 @@ class JdbcCoverageTest {
         assertThatThrownBy(() -> s.executeQuery("SELECT 1")).isInstanceOf(SQLException.class);
         assertThatThrownBy(closed::getAutoCommit).isInstanceOf(SQLException.class);
     }
+
+    @Test
+    void metadataResultSetsHandOutNoRealStatement() throws SQLException {
+        try (ResultSet tables = c.getMetaData().getTables(null, null, "T", null)) {
+            assertThat(tables.next()).isTrue();
+            assertThat(tables.getString("TABLE_NAME")).isEqualTo("T");
+            assertThat(tables.getStatement()).isNull();
+        }
+    }
 }

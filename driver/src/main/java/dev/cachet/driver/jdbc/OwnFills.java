@@ -34,6 +34,7 @@ final class OwnFills {
                 fills = new ArrayDeque<>(MAX);
                 FILLS.set(fills);
             }
+            fills.removeIf(f -> !f.tee().isCopying());
             if (fills.size() == MAX) {
                 fills.removeFirst();
             }

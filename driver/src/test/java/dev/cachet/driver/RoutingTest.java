@@ -94,6 +94,29 @@ class RoutingTest {
     }
 
     @Test
+    void eventsSayWhereAStatementRan() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            List<ExecutionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ExecutionListener listener = new ExecutionListener() {
+                @Override
+                public void onExecution(ExecutionEvent event) {
+                    events.add(event);
+                }
+            };
+            Cachet.cluster(c).addListener(listener);
+            try {
+                one(c, "SELECT /*cachet:nocache*/ name FROM node");
+                c.createStatement().executeUpdate("UPDATE other SET name = 'x'");
+                one(c, "SELECT name FROM node FOR UPDATE");
+            } finally {
+                Cachet.cluster(c).removeListener(listener);
+            }
+            assertThat(events).extracting(ExecutionEvent::route)
+                    .containsExactly(Route.REPLICA, Route.PRIMARY, Route.PRIMARY);
+        }
+    }
+
+    @Test
     void preparedStatementsRunOnReplicasWithTheirParameters() throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement p = c.prepareStatement("SELECT /*cachet:nocache*/ name, ? FROM node WHERE ? > 0")) {

@@ -36,7 +36,7 @@ public class CachetStatement extends DelegatingStatement {
     /** The analysis of the last execution (an updatable result set's writes count against its tables). */
     StatementInfo lastInfo;
     /** The real statement of the last execution: {@link #delegate}, or one on a replica connection. */
-    private Statement active;
+    private volatile Statement active;
     /** Real statements on other physical connections than the primary, created when routing first used them. */
     private java.util.Map<PhysicalConnection, Statement> elsewhere;
 
@@ -339,6 +339,12 @@ public class CachetStatement extends DelegatingStatement {
     @Override
     public Connection getConnection() throws SQLException {
         return connection;
+    }
+
+    /** Cancels what runs now, on whichever physical connection it runs (another thread calls this). */
+    @Override
+    public void cancel() throws SQLException {
+        active().cancel();
     }
 
     @Override

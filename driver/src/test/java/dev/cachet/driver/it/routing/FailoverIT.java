@@ -111,8 +111,11 @@ class FailoverIT {
     String t = fresh("failover");
     String cluster = fresh("c");
     String url = Nodes.url(cluster, "");
-    onPrimary("CREATE TABLE " + t + "(id int PRIMARY KEY, v text)", "INSERT INTO " + t + " VALUES (1, 'a')");
+    String cached = t + "_cached";
+    onPrimary("CREATE TABLE " + t + "(id int PRIMARY KEY, v text)", "INSERT INTO " + t + " VALUES (1, 'a')",
+        "CREATE TABLE " + cached + "(v text)", "INSERT INTO " + cached + " VALUES ('before')");
     try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+      assertThat(one(c, "SELECT v FROM " + cached)).isEqualTo("before"); // now in the cache
       assertThat(one(c, "SELECT v FROM " + t + " WHERE id = 1")).isEqualTo("a");
       assertThat(one(c, "SELECT /*cachet:nocache*/ v FROM " + t + " WHERE id = 1")).isEqualTo("a");
 
@@ -165,11 +168,20 @@ class FailoverIT {
               + " took %d ms; from promotion done to the first successful write %d ms, %d connection attempts)%n",
           TimeUnit.NANOSECONDS.toMillis(resumed - stopped), TimeUnit.NANOSECONDS.toMillis(promoted - promoteStart),
           TimeUnit.NANOSECONDS.toMillis(resumed - promoted), attempts);
-      // the stale replica (still on the old timeline) serves nothing: a read of what was just written sees it
+      // the replica still on the old timeline serves nothing: a read of what was just written sees it
+      long staleReplicaBefore = calls(2, "FROM " + t);
       for (int i = 0; i < 10; i++) {
         try (Connection n = DriverManager.getConnection(url, "postgres", "")) {
           assertThat(one(n, "SELECT /*cachet:nocache*/ v FROM " + t + " WHERE id = 1")).isEqualTo("after");
         }
+      }
+      assertThat(calls(2, "FROM " + t)).isEqualTo(staleReplicaBefore);
+      // the cache was flushed when the primary changed: a change made around Cachet on the new primary shows
+      try (Connection direct = PgCluster.connect(1); Statement s = direct.createStatement()) {
+        s.executeUpdate("UPDATE " + cached + " SET v = 'changed on the new primary'");
+      }
+      try (Connection n = DriverManager.getConnection(url, "postgres", "")) {
+        assertThat(one(n, "SELECT v FROM " + cached)).isEqualTo("changed on the new primary");
       }
     }
   }

@@ -354,7 +354,8 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     @Override
     public String getNString(int columnIndex) throws SQLException {
-        return getString(columnIndex);
+        Object v = cell(columnIndex);
+        return codec(columnIndex).getNString(v);
     }
 
     @Override
@@ -502,7 +503,8 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     @Override
     public Reader getNCharacterStream(int columnIndex) throws SQLException {
-        return getCharacterStream(columnIndex);
+        Object v = cell(columnIndex);
+        return codec(columnIndex).getNCharacterStream(v);
     }
 
     @Override
@@ -526,7 +528,7 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     @Override
     public NClob getNClob(int columnIndex) throws SQLException {
         Object v = cell(columnIndex);
-        return v == null ? null : codec(columnIndex).getClob(v);
+        return codec(columnIndex).getNClob(v);
     }
 
     @Override

@@ -39,7 +39,9 @@ import java.util.UUID;
  * concurrently, so a codec is immutable.
  *
  * <p>The getters receive the captured cell, never {@code null}: SQL NULL is handled by the result set
- * (getters return {@code null}, {@code 0} or {@code false} and {@code wasNull()} is true). Returned
+ * (getters return {@code null}, {@code 0} or {@code false} and {@code wasNull()} is true). The exceptions
+ * are the national-character getters ({@link #getNString}, {@link #getNCharacterStream},
+ * {@link #getNClob}), which receive {@code null} for SQL NULL so a profile can refuse them outright. Returned
  * values are copies whenever they are mutable. The defaults here implement the JDBC conversion table the
  * way H2 does; a driver profile subclasses this class and overrides what its driver does differently.
  *
@@ -606,6 +608,37 @@ public class ColumnCodec {
 
     public Reader getCharacterStream(Object captured) throws SQLException {
         return new StringReader(getString(captured));
+    }
+
+    // The national-character getters are the only getters that also receive SQL NULL (as null), so a
+    // profile whose driver refuses them (pgjdbc: SQLFeatureNotSupportedException, 0A000) refuses them
+    // whatever the cell holds.
+
+    /**
+     * {@code getNString}: by default the {@link #getString} answer.
+     *
+     * @param captured the captured cell, or {@code null} for SQL NULL (then the default returns null)
+     */
+    public String getNString(Object captured) throws SQLException {
+        return captured == null ? null : getString(captured);
+    }
+
+    /**
+     * {@code getNCharacterStream}: by default the {@link #getCharacterStream} answer.
+     *
+     * @param captured the captured cell, or {@code null} for SQL NULL (then the default returns null)
+     */
+    public Reader getNCharacterStream(Object captured) throws SQLException {
+        return captured == null ? null : getCharacterStream(captured);
+    }
+
+    /**
+     * {@code getNClob}: by default the {@link #getClob} answer.
+     *
+     * @param captured the captured cell, or {@code null} for SQL NULL (then the default returns null)
+     */
+    public NClob getNClob(Object captured) throws SQLException {
+        return captured == null ? null : getClob(captured);
     }
 
     public InputStream getBinaryStream(Object captured) throws SQLException {

@@ -6,10 +6,10 @@ import java.util.Objects;
 /**
  * The identity of a cached result (DESIGN §7): the session, the SQL text, every bound value with its
  * JDBC type, {@code maxRows} and the result set type. Immutable; {@code equals} is exact — two keys are
- * equal only when every part is equal, with {@code byte[]} (and other arrays) compared by content — and
- * the hash is computed once at construction. Mutable parameter values ({@code byte[]}, arrays,
- * {@code java.util.Date} and its {@code java.sql} subclasses) are copied, so a caller that reuses its
- * buffers cannot change a key in the cache.
+ * equal only when every part is equal, each bound value of the same class as its counterpart, with
+ * {@code byte[]} (and other arrays) compared by content — and the hash is computed once at construction.
+ * Mutable parameter values ({@code byte[]}, arrays, {@code java.util.Date} and its {@code java.sql}
+ * subclasses) are copied, so a caller that reuses its buffers cannot change a key in the cache.
  */
 public final class QueryKey {
 
@@ -123,7 +123,40 @@ public final class QueryKey {
         QueryKey k = (QueryKey) o;
         return hash == k.hash && maxRows == k.maxRows && resultSetType == k.resultSetType
                 && sql.equals(k.sql) && session.equals(k.session) && Arrays.equals(sqlTypes, k.sqlTypes)
-                && Arrays.deepEquals(parameters, k.parameters);
+                && sameValues(parameters, k.parameters);
+    }
+
+    /**
+     * Element-wise equality that also requires the same class: {@code java.util.Date.equals} compares
+     * milliseconds only, so a {@code Date} would equal a {@code Timestamp} (or a {@code java.sql.Time})
+     * that binds a different value.
+     */
+    private static boolean sameValues(Object[] a, Object[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            Object x = a[i];
+            Object y = b[i];
+            if (x == y) {
+                continue;
+            }
+            if (x == null || y == null || x.getClass() != y.getClass()) {
+                return false;
+            }
+            if (x instanceof Object[]) {
+                if (!sameValues((Object[]) x, (Object[]) y)) {
+                    return false;
+                }
+            } else if (x.getClass().isArray()) {
+                if (!Arrays.deepEquals(new Object[] {x}, new Object[] {y})) {
+                    return false;
+                }
+            } else if (!x.equals(y)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

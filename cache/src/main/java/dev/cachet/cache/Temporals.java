@@ -52,6 +52,33 @@ final class Temporals {
     /** {@code yyyy-mm-dd hh:mm:ss[.fraction]}, the fraction without trailing zeros. */
     static String render(Timestamp t) {
         LocalDateTime ldt = localDateTime(t);
+        int year = ldt.getYear();
+        if (year >= 0 && year <= 9999) {
+            // the tee renders every captured timestamp: one char[] instead of three builders
+            char[] c = new char[29];
+            digits(c, 0, year, 4);
+            c[4] = '-';
+            digits(c, 5, ldt.getMonthValue(), 2);
+            c[7] = '-';
+            digits(c, 8, ldt.getDayOfMonth(), 2);
+            c[10] = ' ';
+            digits(c, 11, ldt.getHour(), 2);
+            c[13] = ':';
+            digits(c, 14, ldt.getMinute(), 2);
+            c[16] = ':';
+            digits(c, 17, ldt.getSecond(), 2);
+            int length = 19;
+            int nanos = ldt.getNano();
+            if (nanos != 0) {
+                c[19] = '.';
+                digits(c, 20, nanos, 9);
+                length = 29;
+                while (c[length - 1] == '0') {
+                    length--;
+                }
+            }
+            return new String(c, 0, length);
+        }
         StringBuilder sb = new StringBuilder(29).append(ldt.toLocalDate()).append(' ');
         LocalTime time = ldt.toLocalTime();
         two(sb, time.getHour()).append(':');
@@ -79,6 +106,14 @@ final class Temporals {
         two(sb, time.getHour()).append(':');
         two(sb, time.getMinute()).append(':');
         return two(sb, time.getSecond()).toString();
+    }
+
+    /** Writes {@code v} (non-negative) as exactly {@code width} decimal digits at {@code at}. */
+    private static void digits(char[] c, int at, int v, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
     }
 
     private static StringBuilder two(StringBuilder sb, int v) {

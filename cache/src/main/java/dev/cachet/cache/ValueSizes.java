@@ -69,10 +69,15 @@ final class ValueSizes {
         }
         if (v instanceof BigDecimal) {
             BigDecimal d = (BigDecimal) v;
-            BigInteger unscaled = d.unscaledValue();
-            // BigDecimal keeps a BigInteger only when the unscaled value does not fit a long
+            // BigDecimal keeps a BigInteger only when the unscaled value does not fit a long (up to 18
+            // digits always fit; unscaledValue() allocates, so it is asked only beyond that)
             // capture compares the driver's text with toString(), which BigDecimal then keeps
-            return 40 + (unscaled.bitLength() > 63 ? bigInteger(unscaled) : 0) + string(d.toString());
+            long big = 0;
+            if (d.precision() > 18) {
+                BigInteger unscaled = d.unscaledValue();
+                big = unscaled.bitLength() > 63 ? bigInteger(unscaled) : 0;
+            }
+            return 40 + big + string(d.toString());
         }
         if (v instanceof BigInteger) {
             return bigInteger((BigInteger) v);

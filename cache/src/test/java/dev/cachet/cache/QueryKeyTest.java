@@ -49,4 +49,33 @@ class QueryKeyTest {
         assertThat(k).isEqualTo(same).hasSameHashCodeAs(same);
         assertThat(k.toString()).doesNotContain("5000").contains("parameters=2");
     }
+
+    @Test
+    void valuesOfDifferentClassesNeverMatchEvenWhenTheirEqualsSaysSo() {
+        // java.util.Date.equals compares milliseconds only, so a Date equals a Timestamp with more
+        // precision — but they bind different values
+        Timestamp precise = new Timestamp(1_000);
+        precise.setNanos(123_456);
+        java.util.Date millis = new java.util.Date(1_000);
+        int[] types = {Types.TIMESTAMP};
+        QueryKey withTimestamp = QueryKey.of(S, "Q", new Object[] {precise}, types, 0, ResultSet.TYPE_FORWARD_ONLY);
+        QueryKey withDate = QueryKey.of(S, "Q", new Object[] {millis}, types, 0, ResultSet.TYPE_FORWARD_ONLY);
+        assertThat(withDate).isNotEqualTo(withTimestamp);
+        assertThat(withTimestamp).isNotEqualTo(withDate);
+        QueryKey withSqlDate = QueryKey.of(S, "Q", new Object[] {new java.sql.Date(1_000)}, types, 0,
+                ResultSet.TYPE_FORWARD_ONLY);
+        QueryKey withTime = QueryKey.of(S, "Q", new Object[] {new java.sql.Time(1_000)}, types, 0,
+                ResultSet.TYPE_FORWARD_ONLY);
+        assertThat(withSqlDate).isNotEqualTo(withTime).isNotEqualTo(withDate);
+        assertThat(withDate).isNotEqualTo(withSqlDate);
+        // nested arrays too
+        QueryKey nestedDate = QueryKey.of(S, "Q", new Object[] {new Object[] {millis}}, null, 0,
+                ResultSet.TYPE_FORWARD_ONLY);
+        QueryKey nestedTimestamp = QueryKey.of(S, "Q", new Object[] {new Object[] {precise}}, null, 0,
+                ResultSet.TYPE_FORWARD_ONLY);
+        assertThat(nestedDate).isNotEqualTo(nestedTimestamp);
+        // equal values of one class still match
+        assertThat(QueryKey.of(S, "Q", new Object[] {new Object[] {new java.util.Date(1_000)}}, null, 0,
+                ResultSet.TYPE_FORWARD_ONLY)).isEqualTo(nestedDate);
+    }
 }

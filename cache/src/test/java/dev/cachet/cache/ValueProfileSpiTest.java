@@ -111,4 +111,66 @@ class ValueProfileSpiTest {
             assertThat(cached.getInt(3)).isEqualTo(12);
         }
     }
+
+    /** A codec like pgjdbc's: the national-character getters are not supported, NULL or not. */
+    static final class NoNationalCharacters implements ValueProfile {
+        @Override
+        public ColumnCodec codec(ColumnMetadata column) {
+            return new ColumnCodec() {
+                @Override
+                public String getNString(Object captured) throws SQLException {
+                    throw new java.sql.SQLFeatureNotSupportedException("getNString", "0A000");
+                }
+
+                @Override
+                public java.io.Reader getNCharacterStream(Object captured) throws SQLException {
+                    throw new java.sql.SQLFeatureNotSupportedException("getNCharacterStream", "0A000");
+                }
+
+                @Override
+                public java.sql.NClob getNClob(Object captured) throws SQLException {
+                    throw new java.sql.SQLFeatureNotSupportedException("getNClob", "0A000");
+                }
+            };
+        }
+    }
+
+    @Test
+    void nationalCharacterGettersGoThroughTheCodec() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:nchar"); Statement s = c.createStatement()) {
+            ResultCache cache = new ResultCache(CacheSettings.builder().executor(Runnable::run).build());
+            String sql = "SELECT 'abc' AS A, CAST(NULL AS VARCHAR) AS B";
+            for (ValueProfile profile : List.of(ValueProfile.standard(), new NoNationalCharacters())) {
+                QueryKey k = key(sql + " /*" + profile.getClass().getName() + "*/");
+                FillTicket t = cache.beginFill(k, Set.of(), null);
+                try (ResultSet rs = ResultTee.wrap(s.executeQuery(sql), s, t, cache, profile)) {
+                    while (rs.next()) {
+                        rs.getString(1);
+                    }
+                }
+                ResultSet cached = cache.get(k).toResultSet(s);
+                cached.next();
+                if (profile == ValueProfile.standard()) {
+                    assertThat(cached.getNString(1)).isEqualTo("abc");
+                    assertThat(new java.io.BufferedReader(cached.getNCharacterStream("a")).readLine()).isEqualTo("abc");
+                    assertThat(cached.getNClob(1).getSubString(1, 3)).isEqualTo("abc");
+                    assertThat(cached.getNString(2)).isNull();
+                    assertThat(cached.wasNull()).isTrue();
+                    assertThat(cached.getNCharacterStream(2)).isNull();
+                    assertThat(cached.getNClob(2)).isNull();
+                } else {
+                    for (int col = 1; col <= 2; col++) {
+                        int i = col;
+                        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cached.getNString(i))
+                                .isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
+                        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cached.getNCharacterStream(i))
+                                .isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
+                        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cached.getNClob(i))
+                                .isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
+                    }
+                    assertThat(cached.getString(1)).isEqualTo("abc");
+                }
+            }
+        }
+    }
 }

@@ -41,7 +41,7 @@ import net.sf.jsqlparser.statement.Statement;
  */
 final class Analysis {
 
-    private static final int MAX_TOKENS = 64;
+    static final int MAX_TOKENS = 64;
 
     /** Statements that load the parser's and the classifier's classes for the common shapes. */
     private static final String[] WARM_UP = {
@@ -146,6 +146,12 @@ final class Analysis {
             b.requiresPrimary = true;
             b.writesAllTables = true;
             return b.build();
+        }
+        if (first.equals("CREATE") || first.equals("DROP") || first.equals("ALTER") || first.equals("REFRESH")) {
+            StatementInfo ddl = DdlStatements.recognize(sql, tokens, hints);
+            if (ddl != null) {
+                return ddl;
+            }
         }
         if (first.equals("CREATE")) {
             StatementInfo index = createIndex(sql, tokens, hints);
@@ -433,6 +439,11 @@ final class Analysis {
         int i = 1;
         if (i + 2 < t.size() && t.get(i).is("FORMAT") && t.get(i + 1).isSymbol("=")) {
             i += 3;
+        }
+        if (i + 1 < t.size() && t.get(i).isSymbol("(")) {
+            // PostgreSQL's option list, ANALYZE (VERBOSE) t, against a parenthesized query
+            Token inner = t.get(i + 1);
+            return inner.is("SELECT") || inner.is("WITH") || inner.is("VALUES") || inner.isSymbol("(");
         }
         return i < t.size() && !t.get(i).is("TABLE") && isStatementHead(t.get(i));
     }

@@ -64,7 +64,7 @@ public final class StatementInfo {
         String d = b.detail;
         if (r == null && b.kind != StatementKind.QUERY) {
             r = NotCacheableReason.NOT_A_QUERY;
-            d = "a " + b.kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " statement is not cached";
+            d = withArticle(b.kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')) + " statement is not cached";
         }
         if (r == null && this.hints.noCache()) {
             r = NotCacheableReason.NOCACHE_HINT;
@@ -388,5 +388,10 @@ public final class StatementInfo {
             tablesDropped.remove("");
             return new StatementInfo(this, unknownFunctions, null);
         }
+    }
+
+    /** "an insert", "an update", "a query": the indefinite article English wants before {@code noun}. */
+    static String withArticle(String noun) {
+        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 }

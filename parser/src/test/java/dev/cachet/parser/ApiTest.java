@@ -177,4 +177,17 @@ class ApiTest {
         assertThat(select.changesSession()).isFalse();
         assertThat(select.sessionEffect()).isNull();
     }
+
+    @Test
+    void notCacheableDetailUsesTheRightArticle() {
+        SqlAnalyzer a = new SqlAnalyzer();
+        assertThat(a.analyze("UPDATE t SET a = 1", Dialect.GENERIC).notCacheableDetail())
+                .isEqualTo("an update statement is not cached");
+        assertThat(a.analyze("INSERT INTO t VALUES (1)", Dialect.GENERIC).notCacheableDetail())
+                .isEqualTo("an insert statement is not cached");
+        assertThat(a.analyze("DELETE FROM t", Dialect.GENERIC).notCacheableDetail())
+                .isEqualTo("a delete statement is not cached");
+        assertThat(StatementInfo.withArticle("unknown")).isEqualTo("an unknown");
+        assertThat(StatementInfo.withArticle("ddl")).isEqualTo("a ddl");
+    }
 }

@@ -53,6 +53,11 @@ public final class CachetConnection extends DelegatingConnection {
     private final ConnectionRouting routing;
     /** Where the last query ran when there is no routing. */
     private PhysicalConnection lastTarget;
+    /** Connection settings that are not session state but must reach every physical connection (see #configure). */
+    private Executor networkTimeoutExecutor;
+    private int networkTimeoutMillis = -1;
+    private java.util.Properties clientInfo;
+    private java.util.Map<String, Class<?>> typeMap;
 
     /**
      * Wraps a freshly opened (or freshly borrowed) real connection as the primary of a new logical connection. Reads
@@ -567,9 +572,29 @@ public final class CachetConnection extends DelegatingConnection {
         primary.applied(session);
     }
 
+    /**
+     * Gives a physical connection opened after the application configured this one (a replica, with routing) the
+     * same network timeout, client info and type map, then the session state: what a new slot needs before use.
+     */
+    void configure(PhysicalConnection slot) throws SQLException {
+        Connection c = slot.connection();
+        if (networkTimeoutMillis >= 0) {
+            c.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
+        }
+        if (clientInfo != null) {
+            c.setClientInfo(clientInfo);
+        }
+        if (typeMap != null) {
+            c.setTypeMap(typeMap);
+        }
+        slot.sync(session, dialect);
+    }
+
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         delegate.setNetworkTimeout(executor, milliseconds);
+        networkTimeoutExecutor = executor;
+        networkTimeoutMillis = milliseconds;
         for (PhysicalConnection replica : replicas) {
             replica.connection().setNetworkTimeout(executor, milliseconds);
         }
@@ -578,6 +603,14 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
         delegate.setClientInfo(name, value);
+        if (clientInfo == null) {
+            clientInfo = new java.util.Properties();
+        }
+        if (value == null) {
+            clientInfo.remove(name);
+        } else {
+            clientInfo.setProperty(name, value);
+        }
         for (PhysicalConnection replica : replicas) {
             replica.connection().setClientInfo(name, value);
         }
@@ -586,6 +619,10 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
         delegate.setClientInfo(properties);
+        clientInfo = new java.util.Properties();
+        if (properties != null) {
+            clientInfo.putAll(properties);
+        }
         for (PhysicalConnection replica : replicas) {
             replica.connection().setClientInfo(properties);
         }
@@ -594,6 +631,7 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void setTypeMap(java.util.Map<String, Class<?>> map) throws SQLException {
         delegate.setTypeMap(map);
+        typeMap = map;
         for (PhysicalConnection replica : replicas) {
             replica.connection().setTypeMap(map);
         }

@@ -114,6 +114,12 @@ final class ConnectionRouting {
         try {
             Connection c = cluster.connect(state.host());
             p = new PhysicalConnection(c, Route.REPLICA, fresh, state);
+            try {
+                connection.configure(p);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
             open.put(state.host(), p);
             connection.replicas.add(p);
             return p;

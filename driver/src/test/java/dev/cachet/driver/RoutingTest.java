@@ -30,6 +30,7 @@ class RoutingTest {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private final List<Connection> keepAlive = new ArrayList<>();
     private String[] urls;
+    private String cluster;
     private CachetDataSource dataSource;
 
     @BeforeEach
@@ -51,6 +52,7 @@ class RoutingTest {
         }
         Properties settings = new Properties();
         settings.setProperty("cachet.cluster", prefix);
+        cluster = prefix;
         dataSource = new CachetDataSource(h2(urls[0]));
         dataSource.setProperties(settings);
         dataSource.addReplica(h2(urls[1]));
@@ -90,6 +92,31 @@ class RoutingTest {
                 seen.add(one(c, "SELECT /*cachet:nocache*/ name FROM node"));
             }
             assertThat(seen).containsExactlyInAnyOrder("replica1", "replica2");
+        }
+    }
+
+    private List<Thread> pollers() {
+        List<Thread> found = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("cachet-replica-poller-" + cluster + "-") && t.isAlive()) {
+                found.add(t);
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void onePollerDaemonRunsWhileTheClusterHasConnections() throws SQLException {
+        Connection a = dataSource.getConnection();
+        Connection b = dataSource.getConnection();
+        assertThat(pollers()).hasSize(1).allMatch(Thread::isDaemon);
+        a.close();
+        assertThat(pollers()).hasSize(1);
+        b.close();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> pollers().isEmpty());
+        try (Connection c = dataSource.getConnection()) {
+            assertThat(pollers()).hasSize(1);
+            assertThat(one(c, "SELECT /*cachet:nocache*/ name FROM node")).startsWith("replica");
         }
     }
 

@@ -99,6 +99,47 @@ class RoutingIT {
   }
 
   @Test
+  void aReplicaBeyondMaxReplicaLagLeavesTheRotationUntilItCatchesUp() throws SQLException {
+    String t = fresh("lag");
+    String beat = fresh("beat");
+    onPrimary("CREATE TABLE " + t + "(id int PRIMARY KEY, v text)", "INSERT INTO " + t + " VALUES (1, 'a')",
+        "CREATE TABLE " + beat + "(n int)");
+    String read = "SELECT /*cachet:nocache*/ v FROM " + t + " WHERE id = 1";
+    try (Connection c = DriverManager.getConnection(Nodes.url(fresh("c"), "cachet.maxReplicaLag=300ms"),
+        "postgres", ""); Connection primary = PgCluster.connect(0); Statement heartbeat = primary.createStatement()) {
+      PgCluster.run("pause-replay", "1");
+      try {
+        // the primary moves on around Cachet (nothing Cachet must wait for), replica 1 stays behind
+        Awaitility.await("replica 1 leaves the rotation").atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(50)).until(() -> {
+              heartbeat.executeUpdate("INSERT INTO " + beat + " VALUES (1)");
+              long before = calls(1, "FROM " + t);
+              for (int i = 0; i < 4; i++) {
+                one(c, read);
+              }
+              return calls(1, "FROM " + t) == before;
+            });
+        heartbeat.executeUpdate("INSERT INTO " + beat + " VALUES (1)");
+        long r1 = calls(1, "FROM " + t);
+        long r2 = calls(2, "FROM " + t);
+        for (int i = 0; i < 10; i++) {
+          assertThat(one(c, read)).isEqualTo("a");
+        }
+        assertThat(calls(1, "FROM " + t)).isEqualTo(r1);
+        assertThat(calls(2, "FROM " + t)).isEqualTo(r2 + 10);
+      } finally {
+        PgCluster.run("resume-replay", "1");
+      }
+      long before = calls(1, "FROM " + t);
+      Awaitility.await("replica 1 returns").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            one(c, read);
+            return calls(1, "FROM " + t) > before;
+          });
+    }
+  }
+
+  @Test
   void aServerDefaultOfSerializableKeepsReadsOnThePrimary() throws SQLException {
     String t = fresh("serial");
     onPrimary("CREATE TABLE " + t + "(id int PRIMARY KEY, v text)", "INSERT INTO " + t + " VALUES (1, 'a')");

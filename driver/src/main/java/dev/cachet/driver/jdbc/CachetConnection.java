@@ -651,9 +651,44 @@ public final class CachetConnection extends DelegatingConnection {
         for (PhysicalConnection replica : replicas) {
             replica.connection().clearWarnings();
         }
-        if (dialect == Dialect.POSTGRESQL && !closed && !inTransaction()
-                && (session.role() != null || unmodelledSession || !java.util.Objects.equals(session.user(), originalUser))) {
+        if (!closed && !inTransaction() && sqlSessionStateSet()) {
             resetSqlSession();
+        }
+    }
+
+    /** True on PostgreSQL when the role, the session user or an unmodelled setting was changed through SQL. */
+    private boolean sqlSessionStateSet() {
+        return dialect == Dialect.POSTGRESQL
+                && (session.role() != null || unmodelledSession || !java.util.Objects.equals(session.user(), originalUser));
+    }
+
+    /**
+     * Before the physical connections are released — closed, or returned to the pool a wrapped DataSource borrowed
+     * them from, where the next logical connection would take them as they are (its cache keys would then be wrong):
+     * resets what {@link #sqlSessionStateSet()} covers, after rolling back a JDBC transaction left open (as closing
+     * would). Best effort: a failure here never keeps the connection from closing.
+     */
+    private void resetBeforeRelease() {
+        if (!sqlSessionStateSet()) {
+            return;
+        }
+        try {
+            if (inTransaction()) {
+                if (session.autoCommit()) {
+                    try (Statement rollback = delegate.createStatement()) {
+                        rollback.execute("ROLLBACK"); // a BEGIN left open
+                    }
+                } else {
+                    if (routing != null) {
+                        routing.endPinned(false);
+                    }
+                    delegate.rollback();
+                }
+                endTransaction("rollback");
+            }
+            resetSqlSession();
+        } catch (SQLException | RuntimeException e) {
+            // the real close below decides what the application sees
         }
     }
 
@@ -683,6 +718,7 @@ public final class CachetConnection extends DelegatingConnection {
         if (closed) {
             return;
         }
+        resetBeforeRelease();
         closed = true;
         try {
             if (routing != null) {

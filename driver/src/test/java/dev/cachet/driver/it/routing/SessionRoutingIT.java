@@ -109,6 +109,37 @@ class SessionRoutingIT {
   }
 
   @Test
+  void overAWrappedPoolARoleSetThroughSqlNeverReachesTheNextLogicalConnection() throws SQLException {
+    String t = fresh("rlsw");
+    String alice = fresh("alice");
+    onPrimary("CREATE ROLE " + alice, "CREATE TABLE " + t + "(owner text, v text)",
+        "INSERT INTO " + t + " VALUES ('" + alice + "', 'a1'), ('other', 'o1')",
+        "ALTER TABLE " + t + " ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY own ON " + t + " USING (owner = current_user)", "GRANT SELECT ON " + t + " TO " + alice);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(PgCluster.url(0));
+    config.setUsername("postgres");
+    config.setMaximumPoolSize(1);
+    String read = "SELECT v FROM " + t + " ORDER BY v";
+    try (HikariDataSource real = new HikariDataSource(config)) {
+      dev.cachet.driver.CachetDataSource cachet = new dev.cachet.driver.CachetDataSource(real);
+      java.util.Properties settings = new java.util.Properties();
+      settings.setProperty("cachet.cluster", fresh("c"));
+      cachet.setProperties(settings);
+      try (Connection c = cachet.getConnection()) {
+        c.createStatement().execute("SET ROLE " + alice);
+        assertThat(column(c, read)).containsExactly("a1");
+      }
+      try (Connection c = cachet.getConnection()) { // the same physical connection, from the pool
+        assertThat(one(c, "SELECT current_user")).isEqualTo("postgres");
+        assertThat(column(c, read)).containsExactly("a1", "o1");
+        assertThat(column(c, read)).containsExactly("a1", "o1");
+      }
+    }
+    onPrimary("DROP TABLE " + t, "DROP ROLE " + alice);
+  }
+
+  @Test
   void sequencesAndAdvisoryLocksThroughAPoolStayOnThePrimary() throws SQLException {
     String seq = fresh("seq");
     onPrimary("CREATE SEQUENCE " + seq);

@@ -19,4 +19,14 @@ public final class H2Functions {
         public void fire(Connection conn, Object[] oldRow, Object[] newRow) {
         }
     }
+
+    /** A trigger that writes another table: every change to its table updates {@code u} row 1. */
+    public static final class TouchUTrigger implements org.h2.api.Trigger {
+        @Override
+        public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws java.sql.SQLException {
+            try (java.sql.Statement s = conn.createStatement()) {
+                s.executeUpdate("UPDATE u SET w = 'touched' WHERE id = 1");
+            }
+        }
+    }
 }

@@ -265,7 +265,7 @@ final class ExecutionPipeline {
         } finally {
             if (succeeded) {
                 connection.statementSucceeded(info, target);
-                if (info.kind() == StatementKind.DDL && !connection.onlyTemporaryDdl(info)) {
+                if (mayChangeCatalog(info)) {
                     // views, foreign keys and triggers may have changed: read them again, then drop what the new
                     // edges reach too
                     cluster.loadDependencies(target.connection());
@@ -273,6 +273,18 @@ final class ExecutionPipeline {
                 }
             }
         }
+    }
+
+    /**
+     * DDL, and any statement Cachet cannot see through (unknown text, a call, an unknown function): any of them may
+     * have created a view, trigger, rule or foreign key the next write must follow.
+     */
+    private boolean mayChangeCatalog(StatementInfo info) {
+        StatementKind kind = info.kind();
+        if (kind == StatementKind.DDL) {
+            return !connection.onlyTemporaryDdl(info);
+        }
+        return kind == StatementKind.UNKNOWN || info.writesAllTables();
     }
 
     private void invalidateWrite(Set<String> scope) {

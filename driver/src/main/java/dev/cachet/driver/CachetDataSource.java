@@ -202,7 +202,7 @@ public class CachetDataSource implements DataSource {
                 return primary.getConnection();
             }
             return given.get(Integer.parseInt(host.substring("replica-".length())) - 1).getConnection();
-        });
+        }, true);
     }
 
     /**

@@ -47,6 +47,7 @@ public final class ClusterRouting implements AutoCloseable {
     private final List<String> hosts;
     private final JdbcNodeProbe.HostConnector connector;
     private final boolean measuresReplication;
+    private final boolean pooled;
     private final ReplicaRouter router;
     private final LagEstimator lagEstimator = new LagEstimator(512);
     private final Ticker ticker = Ticker.system();
@@ -63,6 +64,16 @@ public final class ClusterRouting implements AutoCloseable {
      * {@code connector} understands), opening physical connections through {@code connector}.
      */
     public ClusterRouting(Cluster cluster, String primary, List<String> replicas, JdbcNodeProbe.HostConnector connector) {
+        this(cluster, primary, replicas, connector, false);
+    }
+
+    /**
+     * Routing as above; with {@code pooled}, the connector borrows from pools (wrapped DataSources), so the poller
+     * returns each connection after its probe instead of keeping one out of every pool.
+     */
+    public ClusterRouting(Cluster cluster, String primary, List<String> replicas, JdbcNodeProbe.HostConnector connector,
+                          boolean pooled) {
+        this.pooled = pooled;
         this.cluster = Objects.requireNonNull(cluster);
         List<String> all = new ArrayList<>();
         all.add(primary);
@@ -152,7 +163,7 @@ public final class ClusterRouting implements AutoCloseable {
             if (poller != null) {
                 return;
             }
-            probe = measuresReplication ? new JdbcNodeProbe(connector, Duration.ofSeconds(2)) : new AliveProbe(connector);
+            probe = newProbe();
             poller = new ReplicaPoller(router, probe, () -> primaryHost, lagEstimator, ticker, POLL_INTERVAL,
                     cluster.id().replaceAll("[^A-Za-z0-9_.:-]", "_"), this::primaryFailed);
             cluster.addService(this);
@@ -238,7 +249,7 @@ public final class ClusterRouting implements AutoCloseable {
         }
         boolean own = p == null;
         if (own) {
-            p = measuresReplication ? new JdbcNodeProbe(connector, Duration.ofSeconds(2)) : new AliveProbe(connector);
+            p = newProbe();
         }
         try {
             PrimaryLocator.Located located = new PrimaryLocator(hosts, p).locate();
@@ -274,6 +285,20 @@ public final class ClusterRouting implements AutoCloseable {
         cluster.invalidateEverything("primary changed from " + old + " to " + located.primary());
         log.warn("Cachet cluster {}: the primary is now {} (timeline {}), was {}; the cache was flushed", cluster.id(),
                 located.primary(), located.primaryStatus().timeline(), old);
+    }
+
+    private NodeProbe newProbe() {
+        if (!measuresReplication) {
+            return new AliveProbe(connector);
+        }
+        if (!pooled) {
+            return new JdbcNodeProbe(connector, Duration.ofSeconds(2));
+        }
+        return host -> {
+            try (Connection borrowed = connector.connect(host)) {
+                return new JdbcNodeProbe(h -> borrowed, Duration.ofSeconds(2)).probe(host);
+            }
+        };
     }
 
     /**

@@ -139,6 +139,42 @@ class RoutingIT {
     }
   }
 
+  private static com.zaxxer.hikari.HikariDataSource hikari(int node) {
+    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    config.setJdbcUrl(PgCluster.url(node));
+    config.setUsername("postgres");
+    config.setMaximumPoolSize(2);
+    return new com.zaxxer.hikari.HikariDataSource(config);
+  }
+
+  @Test
+  void wrappedPoolsOfThePrimaryAndItsReplicasRouteTheSameWay() throws SQLException {
+    String t = fresh("wrapped");
+    onPrimary("CREATE TABLE " + t + "(id int PRIMARY KEY, v text)", "INSERT INTO " + t + " VALUES (1, 'a')");
+    try (com.zaxxer.hikari.HikariDataSource p0 = hikari(0); com.zaxxer.hikari.HikariDataSource p1 = hikari(1);
+        com.zaxxer.hikari.HikariDataSource p2 = hikari(2)) {
+      dev.cachet.driver.CachetDataSource ds = new dev.cachet.driver.CachetDataSource(p0);
+      java.util.Properties settings = new java.util.Properties();
+      settings.setProperty("cachet.cluster", fresh("c"));
+      ds.setProperties(settings);
+      ds.addReplica(p1);
+      ds.addReplica(p2);
+      try (Connection c = ds.getConnection()) {
+        for (int i = 0; i < 10; i++) {
+          assertThat(one(c, "SELECT /*cachet:nocache*/ v FROM " + t + " WHERE id = 1")).isEqualTo("a");
+        }
+        assertThat(calls(0, "FROM " + t)).isZero();
+        assertThat(calls(1, "FROM " + t)).isEqualTo(5);
+        assertThat(calls(2, "FROM " + t)).isEqualTo(5);
+        try (Statement s = c.createStatement()) {
+          s.executeUpdate("UPDATE " + t + " SET v = 'b' WHERE id = 1");
+        }
+        assertThat(one(c, "SELECT v FROM " + t + " WHERE id = 1")).isEqualTo("b");
+        assertThat(one(c, "SELECT /*cachet:nocache*/ v FROM " + t + " WHERE id = 1")).isEqualTo("b");
+      }
+    }
+  }
+
   @Test
   void aServerDefaultOfSerializableKeepsReadsOnThePrimary() throws SQLException {
     String t = fresh("serial");

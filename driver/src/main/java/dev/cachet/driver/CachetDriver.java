@@ -76,6 +76,7 @@ public final class CachetDriver implements Driver {
     private static Connection openRouted(CachetUrl parsed, CachetSettings settings, String clusterId, Driver driver,
                                          Properties realProperties) throws SQLException {
         Properties withTimeouts = Timeouts.apply(realProperties, parsed.realUrl(), parsed.dialect(), settings);
+        Properties forProbes = Timeouts.forProbes(realProperties, parsed.realUrl(), parsed.dialect(), settings);
         List<String> urlHosts = parsed.hosts();
         String primary = urlHosts.isEmpty() ? "localhost:5432" : urlHosts.get(0);
         List<String> replicas = new ArrayList<>(urlHosts.isEmpty() ? List.of() : urlHosts.subList(1, urlHosts.size()));
@@ -83,14 +84,9 @@ public final class CachetDriver implements Driver {
         Cluster cluster = ClusterRegistry.acquire(clusterId, settings, parsed.dialect());
         Connection real = null;
         try {
-            ClusterRouting routing = cluster.routing(c -> new ClusterRouting(c, primary, replicas, host -> {
-                String url = parsed.withHost(host);
-                Connection connection = driver.connect(url, withTimeouts);
-                if (connection == null) {
-                    throw new SQLException("Cachet: the real driver did not accept " + url, "08001");
-                }
-                return connection;
-            }));
+            ClusterRouting routing = cluster.routing(c -> new ClusterRouting(c, primary, replicas,
+                    host -> connectHost(driver, parsed, host, withTimeouts),
+                    host -> connectHost(driver, parsed, host, forProbes)));
             real = routing.connectPrimary();
             return new CachetConnection(cluster, settings, real);
         } catch (SQLException | RuntimeException | Error e) {
@@ -104,6 +100,16 @@ public final class CachetDriver implements Driver {
             }
             throw e;
         }
+    }
+
+    private static Connection connectHost(Driver driver, CachetUrl parsed, String host, Properties properties)
+            throws SQLException {
+        String url = parsed.withHost(host);
+        Connection connection = driver.connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("Cachet: the real driver did not accept " + url, "08001");
+        }
+        return connection;
     }
 
     /** Wraps a real connection as a logical Cachet connection of the given cluster, closing it on failure. */

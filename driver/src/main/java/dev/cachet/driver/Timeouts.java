@@ -18,20 +18,37 @@ final class Timeouts {
 
     /** A copy of {@code properties} with the timeouts added where the application did not set them. */
     static Properties apply(Properties properties, String realUrl, Dialect dialect, CachetSettings settings) {
+        return apply(properties, realUrl, dialect, settings.connectTimeout(), settings.socketTimeout());
+    }
+
+    /**
+     * For the poller's probe connections: the same, with the socket timeout at most {@code PROBE_SOCKET_TIMEOUT}, so a
+     * server that stops answering cannot hold the poller (and with it every replica's state) for long.
+     */
+    static Properties forProbes(Properties properties, String realUrl, Dialect dialect, CachetSettings settings) {
+        Duration socket = settings.socketTimeout().compareTo(PROBE_SOCKET_TIMEOUT) < 0 ? settings.socketTimeout()
+                : PROBE_SOCKET_TIMEOUT;
+        return apply(properties, realUrl, dialect, settings.connectTimeout(), socket);
+    }
+
+    static final Duration PROBE_SOCKET_TIMEOUT = Duration.ofSeconds(5);
+
+    private static Properties apply(Properties properties, String realUrl, Dialect dialect, Duration connect,
+                                    Duration socket) {
         Properties p = new Properties();
         p.putAll(properties);
         String url = realUrl.toLowerCase(Locale.ROOT);
         switch (dialect) {
             case POSTGRESQL -> {
                 // pgjdbc: seconds
-                putIfAbsent(p, url, "connectTimeout", seconds(settings.connectTimeout()));
-                putIfAbsent(p, url, "loginTimeout", seconds(settings.connectTimeout()));
-                putIfAbsent(p, url, "socketTimeout", seconds(settings.socketTimeout()));
+                putIfAbsent(p, url, "connectTimeout", seconds(connect));
+                putIfAbsent(p, url, "loginTimeout", seconds(connect));
+                putIfAbsent(p, url, "socketTimeout", seconds(socket));
             }
             case MYSQL -> {
                 // MariaDB Connector/J and MySQL Connector/J: milliseconds
-                putIfAbsent(p, url, "connectTimeout", Long.toString(settings.connectTimeout().toMillis()));
-                putIfAbsent(p, url, "socketTimeout", Long.toString(settings.socketTimeout().toMillis()));
+                putIfAbsent(p, url, "connectTimeout", Long.toString(connect.toMillis()));
+                putIfAbsent(p, url, "socketTimeout", Long.toString(socket.toMillis()));
             }
             default -> {
             }

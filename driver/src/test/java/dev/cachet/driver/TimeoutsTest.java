@@ -27,6 +27,15 @@ class TimeoutsTest {
     }
 
     @Test
+    void probeConnectionsGetAShortSocketTimeout() throws Exception {
+        Properties out = Timeouts.forProbes(new Properties(), "jdbc:postgresql://h/db", Dialect.POSTGRESQL,
+                settings("1s", "5m"));
+        assertThat(out.getProperty("socketTimeout")).isEqualTo("5");
+        assertThat(Timeouts.forProbes(new Properties(), "jdbc:postgresql://h/db", Dialect.POSTGRESQL,
+                settings("1s", "2s")).getProperty("socketTimeout")).isEqualTo("2");
+    }
+
+    @Test
     void mariaDbGetsMilliseconds() throws Exception {
         Properties out = Timeouts.apply(new Properties(), "jdbc:mariadb://h/db", Dialect.MYSQL, settings("3s", "1m"));
         assertThat(out.getProperty("connectTimeout")).isEqualTo("3000");

@@ -48,6 +48,8 @@ public final class ClusterRouting implements AutoCloseable {
     private final JdbcNodeProbe.HostConnector connector;
     private final boolean measuresReplication;
     private final boolean pooled;
+    /** Opens the poller's probe connections; the connector unless given. */
+    private JdbcNodeProbe.HostConnector probeConnector;
     private final ReplicaRouter router;
     private final LagEstimator lagEstimator = new LagEstimator(512);
     private final Ticker ticker = Ticker.system();
@@ -67,6 +69,13 @@ public final class ClusterRouting implements AutoCloseable {
         this(cluster, primary, replicas, connector, false);
     }
 
+    /** Routing as above, with its own connector for the poller's probe connections (shorter timeouts). */
+    public ClusterRouting(Cluster cluster, String primary, List<String> replicas, JdbcNodeProbe.HostConnector connector,
+                          JdbcNodeProbe.HostConnector probeConnector) {
+        this(cluster, primary, replicas, connector, false);
+        this.probeConnector = probeConnector;
+    }
+
     /**
      * Routing as above; with {@code pooled}, the connector borrows from pools (wrapped DataSources), so the poller
      * returns each connection after its probe instead of keeping one out of every pool.
@@ -74,6 +83,7 @@ public final class ClusterRouting implements AutoCloseable {
     public ClusterRouting(Cluster cluster, String primary, List<String> replicas, JdbcNodeProbe.HostConnector connector,
                           boolean pooled) {
         this.pooled = pooled;
+        this.probeConnector = connector;
         this.cluster = Objects.requireNonNull(cluster);
         List<String> all = new ArrayList<>();
         all.add(primary);
@@ -288,6 +298,7 @@ public final class ClusterRouting implements AutoCloseable {
     }
 
     private NodeProbe newProbe() {
+        JdbcNodeProbe.HostConnector connector = probeConnector;
         if (!measuresReplication) {
             return new AliveProbe(connector);
         }

@@ -224,4 +224,29 @@ class CachingTest {
             });
         }
     }
+
+    @Test
+    void aBoundValueChangedAfterBindingDoesNotKeyTheResult() throws SQLException {
+        db.exec("CREATE TABLE bin(b VARBINARY(4) PRIMARY KEY, v VARCHAR(20))",
+                "INSERT INTO bin VALUES (X'01', 'one'), (X'02', 'two')");
+        String select = "SELECT v FROM bin WHERE b = ?";
+        try (Connection c = db.cachet()) {
+            byte[] buffer = {1};
+            try (PreparedStatement p = c.prepareStatement(select)) {
+                p.setBytes(1, buffer);
+                buffer[0] = 2; // the driver took {1} when it was bound; the application reuses its buffer
+                try (ResultSet rs = p.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("one");
+                }
+            }
+            try (PreparedStatement p = c.prepareStatement(select)) {
+                p.setBytes(1, new byte[] {2});
+                try (ResultSet rs = p.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("two");
+                }
+            }
+        }
+    }
 }

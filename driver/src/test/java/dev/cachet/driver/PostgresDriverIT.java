@@ -78,6 +78,29 @@ class PostgresDriverIT {
     }
 
     @Test
+    void aTransactionBegunAtRepeatableReadBypassesTheCache() throws SQLException {
+        try (Connection c = cachet(); Statement s = c.createStatement()) {
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            exec("UPDATE " + schema + ".t SET v = 'around' WHERE id = 1"); // invisible to Cachet: the cache holds 'a'
+            s.execute("BEGIN ISOLATION LEVEL REPEATABLE READ");
+            assertThat(H2Database.value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("around");
+            s.execute("COMMIT");
+        }
+    }
+
+    @Test
+    void autoCommitSetToWhatItAlreadyIsDoesNotEndATransactionBegunBySql() throws SQLException {
+        try (Connection writer = cachet(); Connection reader = cachet(); Statement s = writer.createStatement()) {
+            s.execute("BEGIN");
+            s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
+            writer.setAutoCommit(true); // already on: pgjdbc does nothing, the transaction stays open
+            assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            s.execute("COMMIT");
+            assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("b");
+        }
+    }
+
+    @Test
     void theSchemaIsReadFromTheServerForTheKey() throws SQLException {
         try (Connection c = cachet()) {
             H2Database.value(c, "SELECT v FROM t WHERE id = 1");

@@ -271,8 +271,14 @@ public final class CachetConnection extends DelegatingConnection {
             }
         }
         switch (effect.type()) {
-            case BEGIN -> transaction.begin(false);
-            case BEGIN_READ_ONLY -> transaction.begin(true);
+            case BEGIN, BEGIN_READ_ONLY -> {
+                transaction.begin(effect.type() == SessionEffect.Type.BEGIN_READ_ONLY);
+                if (value != null) {
+                    // BEGIN ISOLATION LEVEL …: this transaction's own level; one Cachet cannot read bypasses the cache
+                    int level = isolationLevel(value);
+                    transaction.isolation(level < 0 ? TRANSACTION_SERIALIZABLE : level);
+                }
+            }
             case COMMIT -> endTransaction("commit");
             case ROLLBACK -> rolledBack();
             case ROLLBACK_TO_SAVEPOINT -> rolledBackToSavepoint();
@@ -281,7 +287,7 @@ public final class CachetConnection extends DelegatingConnection {
             case SET_AUTOCOMMIT -> {
                 boolean on = Boolean.parseBoolean(value);
                 if (on && inTransaction()) {
-                    endTransaction("commit");
+                    autoCommitTurnedOn(!session.autoCommit());
                 }
                 sessionChanged(session.withAutoCommit(on));
             }
@@ -363,6 +369,19 @@ public final class CachetConnection extends DelegatingConnection {
             }
         }
         transaction.reset();
+    }
+
+    /**
+     * Auto-commit set on inside a transaction. A change of mode commits it. Set to what it already is, inside a
+     * transaction begun by SQL, some drivers do nothing (pgjdbc) and the transaction stays open: its writes are
+     * invalidated in case it committed, but stay blocked until it ends by COMMIT, ROLLBACK or close.
+     */
+    private void autoCommitTurnedOn(boolean modeChanged) {
+        if (modeChanged) {
+            endTransaction("commit");
+        } else if (transaction.hasWritten()) {
+            cluster.invalidate(transaction.scope(), "commit");
+        }
     }
 
     /** PostgreSQL (and, to be safe, an unknown database) undoes SET on rollback; note a change made in a transaction. */
@@ -470,12 +489,13 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         boolean wasInTransaction = inTransaction();
+        boolean modeChanges = autoCommit != session.autoCommit();
         try {
             delegate.setAutoCommit(autoCommit);
         } finally {
             // turning auto-commit on commits an open transaction (JDBC), even when the call then fails
             if (autoCommit && wasInTransaction) {
-                endTransaction("commit");
+                autoCommitTurnedOn(modeChanges);
             }
         }
         sessionChanged(session.withAutoCommit(autoCommit));

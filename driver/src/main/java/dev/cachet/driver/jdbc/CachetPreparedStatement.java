@@ -48,6 +48,13 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
             streamParameterBound(index);
             return;
         }
+        // the driver took the value when it was bound: a buffer or date the application changes later must not
+        // change the key
+        if (value instanceof byte[] bytes) {
+            value = bytes.clone();
+        } else if (value instanceof java.util.Date date) {
+            value = date.clone();
+        }
         slot(index);
         values[index - 1] = value;
         types[index - 1] = sqlType;

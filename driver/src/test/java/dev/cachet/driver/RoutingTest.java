@@ -207,6 +207,22 @@ class RoutingTest {
     }
 
     @Test
+    void aReadOnlyTransactionReadsATableWrittenSinceItBeganOnThePrimary() throws SQLException {
+        try (Connection reader = dataSource.getConnection(); Connection writer = dataSource.getConnection()) {
+            reader.setReadOnly(true);
+            reader.setAutoCommit(false);
+            String replica = one(reader, "SELECT /*cachet:nocache*/ name FROM other");
+            assertThat(replica).startsWith("replica");
+            writer.createStatement().executeUpdate("UPDATE node SET name = 'primary-2'");
+            assertThat(one(reader, "SELECT name FROM node")).isEqualTo("primary-2");
+            assertThat(one(reader, "SELECT /*cachet:nocache*/ name FROM other")).isEqualTo(replica);
+            reader.commit();
+            reader.setAutoCommit(true);
+            reader.setReadOnly(false);
+        }
+    }
+
+    @Test
     void aWrittenTableIsReadFromThePrimaryWhenReplicationCannotBeMeasured() throws SQLException {
         try (Connection writer = dataSource.getConnection(); Connection reader = dataSource.getConnection()) {
             assertThat(one(reader, "SELECT name FROM node")).startsWith("replica");

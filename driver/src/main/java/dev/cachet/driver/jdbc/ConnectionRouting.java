@@ -73,9 +73,28 @@ final class ConnectionRouting {
                 pinned = pin(info, owner);
             }
             target = pinned;
+            if (target.replica() != null && !caughtUp(target, info)) {
+                // READ COMMITTED: each statement may see any state committed before it began, so a query the pinned
+                // replica cannot answer fresh runs on the primary (in the same read-only transaction there)
+                target = connection.primary();
+            }
         }
         target.sync(session, connection.dialect());
         return target;
+    }
+
+    /**
+     * Whether a statement of a transaction pinned to {@code replica} may run there: it has replayed every write
+     * recorded for the tables the statement reads since the transaction chose it. Snapshot isolation keeps the
+     * transaction's first view, so there it always may.
+     */
+    private boolean caughtUp(PhysicalConnection replica, StatementInfo info) {
+        if (info.kind() != StatementKind.QUERY
+                || connection.transaction().snapshotIsolation(connection.session())) {
+            return true;
+        }
+        Lsn required = cluster.readYourWrites().requiredPosition(info.tablesRead());
+        return !required.equals(Lsn.MAX) && replica.replica().hasReplayed(required);
     }
 
     /** The target of a JDBC transaction's first statement (DESIGN §9). */

@@ -491,6 +491,9 @@ public final class CachetConnection extends DelegatingConnection {
         boolean wasInTransaction = inTransaction();
         boolean modeChanges = autoCommit != session.autoCommit();
         try {
+            if (autoCommit && wasInTransaction && routing != null) {
+                routing.endPinned(true); // a replica the transaction ran on commits with it
+            }
             delegate.setAutoCommit(autoCommit);
         } finally {
             // turning auto-commit on commits an open transaction (JDBC), even when the call then fails

@@ -77,6 +77,16 @@ class RoutingIT {
       c.setReadOnly(false);
       assertThat(calls(0, "FROM " + ro)).isZero();
       assertThat(List.of(calls(1, "FROM " + ro), calls(2, "FROM " + ro))).containsExactlyInAnyOrder(0L, 3L);
+      // ended by turning auto-commit on instead of commit(): the replica's transaction ends too
+      c.setReadOnly(true);
+      c.setAutoCommit(false);
+      assertThat(one(c, "SELECT /*cachet:nocache*/ v FROM " + ro + " WHERE id = 1")).isEqualTo("a");
+      c.setAutoCommit(true);
+      c.setReadOnly(false);
+      for (int n = 1; n <= 2; n++) {
+        assertThat(PgCluster.queryString(n, "SELECT count(*) FROM pg_stat_activity"
+            + " WHERE state LIKE 'idle in transaction%'")).as("open transactions on replica %d", n).isEqualTo("0");
+      }
 
       // writes and a read-write transaction: the primary only
       try (Statement s = c.createStatement()) {

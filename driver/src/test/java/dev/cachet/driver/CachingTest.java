@@ -249,4 +249,19 @@ class CachingTest {
             }
         }
     }
+
+    @Test
+    void aStatementPreparedBeforeASchemaChangeDoesNotKeyItsResultByTheNewSchema() throws SQLException {
+        db.exec("CREATE SCHEMA s2", "CREATE TABLE s2.t(id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO s2.t VALUES (1, 's2')");
+        try (Connection a = db.cachet(); Connection b = db.cachet();
+                PreparedStatement p = a.prepareStatement(SELECT)) {
+            a.setSchema("S2"); // H2 resolved t to PUBLIC.T when it prepared
+            try (ResultSet rs = p.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("a");
+            }
+            b.setSchema("S2");
+            assertThat(value(b, SELECT)).isEqualTo("s2");
+        }
+    }
 }

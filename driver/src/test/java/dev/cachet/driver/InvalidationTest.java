@@ -341,4 +341,26 @@ class InvalidationTest {
         }
         assertThat(db.executions("SELECT id, v FROM t ORDER BY id")).isEqualTo(2);
     }
+
+    @Test
+    void aBatchThatBeginsATransactionBlocksWhatItWroteUntilCommit() throws SQLException {
+        try (Connection writer = db.cachet(); Connection reader = db.cachet(); Statement s = writer.createStatement()) {
+            s.addBatch("BEGIN");
+            s.addBatch("UPDATE t SET v = 'z' WHERE id = 1");
+            s.executeBatch(); // the transaction stays open after the batch
+            assertThat(value(reader, SELECT)).isEqualTo("a");
+            s.execute("COMMIT");
+            assertThat(value(reader, SELECT)).isEqualTo("z");
+        }
+    }
+
+    @Test
+    void severalStatementsThatBeginATransactionBlockWhatTheyWroteUntilCommit() throws SQLException {
+        try (Connection writer = db.cachet(); Connection reader = db.cachet(); Statement s = writer.createStatement()) {
+            s.execute("BEGIN; UPDATE t SET v = 'z' WHERE id = 1"); // the transaction stays open
+            assertThat(value(reader, SELECT)).isEqualTo("a");
+            s.execute("COMMIT");
+            assertThat(value(reader, SELECT)).isEqualTo("z");
+        }
+    }
 }

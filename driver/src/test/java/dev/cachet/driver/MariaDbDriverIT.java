@@ -77,4 +77,16 @@ class MariaDbDriverIT {
             assertThat(H2Database.value(other, "SELECT v FROM t WHERE id = 1")).isEqualTo("tx");
         }
     }
+
+    @Test
+    void autocommitTurnedOffInsideAnUnmodelledSetIsSeen() throws SQLException {
+        try (Connection c = cachet(); Connection other = cachet(); Statement s = c.createStatement()) {
+            s.execute("SET autocommit = 0, sql_mode = ''");
+            assertThat(c.getAutoCommit()).isFalse();
+            s.executeUpdate("UPDATE t SET v = 'tx' WHERE id = 1");
+            assertThat(H2Database.value(other, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            s.execute("COMMIT");
+            assertThat(H2Database.value(other, "SELECT v FROM t WHERE id = 1")).isEqualTo("tx");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.cachet.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -94,6 +95,20 @@ class PostgresDriverIT {
             s.execute("BEGIN");
             s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
             writer.setAutoCommit(true); // already on: pgjdbc does nothing, the transaction stays open
+            assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+            s.execute("COMMIT");
+            assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void aRefusedCommitDoesNotEndATransactionBegunBySql() throws SQLException {
+        try (Connection writer = cachet(); Connection reader = cachet(); Statement s = writer.createStatement()) {
+            s.execute("BEGIN");
+            s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
+            // pgjdbc refuses commit() and rollback() under auto-commit: the transaction stays open
+            assertThatThrownBy(writer::commit).isInstanceOf(SQLException.class);
+            assertThatThrownBy(writer::rollback).isInstanceOf(SQLException.class);
             assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
             s.execute("COMMIT");
             assertThat(H2Database.value(reader, "SELECT v FROM t WHERE id = 1")).isEqualTo("b");

@@ -43,6 +43,8 @@ public final class CachetConnection extends DelegatingConnection {
     private SessionState session;
     /** The key's session part for the current session state; null when it must be rebuilt. */
     private SessionKey sessionKey;
+    /** See {@link #namespaceChanges()}. */
+    private int namespaceChanges;
     /** Set by a session change Cachet does not model: no caching until RESET ALL / DISCARD ALL or close. */
     private boolean unmodelledSession;
     /** Temporary tables this connection created (canonical names); their reads are never cached. */
@@ -220,8 +222,22 @@ public final class CachetConnection extends DelegatingConnection {
         return key;
     }
 
+    /**
+     * Counts changes of user, catalog, schema or role. A statement prepared before one may still name the tables it
+     * resolved then (H2 resolves names when it prepares), so it runs uncached after one.
+     */
+    int namespaceChanges() {
+        return namespaceChanges;
+    }
+
     private void sessionChanged(SessionState next) {
         if (next != session) {
+            SessionState s = session;
+            if (!java.util.Objects.equals(next.user(), s.user()) || !java.util.Objects.equals(next.catalog(), s.catalog())
+                    || !java.util.Objects.equals(next.schema(), s.schema())
+                    || !java.util.Objects.equals(next.role(), s.role())) {
+                namespaceChanges++;
+            }
             session = next;
             sessionKey = null;
         }
@@ -237,6 +253,9 @@ public final class CachetConnection extends DelegatingConnection {
         SessionEffect effect = info.sessionEffect();
         if (effect != null) {
             apply(effect);
+            if (effect.type() == SessionEffect.Type.UNMODELLED) {
+                adoptAutoCommit(where);
+            }
             where.applied(session);
         }
         Set<String> created = info.temporaryTablesCreated();
@@ -248,6 +267,25 @@ public final class CachetConnection extends DelegatingConnection {
         }
         if (temporaryTables != null && !info.tablesDropped().isEmpty()) {
             temporaryTables.removeAll(info.tablesDropped());
+        }
+    }
+
+    /**
+     * An unmodelled session statement may have changed auto-commit too ({@code SET autocommit = 0, sql_mode = ''}):
+     * where the driver knows the server's mode (MariaDB, MySQL), Cachet's transaction tracking follows it.
+     */
+    private void adoptAutoCommit(PhysicalConnection where) {
+        boolean real;
+        try {
+            real = where.connection().getAutoCommit();
+        } catch (SQLException e) {
+            return; // the connection is failing; the next statement will tell the application
+        }
+        if (real != session.autoCommit()) {
+            if (real && inTransaction()) {
+                autoCommitTurnedOn(true);
+            }
+            sessionChanged(session.withAutoCommit(real));
         }
     }
 
@@ -347,8 +385,7 @@ public final class CachetConnection extends DelegatingConnection {
 
     /**
      * Ends the current transaction in Cachet's books: invalidates what it wrote (again) and releases its blocks
-     * (DESIGN §6). Called after commit, rollback, auto-commit turned on, close and abort — whether or not the real
-     * call succeeded, since a failed commit may still have committed.
+     * (DESIGN §6). Called after commit, rollback, auto-commit turned on, close and abort.
      */
     private void endTransaction(String cause) {
         if (cause.equals("rollback") && transaction.sessionChangedInside()) {
@@ -490,15 +527,17 @@ public final class CachetConnection extends DelegatingConnection {
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         boolean wasInTransaction = inTransaction();
         boolean modeChanges = autoCommit != session.autoCommit();
+        boolean succeeded = false;
         try {
             if (autoCommit && wasInTransaction && routing != null) {
                 routing.endPinned(true); // a replica the transaction ran on commits with it
             }
             delegate.setAutoCommit(autoCommit);
+            succeeded = true;
         } finally {
-            // turning auto-commit on commits an open transaction (JDBC), even when the call then fails
+            // turning auto-commit on commits an open transaction (JDBC); a failed call may or may not have
             if (autoCommit && wasInTransaction) {
-                autoCommitTurnedOn(modeChanges);
+                autoCommitTurnedOn(modeChanges && succeeded);
             }
         }
         sessionChanged(session.withAutoCommit(autoCommit));
@@ -513,25 +552,43 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void commit() throws SQLException {
+        boolean succeeded = false;
         try {
             if (routing != null) {
                 routing.endPinned(true);
             }
             delegate.commit();
+            succeeded = true;
         } finally {
-            endTransaction("commit");
+            transactionCallReturned(succeeded, "commit");
         }
     }
 
     @Override
     public void rollback() throws SQLException {
+        boolean succeeded = false;
         try {
             if (routing != null) {
                 routing.endPinned(false);
             }
             delegate.rollback();
+            succeeded = true;
         } finally {
-            endTransaction("rollback");
+            transactionCallReturned(succeeded, "rollback");
+        }
+    }
+
+    /**
+     * After {@code commit()} or {@code rollback()}: success ends the transaction. A failure may or may not have ended
+     * it (a connection lost after the commit was sent may have committed; pgjdbc refuses both under auto-commit and
+     * leaves a transaction begun by SQL open), so its writes are invalidated but stay blocked until it is known to
+     * have ended — by a later commit, rollback, close or abort.
+     */
+    private void transactionCallReturned(boolean succeeded, String cause) {
+        if (succeeded) {
+            endTransaction(cause);
+        } else if (transaction.hasWritten()) {
+            cluster.invalidate(transaction.scope(), cause);
         }
     }
 

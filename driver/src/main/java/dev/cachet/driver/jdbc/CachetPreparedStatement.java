@@ -1,5 +1,6 @@
 package dev.cachet.driver.jdbc;
 
+import dev.cachet.parser.NotCacheableReason;
 import dev.cachet.parser.StatementInfo;
 import java.io.InputStream;
 import java.io.Reader;
@@ -34,9 +35,18 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     /** The highest parameter index bound. */
     private int count;
 
+    /** The connection's {@link CachetConnection#namespaceChanges()} when this statement was prepared. */
+    private final int preparedInNamespace;
+
     CachetPreparedStatement(CachetConnection connection, PreparedStatement delegate, StatementOptions options) {
         super(connection, options, delegate);
         this.info = connection.pipeline().analyze(options.sql());
+        this.preparedInNamespace = connection.namespaceChanges();
+    }
+
+    /** True when user, catalog, schema or role changed since prepare: the key would not name what the query reads. */
+    private boolean namespaceChangedSincePrepare() {
+        return connection.namespaceChanges() != preparedInNamespace;
     }
 
     // ---------------------------------------------------------------- parameters
@@ -155,6 +165,9 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public ResultSet executeQuery() throws SQLException {
         beginExecution();
+        if (namespaceChangedSincePrepare()) {
+            return ownResult(pipeline().uncachedQuery(this, info, NotCacheableReason.UNMODELLED_SESSION_STATE));
+        }
         boolean stream = hasStreamParameter();
         return query(info, stream ? null : boundValues(), stream ? null : boundTypes(), stream);
     }
@@ -163,7 +176,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     public boolean execute() throws SQLException {
         beginExecution();
         boolean stream = hasStreamParameter();
-        if (cacheableNow(info, stream)) {
+        if (!namespaceChangedSincePrepare() && cacheableNow(info, stream)) {
             query(info, boundValues(), boundTypes(), false);
             return true;
         }

@@ -204,6 +204,7 @@ final class ExecutionPipeline {
         for (StatementInfo info : batch) {
             scope = union(scope, cluster.writeScope(info));
         }
+        boolean wasInTransaction = connection.inTransaction();
         registerWrite(scope);
         boolean succeeded = false;
         try {
@@ -219,6 +220,11 @@ final class ExecutionPipeline {
                     if (succeeded) {
                         connection.statementSucceeded(info, target);
                     }
+                }
+                if (succeeded && !wasInTransaction) {
+                    // a batch that began a transaction (BEGIN, then writes) left it open: its writes are the
+                    // transaction's, blocked until it ends
+                    registerWrite(scope);
                 }
             }
         }
@@ -265,6 +271,9 @@ final class ExecutionPipeline {
         } finally {
             if (succeeded) {
                 connection.statementSucceeded(info, target);
+                if (info.kind() == StatementKind.UNKNOWN) {
+                    openedTransaction(scope, target);
+                }
                 if (mayChangeCatalog(info)) {
                     // views, foreign keys and triggers may have changed: read them again, then drop what the new
                     // edges reach too
@@ -273,6 +282,26 @@ final class ExecutionPipeline {
                 }
             }
         }
+    }
+
+    /**
+     * A statement Cachet cannot see through (several statements in one string, say {@code BEGIN; UPDATE …}) may have
+     * left a transaction open. Where the driver reports it (H2 turns auto-commit off until the transaction ends), its
+     * writes become the transaction's, blocked until it ends.
+     */
+    private void openedTransaction(Set<String> scope, PhysicalConnection target) {
+        if (connection.inTransaction()) {
+            return;
+        }
+        try {
+            if (target.connection().getAutoCommit()) {
+                return;
+            }
+        } catch (SQLException e) {
+            return; // the connection is failing; the next statement will tell the application
+        }
+        connection.transaction().begin(false);
+        registerWrite(scope);
     }
 
     /**

@@ -203,11 +203,17 @@ public final class MaterializedResult {
         }
 
         private static int holdability(ResultSet real) {
+            // ResultSet.getHoldability is optional (pgjdbc throws SQLState 0A000, and a pool such as HikariCP then
+            // marks the connection broken): ask the statement that produced the result, which drivers answer
             try {
-                return real.getHoldability();
+                java.sql.Statement statement = real.getStatement();
+                if (statement != null) {
+                    return statement.getResultSetHoldability();
+                }
             } catch (SQLException | RuntimeException | AbstractMethodError e) {
-                return ResultSet.HOLD_CURSORS_OVER_COMMIT;
+                // fall through to the default
             }
+            return ResultSet.HOLD_CURSORS_OVER_COMMIT;
         }
 
         /**

@@ -35,6 +35,8 @@ public class CachetDataSource implements DataSource {
     private volatile DataSource dataSource;
     private volatile int loginTimeout;
     private volatile PrintWriter logWriter;
+    /** Wrapping mode: the replicas' DataSources (DESIGN §3: replicas of a wrapped DataSource are given here). */
+    private final java.util.List<DataSource> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Wrapping mode: settings, dialect and cluster id, worked out on the first connection. */
     private volatile Wrapping wrapping;
 
@@ -112,6 +114,22 @@ public class CachetDataSource implements DataSource {
         return dataSource;
     }
 
+    /**
+     * Wrapping mode: adds a read replica of the wrapped DataSource's database (DESIGN §9), in the order reads rotate
+     * over them. Add replicas before the first connection: the cluster's routing is set up then, once. On PostgreSQL
+     * Cachet measures each replica's replayed position; on other databases it cannot, so a table written through
+     * Cachet is read from the primary from then on.
+     */
+    public void addReplica(DataSource replica) {
+        replicas.add(java.util.Objects.requireNonNull(replica, "replica"));
+        this.wrapping = null;
+    }
+
+    /** The replicas added with {@link #addReplica}. */
+    public java.util.List<DataSource> getReplicas() {
+        return java.util.List.copyOf(replicas);
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
         return getConnection(user, password);
@@ -157,7 +175,7 @@ public class CachetDataSource implements DataSource {
                 w = new Wrapping(settings, dialect, id);
                 wrapping = w;
             }
-            return CachetDriver.open(real, w.settings(), w.clusterId(), w.dialect());
+            return CachetDriver.open(real, w.settings(), w.clusterId(), w.dialect(), routing());
         } catch (SQLException | RuntimeException e) {
             try {
                 real.close();
@@ -166,6 +184,25 @@ public class CachetDataSource implements DataSource {
             }
             throw e;
         }
+    }
+
+    /** The routing over the wrapped DataSource (host "primary") and its replicas ("replica-1", ...), or null. */
+    private java.util.function.Function<dev.cachet.driver.jdbc.Cluster, dev.cachet.driver.jdbc.ClusterRouting> routing() {
+        java.util.List<DataSource> given = java.util.List.copyOf(replicas);
+        if (given.isEmpty()) {
+            return null;
+        }
+        DataSource primary = dataSource;
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 1; i <= given.size(); i++) {
+            names.add("replica-" + i);
+        }
+        return cluster -> new dev.cachet.driver.jdbc.ClusterRouting(cluster, "primary", names, host -> {
+            if (host.equals("primary")) {
+                return primary.getConnection();
+            }
+            return given.get(Integer.parseInt(host.substring("replica-".length())) - 1).getConnection();
+        }, true);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.cachet.driver;
 import dev.cachet.driver.jdbc.CachetConnection;
 import dev.cachet.driver.jdbc.Cluster;
 import dev.cachet.driver.jdbc.ClusterRegistry;
+import dev.cachet.driver.jdbc.ClusterRouting;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -55,18 +56,77 @@ public final class CachetDriver implements Driver {
         Properties given = info == null ? new Properties() : info;
         CachetSettings settings = CachetSettings.resolve(given, parsed.cachetParameters());
         String realUrl = parsed.realUrl();
-        Connection real = realDriver(realUrl).connect(realUrl, CachetSettings.stripCachetProperties(given));
+        Driver driver = realDriver(realUrl);
+        Properties realProperties = CachetSettings.stripCachetProperties(given);
+        String clusterId = ClusterId.of(parsed, settings);
+        if (!settings.replicas().isEmpty()) {
+            return openRouted(parsed, settings, clusterId, driver, realProperties);
+        }
+        Connection real = driver.connect(realUrl, realProperties);
         if (real == null) {
             throw new SQLException("Cachet: the real driver did not accept the URL after jdbc:cachet:", "08001");
         }
-        return open(real, settings, ClusterId.of(parsed, settings), parsed.dialect());
+        return open(real, settings, clusterId, parsed.dialect());
+    }
+
+    /**
+     * A connection of a cluster with replicas (DESIGN §9): the primary is the host routing knows as primary now (the
+     * URL's, or a promoted replica after a failover); every physical connection gets connect and socket timeouts.
+     */
+    private static Connection openRouted(CachetUrl parsed, CachetSettings settings, String clusterId, Driver driver,
+                                         Properties realProperties) throws SQLException {
+        Properties withTimeouts = Timeouts.apply(realProperties, parsed.realUrl(), parsed.dialect(), settings);
+        Properties forProbes = Timeouts.forProbes(realProperties, parsed.realUrl(), parsed.dialect(), settings);
+        List<String> urlHosts = parsed.hosts();
+        String primary = urlHosts.isEmpty() ? "localhost:5432" : urlHosts.get(0);
+        List<String> replicas = new ArrayList<>(urlHosts.isEmpty() ? List.of() : urlHosts.subList(1, urlHosts.size()));
+        replicas.addAll(settings.replicas());
+        Cluster cluster = ClusterRegistry.acquire(clusterId, settings, parsed.dialect());
+        Connection real = null;
+        try {
+            ClusterRouting routing = cluster.routing(c -> new ClusterRouting(c, primary, replicas,
+                    host -> connectHost(driver, parsed, host, withTimeouts),
+                    host -> connectHost(driver, parsed, host, forProbes)));
+            real = routing.connectPrimary();
+            return new CachetConnection(cluster, settings, real);
+        } catch (SQLException | RuntimeException | Error e) {
+            ClusterRegistry.release(cluster);
+            if (real != null) {
+                try {
+                    real.close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static Connection connectHost(Driver driver, CachetUrl parsed, String host, Properties properties)
+            throws SQLException {
+        String url = parsed.withHost(host);
+        Connection connection = driver.connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("Cachet: the real driver did not accept " + url, "08001");
+        }
+        return connection;
     }
 
     /** Wraps a real connection as a logical Cachet connection of the given cluster, closing it on failure. */
     static CachetConnection open(Connection real, CachetSettings settings, String clusterId,
                                  dev.cachet.parser.Dialect dialect) throws SQLException {
+        return open(real, settings, clusterId, dialect, null);
+    }
+
+    /** {@link #open(Connection, CachetSettings, String, dev.cachet.parser.Dialect)} with replica routing, if any. */
+    static CachetConnection open(Connection real, CachetSettings settings, String clusterId,
+                                 dev.cachet.parser.Dialect dialect,
+                                 java.util.function.Function<Cluster, ClusterRouting> routing) throws SQLException {
         Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
         try {
+            if (routing != null) {
+                cluster.routing(routing);
+            }
             return new CachetConnection(cluster, settings, real);
         } catch (SQLException | RuntimeException | Error e) {
             ClusterRegistry.release(cluster);

@@ -12,7 +12,7 @@ public enum ReadStrategy {
     ROUND_ROBIN,
     /** Each read takes a replica at random. */
     RANDOM,
-    /** Each read takes the replica with the fewest physical connections in use. */
+    /** Each read takes the replica with the fewest reads in flight. */
     LEAST_CONNECTIONS,
     /** Each read takes the replica with the lowest recent response time. */
     FASTEST_RESPONSE;

@@ -51,6 +51,10 @@ public final class CachetConnection extends DelegatingConnection {
     private Set<String> temporaryTables;
     private CachetDatabaseMetaData metaData;
     private boolean closed;
+    /** Replica routing (DESIGN §9); null when the cluster has no replicas. */
+    private final ConnectionRouting routing;
+    /** Where the last query ran when there is no routing. */
+    private PhysicalConnection lastTarget;
     /** Connection settings that are not session state but must reach every physical connection (see #configure). */
     private Executor networkTimeoutExecutor;
     private int networkTimeoutMillis = -1;
@@ -73,6 +77,13 @@ public final class CachetConnection extends DelegatingConnection {
         this.primary = new PhysicalConnection(real, Route.PRIMARY, session);
         this.pipeline = new ExecutionPipeline(this, cluster);
         cluster.ensureDependencies(real);
+        ClusterRouting clusterRouting = cluster.routing();
+        if (clusterRouting != null) {
+            clusterRouting.ensureStarted();
+            this.routing = new ConnectionRouting(this, clusterRouting, session);
+        } else {
+            this.routing = null;
+        }
     }
 
     // ---------------------------------------------------------------- state used by the pipeline
@@ -133,9 +144,55 @@ public final class CachetConnection extends DelegatingConnection {
      * statement runs on the primary.
      */
     PhysicalConnection route(StatementInfo info, boolean updatable) throws SQLException {
+        return route(info, (CachetStatement) null);
+    }
+
+    /** {@link #route(StatementInfo, boolean)} for a statement of {@code owner} (null: not known). */
+    PhysicalConnection route(StatementInfo info, CachetStatement owner) throws SQLException {
+        if (routing != null) {
+            return routing.route(info, owner);
+        }
         PhysicalConnection target = primary;
         target.sync(session, dialect);
         return target;
+    }
+
+    /**
+     * Runs a query of {@code owner} where routing sends it (a replica when DESIGN §9 allows, retried elsewhere if the
+     * replica fails before a row reached the application) and returns the real result; {@link #lastTarget()} then
+     * says where it ran.
+     */
+    ResultSet runQuery(CachetStatement owner, StatementInfo info) throws SQLException {
+        if (routing != null) {
+            return routing.query(owner, info);
+        }
+        PhysicalConnection target = route(info, owner);
+        lastTarget = target;
+        return owner.runQuery(target, info);
+    }
+
+    /** Where the last {@link #runQuery} ran. */
+    PhysicalConnection lastTarget() {
+        return routing != null ? routing.lastTarget() : lastTarget;
+    }
+
+    /** Whether a result read on {@code target} may fill the cache (a replica must have replayed the tables' writes). */
+    boolean fillAllowed(PhysicalConnection target, StatementInfo info) {
+        return routing == null || routing.fillAllowed(target, info);
+    }
+
+    /** A write to {@code scope} is about to run (read-your-writes bookkeeping, DESIGN §9). */
+    void writeStarting(Set<String> scope) {
+        if (routing != null) {
+            routing.writeStarting(scope);
+        }
+    }
+
+    /** The autocommit write announced by {@link #writeStarting} returned or failed. */
+    void writeFinished() {
+        if (routing != null) {
+            routing.writeFinished();
+        }
     }
 
     /** Where a statement would run if executed now (for events about hits, which run nowhere). */
@@ -335,11 +392,17 @@ public final class CachetConnection extends DelegatingConnection {
             // PostgreSQL undoes SET inside a rolled-back transaction: what Cachet recorded may no longer hold
             unmodelledSession = true;
         }
-        if (transaction.hasWritten()) {
-            try {
-                cluster.invalidate(transaction.scope(), cause);
-            } finally {
-                cluster.releaseBlocks(transaction);
+        try {
+            if (transaction.hasWritten()) {
+                try {
+                    cluster.invalidate(transaction.scope(), cause);
+                } finally {
+                    cluster.releaseBlocks(transaction);
+                }
+            }
+        } finally {
+            if (routing != null) {
+                routing.transactionEnded(cause.equals("commit"));
             }
         }
         transaction.reset();
@@ -466,6 +529,9 @@ public final class CachetConnection extends DelegatingConnection {
         boolean modeChanges = autoCommit != session.autoCommit();
         boolean succeeded = false;
         try {
+            if (autoCommit && wasInTransaction && routing != null) {
+                routing.endPinned(true); // a replica the transaction ran on commits with it
+            }
             delegate.setAutoCommit(autoCommit);
             succeeded = true;
         } finally {
@@ -488,6 +554,9 @@ public final class CachetConnection extends DelegatingConnection {
     public void commit() throws SQLException {
         boolean succeeded = false;
         try {
+            if (routing != null) {
+                routing.endPinned(true);
+            }
             delegate.commit();
             succeeded = true;
         } finally {
@@ -499,6 +568,9 @@ public final class CachetConnection extends DelegatingConnection {
     public void rollback() throws SQLException {
         boolean succeeded = false;
         try {
+            if (routing != null) {
+                routing.endPinned(false);
+            }
             delegate.rollback();
             succeeded = true;
         } finally {
@@ -645,6 +717,80 @@ public final class CachetConnection extends DelegatingConnection {
         }
     }
 
+    /**
+     * Clears the warnings of every physical connection. Pools call this when a connection returns (HikariCP on every
+     * return), so it is also where Cachet keeps one user's session from reaching the next: on PostgreSQL, outside a
+     * transaction, when the application changed the role or session user, or a setting Cachet does not model
+     * ({@code set_config}, a custom variable), through SQL, every physical connection is reset ({@code RESET ROLE},
+     * {@code SET SESSION AUTHORIZATION DEFAULT}, {@code RESET ALL}) and the schema and time zone the logical
+     * connection keeps are applied again before its next statement.
+     */
+    @Override
+    public void clearWarnings() throws SQLException {
+        delegate.clearWarnings();
+        for (PhysicalConnection replica : replicas) {
+            replica.connection().clearWarnings();
+        }
+        if (!closed && !inTransaction() && sqlSessionStateSet()) {
+            resetSqlSession();
+        }
+    }
+
+    /** True on PostgreSQL when the role, the session user or an unmodelled setting was changed through SQL. */
+    private boolean sqlSessionStateSet() {
+        return dialect == Dialect.POSTGRESQL
+                && (session.role() != null || unmodelledSession || !java.util.Objects.equals(session.user(), originalUser));
+    }
+
+    /**
+     * Before the physical connections are released — closed, or returned to the pool a wrapped DataSource borrowed
+     * them from, where the next logical connection would take them as they are (its cache keys would then be wrong):
+     * resets what {@link #sqlSessionStateSet()} covers, after rolling back a JDBC transaction left open (as closing
+     * would). Best effort: a failure here never keeps the connection from closing.
+     */
+    private void resetBeforeRelease() {
+        if (!sqlSessionStateSet()) {
+            return;
+        }
+        try {
+            if (inTransaction()) {
+                if (session.autoCommit()) {
+                    try (Statement rollback = delegate.createStatement()) {
+                        rollback.execute("ROLLBACK"); // a BEGIN left open
+                    }
+                } else {
+                    if (routing != null) {
+                        routing.endPinned(false);
+                    }
+                    delegate.rollback();
+                }
+                endTransaction("rollback");
+            }
+            resetSqlSession();
+        } catch (SQLException | RuntimeException e) {
+            // the real close below decides what the application sees
+        }
+    }
+
+    private void resetSqlSession() throws SQLException {
+        SessionState reset = session.withRole(null).withUser(originalUser);
+        // RESET ALL also reset search_path and the time zone: the next sync applies the kept ones again
+        SessionState physicalState = reset.withSchema(null).withTimeZone(null);
+        resetPhysical(primary, physicalState);
+        for (PhysicalConnection replica : List.copyOf(replicas)) {
+            resetPhysical(replica, physicalState);
+        }
+        unmodelledSession = false;
+        sessionChanged(reset);
+    }
+
+    private static void resetPhysical(PhysicalConnection p, SessionState state) throws SQLException {
+        try (Statement s = p.connection().createStatement()) {
+            s.execute("RESET ROLE; SET SESSION AUTHORIZATION DEFAULT; RESET ALL");
+        }
+        p.applied(state);
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Override
@@ -652,8 +798,12 @@ public final class CachetConnection extends DelegatingConnection {
         if (closed) {
             return;
         }
+        resetBeforeRelease();
         closed = true;
         try {
+            if (routing != null) {
+                routing.closed();
+            }
             closeReplicas();
             delegate.close();
         } finally {
@@ -680,6 +830,9 @@ public final class CachetConnection extends DelegatingConnection {
     private void ended() {
         try {
             endTransaction("connection closed");
+            if (routing != null) {
+                routing.closed();
+            }
         } finally {
             ClusterRegistry.release(cluster);
         }

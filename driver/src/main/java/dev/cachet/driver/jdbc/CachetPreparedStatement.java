@@ -114,6 +114,48 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     }
 
     @Override
+    java.sql.Statement createOn(java.sql.Connection physical) throws SQLException {
+        return physical.prepareStatement(options().sql(), options().resultSetType(), options().concurrency());
+    }
+
+    /**
+     * Binds the recorded parameters on a counterpart prepared on another physical connection: {@code setNull} for
+     * nulls, {@code setObject(value)} for values bound as objects, {@code setObject(value, type)} for the rest (what
+     * the real driver's typed setters do).
+     */
+    @Override
+    void bindOn(java.sql.Statement counterpart) throws SQLException {
+        PreparedStatement ps = (PreparedStatement) counterpart;
+        ps.clearParameters();
+        for (int i = 0; i < count; i++) {
+            Object v = values[i];
+            int type = types[i];
+            if (v == null) {
+                ps.setNull(i + 1, type == java.sql.Types.JAVA_OBJECT ? java.sql.Types.NULL : type);
+            } else if (type == java.sql.Types.JAVA_OBJECT) {
+                ps.setObject(i + 1, v);
+            } else {
+                ps.setObject(i + 1, v, type);
+            }
+        }
+    }
+
+    /**
+     * False when a parameter was bound in a way that cannot be repeated from what was recorded (streams, LOBs, a
+     * calendar, a scale, a URL): such an execution runs on the primary.
+     */
+    @Override
+    boolean replayable() {
+        for (int i = 0; i < count; i++) {
+            Object v = values[i];
+            if (v == STREAM || v instanceof java.util.List || types[i] == java.sql.Types.DATALINK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     ResultSet runQuery(PhysicalConnection target, StatementInfo info) throws SQLException {
         return ((PreparedStatement) physical(target)).executeQuery();
     }

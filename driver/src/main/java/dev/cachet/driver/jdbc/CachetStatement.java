@@ -6,7 +6,6 @@ import dev.cachet.parser.StatementKind;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +35,10 @@ public class CachetStatement extends DelegatingStatement {
     private CachetResultSet wrappedReal;
     /** The analysis of the last execution (an updatable result set's writes count against its tables). */
     StatementInfo lastInfo;
+    /** The real statement of the last execution: {@link #delegate}, or one on a replica connection. */
+    private volatile Statement active;
+    /** Real statements on other physical connections than the primary, created when routing first used them. */
+    private java.util.Map<PhysicalConnection, Statement> elsewhere;
 
     CachetStatement(CachetConnection connection, Statement delegate, StatementOptions options) {
         super(delegate);
@@ -55,12 +58,50 @@ public class CachetStatement extends DelegatingStatement {
         return (int) Math.min(Integer.MAX_VALUE, maxRows);
     }
 
-    /** The real statement to run on the chosen physical connection (today always the primary's). */
+    /**
+     * The real statement to run on the chosen physical connection: the one the application created on the primary, or
+     * one created on {@code target} the first time (kept while both live), with this statement's limits copied and,
+     * for a prepared statement, its parameters bound again.
+     */
     Statement physical(PhysicalConnection target) throws SQLException {
-        if (target != connection.primary()) {
-            throw new SQLFeatureNotSupportedException("Cachet: running a statement on a replica is not supported yet");
+        if (target == connection.primary()) {
+            active = delegate;
+            return delegate;
         }
-        return delegate;
+        if (elsewhere == null) {
+            elsewhere = new java.util.IdentityHashMap<>(4);
+        }
+        Statement s = elsewhere.get(target);
+        if (s == null || s.isClosed()) {
+            s = createOn(target.connection());
+            elsewhere.put(target, s);
+        }
+        s.setMaxRows(delegate.getMaxRows());
+        s.setFetchSize(delegate.getFetchSize());
+        s.setQueryTimeout(delegate.getQueryTimeout());
+        bindOn(s);
+        active = s;
+        return s;
+    }
+
+    /** Creates this statement's counterpart on another physical connection. */
+    Statement createOn(Connection physical) throws SQLException {
+        return physical.createStatement(options.resultSetType(), options.concurrency());
+    }
+
+    /** Binds this statement's parameters on a counterpart (nothing for a plain statement). */
+    void bindOn(Statement counterpart) throws SQLException {
+    }
+
+    /** Whether this statement's current parameters can be bound again on another physical connection. */
+    boolean replayable() {
+        return true;
+    }
+
+    /** The real statement whose results the application reads after {@code execute}. */
+    private Statement active() {
+        Statement a = active;
+        return a == null ? delegate : a;
     }
 
     /** Runs the query on the physical connection the pipeline chose. */
@@ -78,6 +119,7 @@ public class CachetStatement extends DelegatingStatement {
         }
         closeCurrentResult();
         ownsResults = false;
+        active = delegate;
     }
 
     private void closeCurrentResult() {
@@ -245,7 +287,7 @@ public class CachetStatement extends DelegatingStatement {
         if (ownsResults) {
             return currentResult;
         }
-        return wrap(delegate.getResultSet());
+        return wrap(active().getResultSet());
     }
 
     /** Wraps a real result set of this statement so that it reports this statement; the same wrapper while it lasts. */
@@ -263,12 +305,12 @@ public class CachetStatement extends DelegatingStatement {
 
     @Override
     public int getUpdateCount() throws SQLException {
-        return ownsResults ? -1 : delegate.getUpdateCount();
+        return ownsResults ? -1 : active().getUpdateCount();
     }
 
     @Override
     public long getLargeUpdateCount() throws SQLException {
-        return ownsResults ? -1 : delegate.getLargeUpdateCount();
+        return ownsResults ? -1 : active().getLargeUpdateCount();
     }
 
     @Override
@@ -285,7 +327,7 @@ public class CachetStatement extends DelegatingStatement {
             currentResult = null;
             return false;
         }
-        return delegate.getMoreResults(current);
+        return active().getMoreResults(current);
     }
 
     @Override
@@ -297,6 +339,12 @@ public class CachetStatement extends DelegatingStatement {
     @Override
     public Connection getConnection() throws SQLException {
         return connection;
+    }
+
+    /** Cancels what runs now, on whichever physical connection it runs (another thread calls this). */
+    @Override
+    public void cancel() throws SQLException {
+        active().cancel();
     }
 
     @Override
@@ -332,6 +380,16 @@ public class CachetStatement extends DelegatingStatement {
     @Override
     public void close() throws SQLException {
         closeCurrentResult(); // a result being filled reads on to its end before the real statement closes
+        if (elsewhere != null) {
+            for (Statement s : elsewhere.values()) {
+                try {
+                    s.close();
+                } catch (SQLException ignored) {
+                    // its connection may be gone; the application's statement is the primary's
+                }
+            }
+            elsewhere = null;
+        }
         delegate.close();
     }
 

@@ -79,6 +79,9 @@ public final class Cluster {
     /** Open transactions that wrote "every table": while one is open, nothing of this cluster is filled. */
     private final Map<Object, Long> allTableBlocks = new ConcurrentHashMap<>();
 
+    /** Replica routing (DESIGN §9); null while the cluster has no replicas. */
+    private volatile ClusterRouting routing;
+
     /** Background services (pollers) tied to the cluster's open connections; stopped with the last one. */
     private final List<AutoCloseable> services = new CopyOnWriteArrayList<>();
 
@@ -173,7 +176,25 @@ public final class Cluster {
 
     /** Where a statement would run on an idle connection of this cluster; routing decides for real per connection. */
     public Route plannedRoute(StatementInfo info) {
-        return Route.PRIMARY;
+        if (routing == null || info.kind() != dev.cachet.parser.StatementKind.QUERY || info.requiresPrimary()
+                || info.isWrite() || info.lockingRead()
+                || info.notCacheableReason() == dev.cachet.parser.NotCacheableReason.SYSTEM_CATALOG) {
+            return Route.PRIMARY;
+        }
+        return Route.REPLICA;
+    }
+
+    /** The cluster's replica routing, or null when it has no replicas. */
+    public ClusterRouting routing() {
+        return routing;
+    }
+
+    /** The cluster's replica routing, created by {@code factory} if the cluster has none yet (the first one stays). */
+    public synchronized ClusterRouting routing(java.util.function.Function<Cluster, ClusterRouting> factory) {
+        if (routing == null) {
+            routing = factory.apply(this);
+        }
+        return routing;
     }
 
     /** {@link #writeScope} for the operator API: null when the statement counts as a write to every table. */

@@ -133,9 +133,9 @@ final class ExecutionPipeline {
         ValueProfile profile;
         ResultSet real;
         try {
-            target = connection.route(info, false);
+            real = connection.runQuery(owner, info);
+            target = connection.lastTarget();
             profile = cluster.valueProfile(target.connection());
-            real = owner.runQuery(target, info);
         } catch (SQLException | RuntimeException | Error e) {
             cache.abandon(ticket);
             throw e;
@@ -143,6 +143,11 @@ final class ExecutionPipeline {
         cluster.misses.increment();
         if (start != 0) {
             event(info, Outcome.MISS, null, target.role(), start);
+        }
+        if (!connection.fillAllowed(target, info)) {
+            // a replica pinned by a transaction has not replayed a write to these tables: serve, never keep
+            cache.abandon(ticket);
+            return new CachetResultSet(owner, real, info);
         }
         ResultSet teed = Tee.wrap(real, owner, ticket, cache, profile);
         OwnFills.started(key, teed);
@@ -153,11 +158,12 @@ final class ExecutionPipeline {
     ResultSet uncachedQuery(CachetStatement owner, StatementInfo info, NotCacheableReason reason) throws SQLException {
         long start = cluster.listening() ? System.nanoTime() : 0;
         cluster.executions.increment();
-        PhysicalConnection target = connection.route(info, owner.options().updatable());
         Set<String> scope = beforeWrite(info);
+        PhysicalConnection target = connection.primary();
         boolean succeeded = false;
         try {
-            ResultSet real = owner.runQuery(target, info);
+            ResultSet real = connection.runQuery(owner, info);
+            target = connection.lastTarget();
             succeeded = true;
             return new CachetResultSet(owner, real, info);
         } finally {
@@ -178,7 +184,7 @@ final class ExecutionPipeline {
         long start = cluster.listening() ? System.nanoTime() : 0;
         cluster.executions.increment();
         owner.lastInfo = info;
-        PhysicalConnection target = connection.route(info, owner.options().updatable());
+        PhysicalConnection target = connection.route(info, owner);
         Set<String> scope = beforeWrite(info);
         boolean succeeded = false;
         try {
@@ -198,7 +204,7 @@ final class ExecutionPipeline {
     <T> T executeBatch(CachetStatement owner, List<StatementInfo> batch, PhysicalCall<T> call) throws SQLException {
         cluster.executions.increment();
         StatementInfo first = batch.isEmpty() ? null : batch.get(0);
-        PhysicalConnection target = first == null ? connection.primary() : connection.route(first, false);
+        PhysicalConnection target = first == null ? connection.primary() : connection.route(first, owner);
         Set<String> scope = Set.of();
         for (StatementInfo info : batch) {
             scope = union(scope, cluster.writeScope(info));
@@ -213,6 +219,7 @@ final class ExecutionPipeline {
         } finally {
             try {
                 invalidateWrite(scope);
+                connection.writeFinished();
             } finally {
                 for (StatementInfo info : batch) {
                     if (succeeded) {
@@ -253,6 +260,7 @@ final class ExecutionPipeline {
     }
 
     private void registerWrite(Set<String> scope) {
+        connection.writeStarting(scope);
         if (!scope.isEmpty() && connection.inTransaction()) {
             TransactionState tx = connection.transaction();
             tx.wrote(scope);
@@ -264,6 +272,7 @@ final class ExecutionPipeline {
     private void afterStatement(StatementInfo info, Set<String> scope, boolean succeeded, PhysicalConnection target) {
         try {
             invalidateWrite(scope);
+            connection.writeFinished();
         } finally {
             if (succeeded) {
                 connection.statementSucceeded(info, target);
@@ -329,6 +338,7 @@ final class ExecutionPipeline {
 
     void afterRowWrite(Set<String> scope) {
         invalidateWrite(scope);
+        connection.writeFinished();
     }
 
     // ---------------------------------------------------------------- events

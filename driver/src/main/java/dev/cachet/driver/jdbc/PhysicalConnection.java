@@ -16,12 +16,25 @@ final class PhysicalConnection {
 
     private final Connection connection;
     private final Route role;
+    /** The replica this connection reaches, or null for the primary. */
+    private final dev.cachet.driver.routing.ReplicaState replica;
     private SessionState applied;
 
     PhysicalConnection(Connection connection, Route role, SessionState applied) {
+        this(connection, role, applied, null);
+    }
+
+    PhysicalConnection(Connection connection, Route role, SessionState applied,
+                       dev.cachet.driver.routing.ReplicaState replica) {
         this.connection = connection;
         this.role = role;
         this.applied = applied;
+        this.replica = replica;
+    }
+
+    /** The replica this connection reaches, or null when it is the primary's. */
+    dev.cachet.driver.routing.ReplicaState replica() {
+        return replica;
     }
 
     Connection connection() {

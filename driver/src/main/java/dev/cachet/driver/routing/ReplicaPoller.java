@@ -73,11 +73,14 @@ public final class ReplicaPoller implements AutoCloseable {
   public boolean pollOnce() {
     long started = ticker.read();
     boolean primaryAnswered;
+    String primaryName = primaryHost.get();
+    NodeStatus primaryStatus = null;
     try {
-      NodeStatus primary = probe.probe(primaryHost.get());
+      NodeStatus primary = probe.probe(primaryName);
       if (primary.inRecovery()) {
-        throw new SQLException("the configured primary " + primaryHost.get() + " is in recovery (a standby)", "08000");
+        throw new SQLException("the configured primary " + primaryName + " is in recovery (a standby)", "08000");
       }
+      primaryStatus = primary;
       lagEstimator.record(started, primary.position());
       router.readYourWrites().primarySampled(primary.position(), started);
       router.primaryObserved(primary.timeline());
@@ -91,6 +94,13 @@ public final class ReplicaPoller implements AutoCloseable {
     }
     for (ReplicaState replica : router.replicas()) {
       long now = ticker.read();
+      if (replica.host().equals(primaryName)) {
+        // the primary may be listed among the replicas (it can become one after a failover): never eligible now
+        if (primaryStatus != null) {
+          replica.recordStatus(primaryStatus, Duration.ZERO);
+        }
+        continue;
+      }
       if (!replica.probeDue(now)) {
         continue;
       }

@@ -43,6 +43,20 @@ class ReplicaPollerTest {
       Duration.ofMillis(100), "test", primaryFailures::add);
 
   @Test
+  void thePrimaryListedAmongTheReplicasIsProbedOnceAndNeverEligible() {
+    ReplicaState p = new ReplicaState("p:1");
+    ReplicaRouter all = new ReplicaRouter(List.of(p, r1), ReplicaSelector.roundRobin(), ryw, Duration.ofSeconds(2));
+    ReplicaPoller pollAll = new ReplicaPoller(all, cluster, () -> "p:1", new LagEstimator(64), ticker,
+        Duration.ofMillis(100), "test", primaryFailures::add);
+    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
+    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
+    assertThat(pollAll.pollOnce()).isTrue();
+    assertThat(cluster.probed).containsExactly("p:1", "r1:1");
+    assertThat(p.status()).isEqualTo(NodeStatus.primary(Lsn.of(100), 1));
+    assertThat(all.eligible(Lsn.ZERO)).containsExactly(r1);
+  }
+
+  @Test
   void aPausedReplicaFallsBehindLeavesTheRotationAndReturnsAfterCatchingUp() {
     cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
     cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));

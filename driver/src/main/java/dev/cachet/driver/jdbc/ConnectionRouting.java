@@ -1,0 +1,349 @@
+package dev.cachet.driver.jdbc;
+
+import dev.cachet.driver.Route;
+import dev.cachet.driver.routing.Lsn;
+import dev.cachet.driver.routing.ReadYourWrites;
+import dev.cachet.driver.routing.ReplicaRouter;
+import dev.cachet.driver.routing.ReplicaState;
+import dev.cachet.parser.NotCacheableReason;
+import dev.cachet.parser.StatementInfo;
+import dev.cachet.parser.StatementKind;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing of one logical connection (DESIGN §9): which physical connection runs each statement, the replica
+ * connections it opened (lazily, kept until it closes), the physical connection its current transaction is pinned
+ * to, and the read-your-writes reports of its writes.
+ *
+ * <ul>
+ *   <li>An autocommit read that may run anywhere goes to a replica the {@link ReplicaRouter} allows for the tables it
+ *       reads; when the replica fails before a row reached the application, the read runs again on another replica
+ *       or the primary.</li>
+ *   <li>A JDBC transaction (auto-commit off) is pinned at its first statement: a read-only one to a replica that has
+ *       replayed every write the cluster recorded, anything else to the primary; it stays there to its end.</li>
+ *   <li>Everything else runs on the primary physical connection.</li>
+ * </ul>
+ * Not thread-safe: used under its logical connection's discipline.
+ */
+final class ConnectionRouting {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionRouting.class);
+
+    private final CachetConnection connection;
+    private final ClusterRouting cluster;
+    /** The state a freshly opened physical connection is in (the logical connection's at open). */
+    private final SessionState fresh;
+    private final Map<String, PhysicalConnection> open = new HashMap<>(4);
+    /** The physical connection the current JDBC transaction runs on; null outside one or before its first statement. */
+    private PhysicalConnection pinned;
+    /** The read-your-writes ticket of the autocommit write in progress. */
+    private ReadYourWrites.WriteTicket autocommitWrite;
+    /** Tickets of the writes of the open transaction, settled when it ends. */
+    private List<ReadYourWrites.WriteTicket> transactionWrites;
+    /** Where the last read ran (for events). */
+    private PhysicalConnection lastTarget;
+
+    ConnectionRouting(CachetConnection connection, ClusterRouting cluster, SessionState fresh) {
+        this.connection = connection;
+        this.cluster = cluster;
+        this.fresh = fresh;
+    }
+
+    // ---------------------------------------------------------------- choosing
+
+    /**
+     * The physical connection for a statement that is not a query run through {@link #query}: the pinned one in a
+     * JDBC transaction, else the primary. Synced to the session state.
+     */
+    PhysicalConnection route(StatementInfo info, CachetStatement owner) throws SQLException {
+        PhysicalConnection target = connection.primary();
+        SessionState session = connection.session();
+        if (!session.autoCommit()) {
+            if (pinned == null) {
+                pinned = pin(info, owner);
+            }
+            target = pinned;
+            if (target.replica() != null && !caughtUp(target, info)) {
+                // READ COMMITTED: each statement may see any state committed before it began, so a query the pinned
+                // replica cannot answer fresh runs on the primary (in the same read-only transaction there)
+                target = connection.primary();
+            }
+        }
+        target.sync(session, connection.dialect());
+        return target;
+    }
+
+    /**
+     * Whether a statement of a transaction pinned to {@code replica} may run there: it has replayed every write
+     * recorded for the tables the statement reads since the transaction chose it. Snapshot isolation keeps the
+     * transaction's first view, so there it always may.
+     */
+    private boolean caughtUp(PhysicalConnection replica, StatementInfo info) {
+        if (info.kind() != StatementKind.QUERY
+                || connection.transaction().snapshotIsolation(connection.session())) {
+            return true;
+        }
+        Lsn required = cluster.readYourWrites().requiredPosition(info.tablesRead());
+        return !required.equals(Lsn.MAX) && replica.replica().hasReplayed(required);
+    }
+
+    /** The target of a JDBC transaction's first statement (DESIGN §9). */
+    private PhysicalConnection pin(StatementInfo info, CachetStatement owner) {
+        SessionState session = connection.session();
+        TransactionState tx = connection.transaction();
+        if (!tx.readOnly(session) || tx.isolation(session) == Connection.TRANSACTION_SERIALIZABLE
+                || (owner != null && !mayRunOnReplica(info, owner))) {
+            return connection.primary();
+        }
+        ReplicaState state = cluster.router().chooseForReadOnlyTransaction();
+        PhysicalConnection replica = state == null ? null : replica(state);
+        return replica == null ? connection.primary() : replica;
+    }
+
+    /** Whether an autocommit query may run on a replica at all (DESIGN §9's table). */
+    private boolean mayRunOnReplica(StatementInfo info, CachetStatement owner) {
+        if (info.kind() != StatementKind.QUERY || info.requiresPrimary() || info.isWrite() || info.lockingRead()
+                || info.sessionEffect() != null || info.hints().primary()
+                || info.notCacheableReason() == NotCacheableReason.SYSTEM_CATALOG) {
+            return false;
+        }
+        if (owner.options().updatable() || !owner.replayable() || owner instanceof CachetCallableStatement || connection.unmodelledSession()
+                || connection.readsTemporaryTable(info.tablesRead())) {
+            return false;
+        }
+        return connection.transaction().isolation(connection.session()) != Connection.TRANSACTION_SERIALIZABLE;
+    }
+
+    /** The kept connection to a replica, opened now if needed; null (and the replica marked failed) if it cannot be. */
+    private PhysicalConnection replica(ReplicaState state) {
+        PhysicalConnection p = open.get(state.host());
+        if (p != null) {
+            return p;
+        }
+        try {
+            Connection c = cluster.connect(state.host());
+            p = new PhysicalConnection(c, Route.REPLICA, fresh, state);
+            try {
+                connection.configure(p);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            open.put(state.host(), p);
+            connection.replicas.add(p);
+            return p;
+        } catch (SQLException | RuntimeException e) {
+            log.debug("Cachet: replica {} could not be opened: {}", state.host(), e.toString());
+            state.markFailed(cluster.ticker().read());
+            return null;
+        }
+    }
+
+    private void drop(PhysicalConnection p) {
+        open.remove(p.replica().host(), p);
+        connection.replicas.remove(p);
+        if (pinned == p) {
+            pinned = null;
+        }
+        try {
+            p.connection().close();
+        } catch (SQLException ignored) {
+            // already broken
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * Runs a query where routing sends it, and returns the real result set. A replica that fails before the result
+     * reached the application leaves the rotation and the query runs on another replica or the primary; a standby's
+     * recovery conflict or read-only refusal sends it to the primary. In a transaction nothing is retried.
+     */
+    ResultSet query(CachetStatement owner, StatementInfo info) throws SQLException {
+        SessionState session = connection.session();
+        if (!session.autoCommit() || connection.inTransaction()) {
+            PhysicalConnection target = route(info, owner);
+            lastTarget = target;
+            return owner.runQuery(target, info);
+        }
+        int attempts = cluster.hosts().size();
+        boolean replicas = mayRunOnReplica(info, owner);
+        while (true) {
+            PhysicalConnection target = null;
+            if (replicas && attempts-- > 0) {
+                ReplicaState state = cluster.router().chooseFor(info.tablesRead());
+                if (state != null) {
+                    target = replica(state);
+                    if (target == null) {
+                        continue;
+                    }
+                }
+            }
+            if (target == null) {
+                target = connection.primary();
+                target.sync(session, connection.dialect());
+                lastTarget = target;
+                return owner.runQuery(target, info);
+            }
+            ReplicaState state = target.replica();
+            long start = System.nanoTime();
+            state.readStarted();
+            try {
+                target.sync(session, connection.dialect());
+                ResultSet rs = owner.runQuery(target, info);
+                state.readFinished(System.nanoTime() - start);
+                lastTarget = target;
+                return rs;
+            } catch (SQLException e) {
+                state.readFinished(System.nanoTime() - start);
+                if (ClusterRouting.connectionFailure(e) || target.connection().isClosed()) {
+                    log.debug("Cachet: replica {} failed ({}); the read runs elsewhere", state.host(), e.toString());
+                    state.markFailed(cluster.ticker().read());
+                    drop(target);
+                } else if (standbyRefused(e)) {
+                    replicas = false;
+                } else {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Refusals a standby gives that the primary would not: a recovery conflict, a read-only transaction. */
+    private static boolean standbyRefused(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "25006".equals(state) || "0A000".equals(state);
+    }
+
+    /** Where the last query ran. */
+    PhysicalConnection lastTarget() {
+        return lastTarget;
+    }
+
+    /**
+     * Whether a result read from {@code target} may fill the cache: always from the primary; from a replica only
+     * when it has replayed every write recorded for the tables read (a pinned transaction's replica may not have).
+     */
+    boolean fillAllowed(PhysicalConnection target, StatementInfo info) {
+        ReplicaState state = target.replica();
+        if (state == null) {
+            return true;
+        }
+        Lsn required = cluster.readYourWrites().requiredPosition(info.tablesRead());
+        return !required.equals(Lsn.MAX) && state.hasReplayed(required);
+    }
+
+    // ---------------------------------------------------------------- writes (read-your-writes)
+
+    /** A write to {@code scope} ({@link Cluster#ALL_TABLES} = every table) is about to run on the primary. */
+    void writeStarting(Set<String> scope) {
+        if (scope.isEmpty()) {
+            return;
+        }
+        boolean all = scope == Cluster.ALL_TABLES;
+        ReadYourWrites.WriteTicket ticket = cluster.readYourWrites().beginWrite(all ? Set.of() : scope, all);
+        if (connection.inTransaction()) {
+            if (transactionWrites == null) {
+                transactionWrites = new ArrayList<>(4);
+            }
+            transactionWrites.add(ticket);
+        } else {
+            if (autocommitWrite != null) {
+                settle(List.of(autocommitWrite), true);
+            }
+            autocommitWrite = ticket;
+        }
+    }
+
+    /** The autocommit write announced last has returned (or failed). */
+    void writeFinished() {
+        ReadYourWrites.WriteTicket ticket = autocommitWrite;
+        if (ticket != null) {
+            autocommitWrite = null;
+            settle(List.of(ticket), true);
+        }
+    }
+
+    /** The transaction ended: committed (or its outcome is unknown), or rolled back / abandoned. */
+    void transactionEnded(boolean committed) {
+        pinned = null;
+        List<ReadYourWrites.WriteTicket> tickets = transactionWrites;
+        if (tickets != null) {
+            transactionWrites = null;
+            settle(tickets, committed);
+        }
+    }
+
+    /**
+     * Reports the outcome of writes. A commit is resolved with the primary's insert position sampled now (after it
+     * returned) when the primary connection is in auto-commit mode; otherwise (a sample would open a transaction
+     * there) the poller's next sample resolves it. Without measurable replication (not PostgreSQL) nothing is
+     * reported and the tables stay on the primary.
+     */
+    private void settle(List<ReadYourWrites.WriteTicket> tickets, boolean committed) {
+        ReadYourWrites ryw = cluster.readYourWrites();
+        if (!committed) {
+            tickets.forEach(ryw::abandoned);
+            return;
+        }
+        if (!cluster.measuresReplication()) {
+            return;
+        }
+        Lsn position = samplePrimary();
+        for (ReadYourWrites.WriteTicket t : tickets) {
+            if (position != null) {
+                ryw.committed(t, position);
+            } else {
+                ryw.committedUnsampled(t, cluster.ticker().read());
+            }
+        }
+    }
+
+    private Lsn samplePrimary() {
+        Connection c = connection.primary().connection();
+        try {
+            if (!c.getAutoCommit()) {
+                return null;
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn() /*cachet:sample*/")) {
+                return rs.next() ? Lsn.parse(rs.getString(1)) : null;
+            }
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- transaction end and lifecycle
+
+    /** Commits or rolls back the transaction on its pinned replica, if it has one. */
+    void endPinned(boolean commit) throws SQLException {
+        PhysicalConnection p = pinned;
+        if (p != null && p.replica() != null) {
+            if (commit) {
+                p.connection().commit();
+            } else {
+                p.connection().rollback();
+            }
+        }
+    }
+
+    /** The logical connection closed: settles what is pending and closes the replica connections. */
+    void closed() {
+        if (autocommitWrite != null) {
+            writeFinished();
+        }
+        transactionEnded(false);
+        open.clear();
+    }
+}

@@ -39,7 +39,8 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     private final MaterializedResult result;
     private final ResultMetadata metadata;
-    private final Object[] cells;
+    private final byte[] cells;
+    private final Object[] refs;
     private final ColumnCodec[] codecs;
     private final ValueProfile profile;
     private final Statement owner;
@@ -48,7 +49,10 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     private final int rowCount;
     /** 0 = before the first row, rowCount + 1 = after the last, else the 1-based current row. */
     private int row;
-    private int base;
+    /** Where each column's cell of the current row starts in {@code cells}, and where the row ends. */
+    private final int[] offsets;
+    /** Where each row starts, computed on the first scrolling move (forward reading never needs it). */
+    private int[] rowStarts;
     private boolean wasNull;
     private boolean closed;
     private int fetchSize;
@@ -58,12 +62,14 @@ public final class CachedResultSet extends ReadOnlyResultSet {
         this.result = result;
         this.metadata = result.metadata();
         this.cells = result.cells();
+        this.refs = result.refs();
         this.codecs = result.codecs();
         this.profile = result.profile();
         this.owner = owner;
         this.type = type;
         this.columnCount = codecs.length;
         this.rowCount = result.rowCount();
+        this.offsets = new int[columnCount + 1];
     }
 
     /** The result this result set reads. */
@@ -97,9 +103,13 @@ public final class CachedResultSet extends ReadOnlyResultSet {
         if (row < 1 || row > rowCount) {
             throw profile.noCurrentRow();
         }
-        Object v = cells[base + column - 1];
-        wasNull = v == null;
-        return v;
+        int at = offsets[column - 1];
+        if (cells[at] == Cells.NULL) {
+            wasNull = true;
+            return null;
+        }
+        wasNull = false;
+        return Cells.read(cells, at, refs);
     }
 
     private ColumnCodec codec(int column) {
@@ -108,7 +118,34 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     private void moveTo(int target) {
         row = target < 0 ? 0 : Math.min(target, rowCount + 1);
-        base = (row - 1) * columnCount;
+        if (row >= 1 && row <= rowCount) {
+            if (rowStarts == null) {
+                rowStarts = rowStarts();
+            }
+            locate(rowStarts[row - 1]);
+        }
+    }
+
+    /** Fills {@link #offsets} for the row starting at {@code start}. */
+    private void locate(int start) {
+        int at = start;
+        for (int i = 0; i < columnCount; i++) {
+            offsets[i] = at;
+            at = Cells.skip(cells, at);
+        }
+        offsets[columnCount] = at;
+    }
+
+    private int[] rowStarts() {
+        int[] starts = new int[rowCount];
+        int at = 0;
+        for (int r = 0; r < rowCount; r++) {
+            starts[r] = at;
+            for (int i = 0; i < columnCount; i++) {
+                at = Cells.skip(cells, at);
+            }
+        }
+        return starts;
     }
 
     // ---------------------------------------------------------------- navigation
@@ -118,7 +155,10 @@ public final class CachedResultSet extends ReadOnlyResultSet {
         checkOpen();
         if (row <= rowCount) {
             row++;
-            base = (row - 1) * columnCount;
+            if (row <= rowCount) {
+                // the next row starts where the current one ends (the first at 0)
+                locate(row == 1 ? 0 : offsets[columnCount]);
+            }
         }
         return row <= rowCount;
     }

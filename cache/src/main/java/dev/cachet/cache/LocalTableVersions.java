@@ -24,6 +24,11 @@ public final class LocalTableVersions implements TableVersions {
     public VersionStamp stamp(Collection<String> tables) {
         // the epoch is read first: an advanceAll racing with the table reads then makes the stamp stale
         long e = epoch.get();
+        if (tables.size() == 1) {
+            // the common case, in a third of the memory: every cached entry holds its stamp
+            AtomicLong counter = counter(tables.iterator().next());
+            return new SingleStamp(epoch, e, counter, counter.get());
+        }
         AtomicLong[] counters = new AtomicLong[tables.size()];
         long[] seen = new long[counters.length];
         int i = 0;
@@ -51,6 +56,27 @@ public final class LocalTableVersions implements TableVersions {
     public long version(String table) {
         AtomicLong c = versions.get(table);
         return c == null ? 0 : c.get();
+    }
+
+    /** The stamp of one table: the same check as {@link Stamp} without two arrays. */
+    private static final class SingleStamp implements VersionStamp {
+
+        private final AtomicLong epoch;
+        private final long epochSeen;
+        private final AtomicLong counter;
+        private final long seen;
+
+        SingleStamp(AtomicLong epoch, long epochSeen, AtomicLong counter, long seen) {
+            this.epoch = epoch;
+            this.epochSeen = epochSeen;
+            this.counter = counter;
+            this.seen = seen;
+        }
+
+        @Override
+        public boolean isCurrent() {
+            return counter.get() == seen && epoch.get() == epochSeen;
+        }
     }
 
     private static final class Stamp implements VersionStamp {

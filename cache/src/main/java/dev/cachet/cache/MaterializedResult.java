@@ -3,37 +3,44 @@ package dev.cachet.cache;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * A query result held in memory: a metadata snapshot, the codec of each column and every cell in one
- * flat row-major array. Immutable — values were copied on the way in and getters hand out copies of
- * mutable ones — so one instance is shared by every reader of a cache entry. Its
- * {@link #estimatedBytes()} approximates its retained heap size and is what the cache weighs it by.
+ * A query result held in memory: a metadata snapshot, the codec of each column and every cell, row after row,
+ * in one compact {@code byte[]} (plus a side array for the rare values the compact form does not know, such as
+ * SQL arrays or a profile's own cell types). Immutable — values are copied on the way in, and getters decode
+ * fresh copies — so one instance is shared by every reader of a cache entry. Its {@link #estimatedBytes()} is its
+ * retained heap size (the bytes, the side objects and this object; the metadata and codecs count only when they
+ * are not shared by every result of the statement) and is what the cache weighs it by.
  */
 public final class MaterializedResult {
 
     private final ResultMetadata metadata;
     private final ColumnCodec[] codecs;
     private final ValueProfile profile;
-    private final Object[] cells;
+    private final byte[] cells;
+    private final Object[] refs;
     private final int rowCount;
     private final int resultSetType;
     private final int holdability;
     private final long estimatedBytes;
 
-    private MaterializedResult(ResultMetadata metadata, ColumnCodec[] codecs, ValueProfile profile, Object[] cells,
-                               int rowCount, int resultSetType, int holdability, long valueBytes) {
+    /** The retained size of this object itself: header, six references, three ints and a long. */
+    static final int SELF_BYTES = 56;
+
+    MaterializedResult(ResultMetadata metadata, ColumnCodec[] codecs, ValueProfile profile, byte[] cells,
+                       Object[] refs, long refBytes, int rowCount, int resultSetType, int holdability) {
         this.metadata = metadata;
         this.codecs = codecs;
         this.profile = profile;
         this.cells = cells;
+        this.refs = refs;
         this.rowCount = rowCount;
         this.resultSetType = resultSetType;
         this.holdability = holdability;
-        this.estimatedBytes = 48 + metadata.estimatedBytes() + ValueSizes.objectArray(codecs.length)
-                + ValueSizes.objectArray(cells.length) + valueBytes;
+        this.estimatedBytes = SELF_BYTES + ValueSizes.align(ValueSizes.ARRAY_HEADER + cells.length)
+                + (refs == null ? 0 : ValueSizes.objectArray(refs.length) + refBytes)
+                + (metadata.isShared() ? 0 : metadata.estimatedBytes() + ValueSizes.objectArray(codecs.length));
     }
 
     /**
@@ -82,21 +89,19 @@ public final class MaterializedResult {
         for (int i = 0; i < n; i++) {
             codecs[i] = profile.codec(metadata.column(i + 1));
         }
-        Object[] cells = new Object[rows.size() * n];
-        long valueBytes = 0;
-        int k = 0;
+        CellWriter writer = new CellWriter(16 * n * Math.max(1, rows.size()));
+        long refBytes = 0;
         for (Object[] row : rows) {
             if (row.length != n) {
                 throw new IllegalArgumentException("row of " + row.length + " values for " + n + " columns");
             }
             for (int i = 0; i < n; i++) {
-                Object cell = ValueCopies.copyValue(row[i]);
-                cells[k++] = cell;
-                valueBytes += codecs[i].sizeOf(cell);
+                int before = writer.size();
+                refBytes += writer.write(ValueCopies.copyValue(row[i]), codecs[i]) - (writer.size() - before);
             }
         }
-        return new MaterializedResult(metadata, codecs, profile, cells, rows.size(), ResultSet.TYPE_FORWARD_ONLY,
-                ResultSet.HOLD_CURSORS_OVER_COMMIT, valueBytes);
+        return new MaterializedResult(metadata, codecs, profile, writer.bytes(), writer.refs(), refBytes,
+                rows.size(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.HOLD_CURSORS_OVER_COMMIT);
     }
 
     /**
@@ -143,9 +148,16 @@ public final class MaterializedResult {
         return estimatedBytes;
     }
 
-    Object[] cells() {
+    /** The cells in their compact form ({@link Cells}); never modified. */
+    byte[] cells() {
         return cells;
     }
+
+    /** The side objects the cells refer to, or null. */
+    Object[] refs() {
+        return refs;
+    }
+
 
     ColumnCodec[] codecs() {
         return codecs;
@@ -172,10 +184,9 @@ public final class MaterializedResult {
         private final int resultSetType;
         private final int holdability;
         private final long fixedBytes;
-        private Object[] cells;
-        private int size;
+        private CellWriter cells;
         private int rows;
-        private long valueBytes;
+        private long refBytes;
 
         Builder(ResultSet real, ValueProfile profile, String statementKey, int maxRows, long maxBytes)
                 throws SQLException {
@@ -196,10 +207,11 @@ public final class MaterializedResult {
             this.maxBytes = maxBytes;
             this.resultSetType = real.getType();
             this.holdability = holdability(real);
-            // sized for as many rows as the last result of the same statement, so it is rarely grown or trimmed
-            int hint = metadata.rowsHint();
-            this.cells = new Object[Math.max(1, n) * (hint > 0 ? Math.min(hint, Math.min(maxRows, 1024)) : 8)];
-            this.fixedBytes = 48 + metadata.estimatedBytes() + ValueSizes.objectArray(n);
+            // sized for as many bytes as the last result of the same statement, so it is rarely grown
+            int hint = metadata.bytesHint();
+            this.cells = new CellWriter(hint > 0 ? Math.min(hint, 1 << 16) : 16 * Math.max(1, n));
+            this.fixedBytes = MaterializedResult.SELF_BYTES + ValueSizes.ARRAY_HEADER + 8
+                    + (metadata.isShared() ? 0 : metadata.estimatedBytes() + ValueSizes.objectArray(n));
         }
 
         private static int holdability(ResultSet real) {
@@ -227,25 +239,23 @@ public final class MaterializedResult {
                 return false;
             }
             int n = codecs.length;
-            if (size + n > cells.length) {
-                cells = Arrays.copyOf(cells, Math.max(size + n, cells.length * 2));
-            }
             long budget = maxBytes - currentBytes();
             for (int i = 0; i < n; i++) {
-                Object cell = codecs[i].capture(real, i + 1, budget);
-                cells[size + i] = cell;
-                long b = codecs[i].sizeOf(cell);
-                valueBytes += b;
+                ColumnCodec codec = codecs[i];
+                Object cell = codec.capture(real, i + 1, budget);
+                int before = cells.size();
+                long b = cells.write(cell, codec);
+                refBytes += b - (cells.size() - before);
                 budget -= b;
             }
-            size += n;
             rows++;
             return currentBytes() <= maxBytes;
         }
 
-        /** The estimate so far, counting the cell array at its final (trimmed) length. */
+        /** The estimate so far, counting the cell bytes at their final (trimmed) length. */
         long currentBytes() {
-            return fixedBytes + ValueSizes.objectArray(size) + valueBytes;
+            int refCount = cells.refCount();
+            return fixedBytes + cells.size() + (refCount == 0 ? 0 : ValueSizes.objectArray(refCount) + refBytes);
         }
 
         int rows() {
@@ -253,11 +263,12 @@ public final class MaterializedResult {
         }
 
         MaterializedResult build() {
-            Object[] exact = size == cells.length ? cells : Arrays.copyOf(cells, size);
+            byte[] bytes = cells.bytes();
+            Object[] refs = cells.refs();
             cells = null;
-            metadata.rowsHint(rows);
-            return new MaterializedResult(metadata, codecs, profile, exact, rows, resultSetType, holdability,
-                    valueBytes);
+            metadata.bytesHint(bytes.length);
+            return new MaterializedResult(metadata, codecs, profile, bytes, refs, refBytes, rows, resultSetType,
+                    holdability);
         }
     }
 }

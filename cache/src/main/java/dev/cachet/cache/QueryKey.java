@@ -104,8 +104,8 @@ public final class QueryKey {
 
     /** A rough size of this key in bytes, counted into the entry's weight. */
     long estimatedBytes() {
-        long bytes = 48 + ValueSizes.ARRAY_HEADER + 4L * sqlTypes.length + ValueSizes.ARRAY_HEADER
-                + 4L * parameters.length;
+        long bytes = 40 + (sqlTypes.length == 0 ? 0 : ValueSizes.align(ValueSizes.ARRAY_HEADER + 4L * sqlTypes.length))
+                + (parameters.length == 0 ? 0 : ValueSizes.objectArray(parameters.length));
         for (Object p : parameters) {
             bytes += ValueSizes.of(p);
         }

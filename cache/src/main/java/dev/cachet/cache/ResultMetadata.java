@@ -14,7 +14,8 @@ public final class ResultMetadata implements ResultSetMetaData {
     // set once before the snapshot is shared (published through a concurrent map), then only read
     private ValueProfile codecsProfile;
     private ColumnCodec[] sharedCodecs;
-    private volatile int rowsHint;
+    private boolean shared;
+    private volatile int bytesHint;
 
     /** Creates a snapshot over the given columns (index 0 = column 1). */
     public ResultMetadata(ColumnMetadata... columns) {
@@ -45,16 +46,28 @@ public final class ResultMetadata implements ResultSetMetaData {
     }
 
     /**
-     * Chooses {@code profile}'s codecs for these columns once, for every result that shares this snapshot
-     * (see {@link StatementMetadata}); call before the snapshot is published.
+     * Marks this snapshot as shared by every result of one statement shape and chooses {@code profile}'s codecs
+     * for it once. A profile that keeps one snapshot per statement shape (as the built-in ones do) calls this
+     * before it publishes the snapshot: results over a shared snapshot take its codecs instead of choosing their
+     * own, and their weight does not count the metadata — it is held once per shape, not once per entry. Call it
+     * at most once, before the snapshot is visible to other threads.
+     *
+     * @return this snapshot
      */
-    void shareCodecs(ValueProfile profile) throws SQLException {
+    public ResultMetadata share(ValueProfile profile) throws SQLException {
         ColumnCodec[] codecs = new ColumnCodec[columns.length];
         for (int i = 0; i < codecs.length; i++) {
             codecs[i] = profile.codec(columns[i]);
         }
         this.codecsProfile = profile;
         this.sharedCodecs = codecs;
+        this.shared = true;
+        return this;
+    }
+
+    /** True once {@link #share} was called: held once per statement shape. */
+    boolean isShared() {
+        return shared;
     }
 
     /** The codecs chosen by {@link #shareCodecs} when {@code profile} chose them, else null. */
@@ -62,14 +75,14 @@ public final class ResultMetadata implements ResultSetMetaData {
         return codecsProfile == profile ? sharedCodecs : null;
     }
 
-    /** The number of rows of the last result built over this snapshot: a capacity hint for the next. */
-    int rowsHint() {
-        return rowsHint;
+    /** The size in bytes of the cells of the last result built over this snapshot: a capacity hint for the next. */
+    int bytesHint() {
+        return bytesHint;
     }
 
-    void rowsHint(int rows) {
-        if (rowsHint != rows) {
-            rowsHint = rows;
+    void bytesHint(int bytes) {
+        if (bytesHint != bytes) {
+            bytesHint = bytes;
         }
     }
 

@@ -8,23 +8,27 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The metadata snapshot last captured for each statement text, with its profile's codecs, reused by a
  * later fill of the same text when the real metadata reports exactly the same facts for every column.
- * Used by the built-in profiles, whose drivers answer every metadata call from memory: comparing costs
- * the same calls as capturing, but allocates nothing, and the codecs need not be chosen again.
+ * For profiles whose drivers answer every metadata call from memory (the built-in ones, MariaDB
+ * Connector/J's): comparing costs the same calls as capturing, but allocates nothing, the codecs need not
+ * be chosen again, and the snapshot is held once per statement, not once per cached result
+ * ({@link ResultMetadata#share}). A profile keeps one instance and answers
+ * {@link ValueProfile#metadata(String, java.sql.ResultSetMetaData)} with {@link #metadata}.
  * Thread-safe; bounded (it forgets everything when full, and simply captures again).
  */
-final class StatementMetadata {
+public final class StatementMetadata {
 
     private static final int MAX_STATEMENTS = 1024;
 
     private final ValueProfile profile;
     private final ConcurrentHashMap<String, ResultMetadata> byStatement = new ConcurrentHashMap<>();
 
-    StatementMetadata(ValueProfile profile) {
+    /** Shapes whose codecs {@code profile} chooses. */
+    public StatementMetadata(ValueProfile profile) {
         this.profile = Objects.requireNonNull(profile, "profile");
     }
 
     /** The shared snapshot of {@code statementKey} when it matches {@code real}, else a new capture. */
-    ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {
+    public ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {
         if (statementKey == null) {
             return ResultMetadata.capture(real);
         }
@@ -33,7 +37,7 @@ final class StatementMetadata {
             return shared;
         }
         ResultMetadata captured = ResultMetadata.capture(real);
-        captured.shareCodecs(profile);
+        captured.share(profile);
         if (byStatement.size() >= MAX_STATEMENTS) {
             byStatement.clear();
         }

@@ -129,7 +129,7 @@ class ResultCacheTest {
 
     @Test
     void aResultOverThePerEntryCapsIsNotStored() {
-        ResultCache cache = cache(CacheSettings.builder().maxBytesPerEntry(1_000).maxRowsPerEntry(100));
+        ResultCache cache = cache(CacheSettings.builder().maxBytesPerEntry(300).maxRowsPerEntry(100));
         QueryKey k = key("BIG");
         assertThat(cache.complete(cache.beginFill(k, Set.of("t"), null), longs(123456, 90))).isFalse();
         assertThat(cache.complete(cache.beginFill(k, Set.of("t"), null), longs(1, 101))).isFalse();

@@ -104,7 +104,7 @@ class ResultTeeTest {
 
     @Test
     void overTheByteCapOnAnEarlyCloseNothingIsStored() throws SQLException {
-        ResultCache cache = cache(100, 1_200);
+        ResultCache cache = cache(100, 600);
         QueryKey k = key("SELECT ID, NAME FROM T, SYSTEM_RANGE(1, 20) ORDER BY ID");
         FillTicket t = cache.beginFill(k, Set.of("t"), null);
         try (ResultSet rs = ResultTee.wrap(statement.executeQuery(k.sql()), statement, t, cache,

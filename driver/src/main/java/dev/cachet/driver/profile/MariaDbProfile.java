@@ -3,7 +3,10 @@ package dev.cachet.driver.profile;
 import dev.cachet.cache.ColumnCodec;
 import dev.cachet.cache.ColumnMetadata;
 import dev.cachet.cache.NotCacheableValueException;
+import dev.cachet.cache.ResultMetadata;
+import dev.cachet.cache.StatementMetadata;
 import dev.cachet.cache.ValueProfile;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Set;
@@ -39,7 +42,19 @@ public final class MariaDbProfile implements ValueProfile {
       "JSON", "BINARY", "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB", "DATE", "DATETIME", "TIMESTAMP",
       "TIME", "YEAR", "BIT", "NULL");
 
+  // static, as the instance is a singleton: a result refers to its profile, not to other statements' metadata
+  private static final StatementMetadata STATEMENTS = new StatementMetadata(INSTANCE);
+
   private MariaDbProfile() {}
+
+  /**
+   * The snapshot last captured for {@code statementKey}, with its codecs, when the connector's metadata (held in
+   * memory) reports exactly the same facts; else a new capture. Held once per statement, not per cached result.
+   */
+  @Override
+  public ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {
+    return STATEMENTS.metadata(statementKey, real);
+  }
 
   @Override
   public ColumnCodec codec(ColumnMetadata column) throws SQLException {

@@ -61,7 +61,11 @@ final class MariaDbReplayCodec extends ColumnCodec {
   private final boolean year;
   private final boolean keepsText;
   private final boolean objectIsText;
-  /** The source of the result being captured: a fill reads one result on one thread. */
+  /**
+   * The source of the result last captured. The codec is shared by every fill of its statement, so concurrent
+   * fills may replace each other's: each cell checks that the source is its own result's (same decoder) and makes
+   * its own otherwise, so a race costs an allocation, never a wrong source.
+   */
   private volatile Source current;
 
   /**

@@ -69,6 +69,12 @@ public final class PgJdbcProfile implements ValueProfile {
     ResultMetadata shared = sharedMetadata.getIfPresent(key);
     if (shared == null) {
       shared = ResultMetadata.capture(real);
+      try {
+        // codecs chosen once per column set, and the snapshot held once, not once per cached result
+        shared.share(this);
+      } catch (dev.cachet.cache.NotCacheableValueException e) {
+        // a column whose values are never cached (xml, refcursor): the snapshot still serves the metadata
+      }
       sharedMetadata.put(key, shared);
     }
     return shared;

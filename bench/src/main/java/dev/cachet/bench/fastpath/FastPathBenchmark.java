@@ -208,14 +208,14 @@ public class FastPathBenchmark {
         return acc;
     }
 
-    private static long miss(Database db, PreparedStatement ps) throws SQLException {
+    static long miss(Database db, PreparedStatement ps) throws SQLException {
         long n = db.distinct.incrementAndGet();
         ps.setInt(1, (int) (1 + n % ROWS));
         ps.setLong(2, n);
         return readMiss(ps);
     }
 
-    private static long hit(Session s, PreparedStatement ps) throws SQLException {
+    static long hit(Session s, PreparedStatement ps) throws SQLException {
         int id = s.hot + 1;
         s.hot = id == HOT ? 0 : id;
         ps.setInt(1, id);

@@ -1,26 +1,23 @@
 package dev.cachet.bench.fastpath;
 
+import dev.cachet.bench.workload.Spread;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link FastPathBenchmark} per backend and thread count and {@link Footprint}, and prints the ratios of
- * issue 10: a miss and cache-off against the direct driver, a hit against the direct driver, allocation per
- * operation, and the bytes per cached entry (counted and measured).
+ * Prints the ratios of issue 10 in one run: a miss and cache-off against the direct driver (1 and 8 threads), a
+ * hit against the direct driver (1, 2, 4 and 8 threads), the allocation per operation of each, and the bytes per
+ * cached entry (counted by the cache and measured by JOL). The throughput figures come from
+ * {@link AlternatingRun}: {@link FastPathBenchmark}'s operations in alternating rounds, each ratio taken within a
+ * round and the median over rounds reported with its range. For profiling, run the same operations under JMH:
+ * {@code java -jar benchmarks.jar FastPathBenchmark -prof gc}.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.cachet.bench.fastpath.FastPathMain [--backends h2,postgres,mariadb]
- * [--threads 1,8] [--hit-threads 1,2,4,8] [--quick] [--no-footprint]}.
+ * [--threads 1,8] [--hit-threads 1,2,4,8] [--rounds 5] [--warmup-ms 500] [--measure-ms 1500] [--quick]
+ * [--no-footprint]}.
  */
 public final class FastPathMain {
 
@@ -28,50 +25,72 @@ public final class FastPathMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         List<String> backends = List.of("h2", "postgres", "mariadb");
         List<Integer> threads = List.of(1, 8);
         List<Integer> hitThreads = List.of(1, 2, 4, 8);
-        boolean quick = false;
+        int rounds = 5;
+        long warmup = 500;
+        long measure = 1500;
         boolean footprint = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--backends" -> backends = List.of(args[++i].split(","));
                 case "--threads" -> threads = ints(args[++i]);
                 case "--hit-threads" -> hitThreads = ints(args[++i]);
-                case "--quick" -> quick = true;
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup-ms" -> warmup = Long.parseLong(args[++i]);
+                case "--measure-ms" -> measure = Long.parseLong(args[++i]);
+                case "--quick" -> {
+                    rounds = 3;
+                    warmup = 300;
+                    measure = 700;
+                }
                 case "--no-footprint" -> footprint = false;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--backends, --threads, --hit-threads, --quick, --no-footprint)");
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--backends, --threads,"
+                        + " --hit-threads, --rounds, --warmup-ms, --measure-ms, --quick, --no-footprint)");
             }
         }
         StringBuilder report = new StringBuilder();
-        report.append("| backend | threads | path | Cachet ops/s | direct ops/s | Cachet / direct | Cachet B/op | direct B/op |\n");
+        report.append(String.format(Locale.ROOT, "%d rounds of %d ms warm-up + %d ms measured per contender; "
+                + "median of per-round ratios [min-max]%n%n", rounds, warmup, measure));
+        report.append("| backend | threads | path | Cachet / direct | Cachet ops/s | direct ops/s | Cachet B/op | direct B/op |\n");
         report.append("|---|---:|---|---:|---:|---:|---:|---:|\n");
         for (String backend : backends) {
             List<Integer> all = new ArrayList<>(threads);
-            if (backend.equals("h2") || backend.equals("postgres")) {
-                for (Integer t : hitThreads) {
-                    if (!all.contains(t)) {
-                        all.add(t);
-                    }
+            for (Integer t : hitThreads) {
+                if (!all.contains(t)) {
+                    all.add(t);
                 }
             }
             all.sort(null);
             for (int t : all) {
                 boolean missToo = threads.contains(t);
-                String include = FastPathBenchmark.class.getName() + "."
-                        + (missToo ? "(directMiss|cachetMiss|cachetOff|directHit|cachetHit)" : "(directHit|cachetHit)");
-                Map<String, double[]> scores = run(include, backend, t, quick);
+                Map<String, AlternatingRun.Operation> ops = new LinkedHashMap<>();
                 if (missToo) {
-                    row(report, backend, t, "miss", scores.get("cachetMiss"), scores.get("directMiss"));
-                    row(report, backend, t, "cache off", scores.get("cachetOff"), scores.get("directMiss"));
+                    ops.put("directMiss", (db, s) -> FastPathBenchmark.miss(db, s.directMiss));
+                    ops.put("cachetMiss", (db, s) -> FastPathBenchmark.miss(db, s.cachetMiss));
+                    ops.put("cachetOff", (db, s) -> FastPathBenchmark.miss(db, s.cachetOffMiss));
                 }
-                row(report, backend, t, "hit", scores.get("cachetHit"), scores.get("directHit"));
-                System.out.println(report);
+                if (hitThreads.contains(t)) {
+                    ops.put("directHit", (db, s) -> FastPathBenchmark.hit(s, s.directHit));
+                    ops.put("cachetHit", (db, s) -> FastPathBenchmark.hit(s, s.cachetHit));
+                }
+                System.err.printf(Locale.ROOT, "fastpath: %s, %d thread(s), %s%n", backend, t, ops.keySet());
+                Map<String, List<AlternatingRun.Sample>> r = AlternatingRun.run(backend, t, ops, rounds, warmup,
+                        measure);
+                if (missToo) {
+                    row(report, backend, t, "miss", r.get("cachetMiss"), r.get("directMiss"));
+                    row(report, backend, t, "cache off", r.get("cachetOff"), r.get("directMiss"));
+                }
+                if (hitThreads.contains(t)) {
+                    row(report, backend, t, "hit", r.get("cachetHit"), r.get("directHit"));
+                }
             }
         }
-        System.out.println();
-        System.out.println("## Throughput: Cachet against the direct driver, side by side in one JMH run each");
+        System.out.println("## Throughput: Cachet against the direct driver, alternating rounds");
         System.out.println();
         System.out.println(report);
         if (footprint) {
@@ -81,37 +100,20 @@ public final class FastPathMain {
             System.out.println("| rows | entries measured | counted B/entry (weigher) | measured B/entry (JOL) "
                     + "| estimate vs measured | payload B/entry | measured / payload |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
-            for (Footprint.Row r : Footprint.measure()) {
-                System.out.println(Footprint.format(r));
+            for (Footprint.Row row : Footprint.measure()) {
+                System.out.println(Footprint.format(row));
             }
         }
     }
 
-    private static void row(StringBuilder out, String backend, int threads, String path, double[] cachet,
-                            double[] direct) {
-        out.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f | **%.2fx** | %,.0f | %,.0f |%n",
-                backend, threads, path, cachet[0], direct[0], cachet[0] / direct[0], cachet[1], direct[1]));
-    }
-
-    private static Map<String, double[]> run(String include, String backend, int threads, boolean quick)
-            throws Exception {
-        ChainedOptionsBuilder options = new OptionsBuilder().include(include).param("backend", backend)
-                .threads(threads).forks(1).addProfiler(GCProfiler.class)
-                .jvmArgsAppend("-Xms2g", "-Xmx2g");
-        if (quick) {
-            options.warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3)
-                    .measurementTime(TimeValue.seconds(1));
-        }
-        Collection<RunResult> results = new Runner(options.build()).run();
-        Map<String, double[]> scores = new LinkedHashMap<>();
-        for (RunResult r : results) {
-            String label = r.getParams().getBenchmark();
-            label = label.substring(label.lastIndexOf('.') + 1);
-            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-            scores.put(label, new double[] {r.getPrimaryResult().getScore(), alloc == null ? Double.NaN
-                    : alloc.getScore()});
-        }
-        return scores;
+    private static void row(StringBuilder out, String backend, int threads, String path,
+                            List<AlternatingRun.Sample> cachet, List<AlternatingRun.Sample> direct) {
+        Spread ratio = AlternatingRun.ratio(cachet, direct);
+        out.append(String.format(Locale.ROOT, "| %s | %d | %s | **%.2fx** [%.2f-%.2f] | %,.0f | %,.0f | %,.0f | %,.0f |%n",
+                backend, threads, path, ratio.median(), ratio.min(), ratio.max(), AlternatingRun.ops(cachet).median(),
+                AlternatingRun.ops(direct).median(), AlternatingRun.bytes(cachet).median(),
+                AlternatingRun.bytes(direct).median()));
+        System.err.print(out.substring(out.lastIndexOf("| " + backend)));
     }
 
     private static List<Integer> ints(String csv) {

@@ -76,7 +76,8 @@ final class CellWriter {
         return pos - start;
     }
 
-    private void write(Object v) {
+    /** Appends a value of a class {@link Cells#encodable} accepts. */
+    void write(Object v) {
         if (v == null) {
             ensure(1);
             buf[pos++] = Cells.NULL;
@@ -227,7 +228,8 @@ final class CellWriter {
         pos += bytes.length;
     }
 
-    private void varint(long v) {
+    /** Appends an unsigned LEB128 integer. */
+    void varint(long v) {
         ensure(10);
         while ((v & ~0x7FL) != 0) {
             buf[pos++] = (byte) ((v & 0x7F) | 0x80);
@@ -236,12 +238,21 @@ final class CellWriter {
         buf[pos++] = (byte) v;
     }
 
-    private void fixed64(long v) {
+    /** Appends raw bytes. */
+    void raw(byte[] bytes, int offset, int length) {
+        ensure(length);
+        System.arraycopy(bytes, offset, buf, pos, length);
+        pos += length;
+    }
+
+    void fixed64(long v) {
+        ensure(8);
         fixed32((int) (v >>> 32));
         fixed32((int) v);
     }
 
-    private void fixed32(int v) {
+    void fixed32(int v) {
+        ensure(4);
         buf[pos++] = (byte) (v >>> 24);
         buf[pos++] = (byte) (v >>> 16);
         buf[pos++] = (byte) (v >>> 8);

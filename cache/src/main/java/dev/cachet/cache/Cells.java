@@ -253,6 +253,9 @@ final class Cells {
 
     private static int lengthPrefixed(byte[] b, int pos, int width) {
         long n = varint(b, pos);
+        if (n > b.length) {
+            throw new IllegalStateException("corrupt cell: a length of " + n + " in " + b.length + " bytes");
+        }
         return pos + varintLength(b, pos) + (int) (n * width);
     }
 

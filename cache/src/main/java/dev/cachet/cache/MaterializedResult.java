@@ -153,6 +153,15 @@ public final class MaterializedResult {
         return cells;
     }
 
+    /** For tests: the captured value of a cell (0-based row and column), decoded afresh. */
+    Object cellsForTest(int row, int column) {
+        int at = 0;
+        for (int i = 0; i < row * codecs.length + column; i++) {
+            at = Cells.skip(cells, at);
+        }
+        return Cells.read(cells, at, refs);
+    }
+
     /** The side objects the cells refer to, or null. */
     Object[] refs() {
         return refs;

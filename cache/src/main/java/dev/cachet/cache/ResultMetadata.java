@@ -15,6 +15,8 @@ public final class ResultMetadata implements ResultSetMetaData {
     private ValueProfile codecsProfile;
     private ColumnCodec[] sharedCodecs;
     private boolean shared;
+    /** The encoded shape, made on the first {@link ResultEncoding#shapeOf}; a race makes an equal one. */
+    private volatile ResultShape shape;
     private volatile int bytesHint;
 
     /** Creates a snapshot over the given columns (index 0 = column 1). */
@@ -63,6 +65,14 @@ public final class ResultMetadata implements ResultSetMetaData {
         this.sharedCodecs = codecs;
         this.shared = true;
         return this;
+    }
+
+    ResultShape shape() {
+        return shape;
+    }
+
+    void shape(ResultShape shape) {
+        this.shape = shape;
     }
 
     /** True once {@link #share} was called: held once per statement shape. */

@@ -94,6 +94,17 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     /** The captured cell of {@code column} on the current row; sets {@code wasNull}. */
     private Object cell(int column) throws SQLException {
+        int at = at(column);
+        if (cells[at] == Cells.NULL) {
+            wasNull = true;
+            return null;
+        }
+        wasNull = false;
+        return Cells.read(cells, at, refs);
+    }
+
+    /** Where the cell of {@code column} on the current row starts, after the checks every getter makes. */
+    private int at(int column) throws SQLException {
         if (closed) {
             throw profile.closed();
         }
@@ -103,13 +114,7 @@ public final class CachedResultSet extends ReadOnlyResultSet {
         if (row < 1 || row > rowCount) {
             throw profile.noCurrentRow();
         }
-        int at = offsets[column - 1];
-        if (cells[at] == Cells.NULL) {
-            wasNull = true;
-            return null;
-        }
-        wasNull = false;
-        return Cells.read(cells, at, refs);
+        return offsets[column - 1];
     }
 
     private ColumnCodec codec(int column) {
@@ -418,12 +423,23 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     @Override
     public int getInt(int columnIndex) throws SQLException {
+        int at = at(columnIndex);
+        if (cells[at] == Cells.INT && codecs[columnIndex - 1].standardScalars) {
+            wasNull = false;
+            return (int) Cells.zigzag(Cells.varint(cells, at + 1));
+        }
         Object v = cell(columnIndex);
         return v == null ? 0 : codec(columnIndex).getInt(v);
     }
 
     @Override
     public long getLong(int columnIndex) throws SQLException {
+        int at = at(columnIndex);
+        byte tag = cells[at];
+        if ((tag == Cells.LONG || tag == Cells.INT) && codecs[columnIndex - 1].standardScalars) {
+            wasNull = false;
+            return Cells.zigzag(Cells.varint(cells, at + 1));
+        }
         Object v = cell(columnIndex);
         return v == null ? 0 : codec(columnIndex).getLong(v);
     }
@@ -488,6 +504,14 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     @Override
     public Timestamp getTimestamp(int columnIndex, Calendar cal) throws SQLException {
+        if (cal == null) {
+            int at = at(columnIndex);
+            if (cells[at] == Cells.TIMESTAMP && codecs[columnIndex - 1].standardScalars) {
+                // decoded afresh: it is already the copy the codec would make
+                wasNull = false;
+                return (Timestamp) Cells.read(cells, at, refs);
+            }
+        }
         Object v = cell(columnIndex);
         return v == null ? null : codec(columnIndex).getTimestamp(v, cal);
     }

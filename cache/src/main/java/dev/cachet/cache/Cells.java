@@ -82,6 +82,17 @@ final class Cells {
                 || c == Rendered.class && encodable(((Rendered) v).value) && !(((Rendered) v).value instanceof Rendered);
     }
 
+    /**
+     * True for a mutable value whose class the byte form holds itself ({@code Timestamp}, {@code java.sql.Date},
+     * {@code Time}, {@code java.util.Date}, {@code byte[]}): a result builder encodes such a captured cell before it
+     * returns, so nothing can change it later and the codec need not copy it first.
+     */
+    static boolean encodedAtOnce(Object v) {
+        Class<?> c = v.getClass();
+        return c == Timestamp.class || c == java.sql.Date.class || c == Time.class || c == java.util.Date.class
+                || c == byte[].class;
+    }
+
     // ---------------------------------------------------------------- reading
 
     /**

@@ -53,8 +53,37 @@ import java.util.UUID;
  */
 public class ColumnCodec {
 
+    /**
+     * True when this codec's integer and timestamp getters are this package's own (no subclass elsewhere overrides
+     * them): a {@link CachedResultSet} then answers {@code getInt}, {@code getLong} and {@code getTimestamp} of an
+     * integer or timestamp cell straight from its bytes, without boxing or a second copy — the same answers.
+     */
+    final boolean standardScalars;
+
     /** Creates a codec; subclasses are profile-specific codecs. */
     protected ColumnCodec() {
+        this.standardScalars = ownGetters(getClass());
+    }
+
+    private static boolean ownGetters(Class<?> c) {
+        return declaredHere(c, "getInt", Object.class) && declaredHere(c, "getLong", Object.class)
+                && declaredHere(c, "getLong", Object.class, String.class)
+                && declaredHere(c, "getTimestamp", Object.class, Calendar.class);
+    }
+
+    /** Whether the nearest declaration of the method, from {@code c} up, is in this package. */
+    private static boolean declaredHere(Class<?> c, String name, Class<?>... parameters) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            try {
+                k.getDeclaredMethod(name, parameters);
+                return k.getPackageName().equals(ColumnCodec.class.getPackageName());
+            } catch (NoSuchMethodException e) {
+                // look further up
+            } catch (SecurityException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- capture
@@ -65,6 +94,11 @@ public class ColumnCodec {
      * @param real       the driver's result set, positioned on a row
      * @param column     the 1-based column index
      * @param byteBudget how many bytes the entry may still grow by; a LOB larger than this is refused
+     * <p>The default returns a {@code Timestamp}, {@code java.sql.Date}, {@code Time}, {@code java.util.Date} or
+     * {@code byte[]} as the driver handed it over, uncopied: the result builder encodes it into the entry's bytes
+     * before the next call, so a later change by the driver cannot reach the cache. A subclass that keeps such a
+     * value inside a cell of its own must copy it ({@link #captureObject} does).
+     *
      * @return the captured cell, {@code null} for SQL NULL
      * @throws NotCacheableValueException when the value cannot be cached (the copy is then dropped)
      * @throws SQLException               when the driver fails
@@ -77,7 +111,8 @@ public class ColumnCodec {
         if (value instanceof String) {
             return value;
         }
-        Object captured = captureObject(value, byteBudget);
+        // a Timestamp, Date or byte[] the result is about to encode needs no defensive copy first
+        Object captured = Cells.encodedAtOnce(value) ? value : captureObject(value, byteBudget);
         String text = real.getString(column);
         if (!Objects.equals(text, render(captured))) {
             return Rendered.of(captured, text);

@@ -32,13 +32,23 @@ public final class QueryKey {
         this.sqlTypes = sqlTypes;
         this.maxRows = maxRows;
         this.resultSetType = resultSetType;
-        int h = session.hashCode();
-        h = 31 * h + sql.hashCode();
-        h = 31 * h + Arrays.deepHashCode(parameters);
-        h = 31 * h + Arrays.hashCode(sqlTypes);
-        h = 31 * h + maxRows;
-        h = 31 * h + resultSetType;
-        this.hash = h;
+        // every part through a multiplicative mix: a polynomial hash of small integers (ids, counters) collides
+        // in regular patterns, and colliding keys of one statement share a bucket of the cache's map
+        long h = mix(session.hashCode(), sql.hashCode());
+        for (Object p : parameters) {
+            h = mix(h, p == null ? 0 : p.getClass().isArray() ? Arrays.deepHashCode(new Object[] {p}) : p.hashCode());
+        }
+        for (int t : sqlTypes) {
+            h = mix(h, t);
+        }
+        h = mix(mix(h, maxRows), resultSetType);
+        h ^= h >>> 29;
+        h *= 0xbf58476d1ce4e5b9L;
+        this.hash = (int) (h ^ (h >>> 32));
+    }
+
+    private static long mix(long h, int v) {
+        return (h + v) * 0x9E3779B97F4A7C15L;
     }
 
     /**

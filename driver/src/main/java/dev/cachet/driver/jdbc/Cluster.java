@@ -37,23 +37,14 @@ public final class Cluster {
 
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
-    /**
-     * The analyzer: the JVM's shared one, or, when the system property {@code dev.cachet.parseBudget} (a duration)
-     * is set, one with that parse budget — for loaded machines where the default budget would make statements
-     * count as unknown (never wrong, only uncached).
-     */
-    private static final SqlAnalyzer ANALYZER = analyzer(System.getProperty("dev.cachet.parseBudget"));
+    /** Analyzers by parse budget: the JVM's shared one for the default, one memo per other budget in use. */
+    private static final Map<Duration, SqlAnalyzer> ANALYZERS = new ConcurrentHashMap<>();
 
-    private static SqlAnalyzer analyzer(String budget) {
-        if (budget == null || budget.isBlank()) {
+    private static SqlAnalyzer analyzer(Duration budget) {
+        if (budget.equals(SqlAnalyzer.DEFAULT_PARSE_BUDGET)) {
             return SqlAnalyzer.shared();
         }
-        try {
-            return new SqlAnalyzer(SqlAnalyzer.DEFAULT_MAX_ENTRIES, dev.cachet.driver.Durations.parse(budget));
-        } catch (RuntimeException e) {
-            log.warn("Cachet: ignoring dev.cachet.parseBudget={} ({})", budget, e.getMessage());
-            return SqlAnalyzer.shared();
-        }
+        return ANALYZERS.computeIfAbsent(budget, b -> new SqlAnalyzer(SqlAnalyzer.DEFAULT_MAX_ENTRIES, b));
     }
 
     /** The write scope meaning "every table". */
@@ -101,7 +92,7 @@ public final class Cluster {
         this.settings = settings;
         this.dialect = dialect;
         this.cache = new ResultCache(CacheSettingsMapping.from(settings));
-        this.analyzer = ANALYZER;
+        this.analyzer = analyzer(settings.parseBudget());
         this.deterministicFunctions = settings.deterministicFunctions();
         this.readOnlyFunctions = settings.readOnlyFunctions();
         this.valueProfile = Tee.profileFor(dialect);

@@ -183,7 +183,8 @@ public class CachetDataSource implements DataSource {
                 w = wrappingOf(real);
                 wrapping = w;
             }
-            return CachetDriver.open(real, w.settings(), w.clusterId(), w.dialect(), DriverOptions.ofDataSource(serial));
+            return CachetDriver.open(real, w.settings(), w.clusterId(), w.dialect(), DriverOptions.ofDataSource(serial),
+                    catalogConnector(dataSource, w.settings()));
         } catch (SQLException | RuntimeException e) {
             try {
                 real.close();
@@ -231,7 +232,14 @@ public class CachetDataSource implements DataSource {
             dev.cachet.driver.jdbc.ClusterRouting r =
                     new dev.cachet.driver.jdbc.ClusterRouting(cluster, "primary", names, probes, true);
             return configuredProbe ? r.withConfiguredProbe() : r;
-        }, own, probes, DriverOptions.ofDataSource(serial));
+        }, own, probes, DriverOptions.ofDataSource(serial), catalogConnector(primary, settings));
+    }
+
+    /** With {@code cachet.probe.user}, the cluster's catalog reads borrow connections of that user; else null. */
+    private static dev.cachet.driver.jdbc.Cluster.CatalogConnector catalogConnector(DataSource source,
+                                                                                    CachetSettings settings) {
+        String probeUser = settings.probeUser();
+        return probeUser == null ? null : () -> source.getConnection(probeUser, settings.probePassword());
     }
 
     /**

@@ -68,7 +68,13 @@ public final class CachetDriver implements Driver {
         if (real == null) {
             throw new SQLException("Cachet: the real driver did not accept the URL after jdbc:cachet:", "08001");
         }
-        return open(real, settings, clusterId, parsed.dialect(), options);
+        Cluster.CatalogConnector catalog = null;
+        if (settings.probeUser() != null) {
+            Properties forCatalog = Timeouts.forProbes(probeCredentials(realProperties, settings), realUrl,
+                    parsed.dialect(), settings);
+            catalog = () -> connectHost(driver, realUrl, forCatalog);
+        }
+        return open(real, settings, clusterId, parsed.dialect(), options, catalog);
     }
 
     /**
@@ -92,7 +98,7 @@ public final class CachetDriver implements Driver {
         return openRouted(settings, clusterId, parsed.dialect(), c -> {
             ClusterRouting r = new ClusterRouting(c, primary, replicas, probes, false);
             return configuredProbe ? r.withConfiguredProbe() : r;
-        }, connector, probes, options);
+        }, connector, probes, options, configuredProbe ? () -> probes.connect(primary) : null);
     }
 
     /** The real properties with the user and password replaced by {@code cachet.probe.user}'s. */
@@ -110,7 +116,10 @@ public final class CachetDriver implements Driver {
 
     private static Connection connectHost(Driver driver, CachetUrl parsed, String host, Properties properties)
             throws SQLException {
-        String url = parsed.withHost(host);
+        return connectHost(driver, parsed.withHost(host), properties);
+    }
+
+    private static Connection connectHost(Driver driver, String url, Properties properties) throws SQLException {
         Connection connection = driver.connect(url, properties);
         if (connection == null) {
             throw new SQLException("Cachet: the real driver did not accept " + url, "08001");
@@ -120,12 +129,17 @@ public final class CachetDriver implements Driver {
 
     /**
      * Wraps a real connection as a logical Cachet connection of the given cluster, which has no replicas, closing it
-     * on failure. {@code options} are its driver options for the cache key ({@link DriverOptions}).
+     * on failure. {@code options} are its driver options for the cache key ({@link DriverOptions}); {@code catalog},
+     * when {@code cachet.probe.user} is set, opens the probe user's connections for the cluster's catalog reads.
      */
     static CachetConnection open(Connection real, CachetSettings settings, String clusterId,
-                                 dev.cachet.parser.Dialect dialect, String options) throws SQLException {
+                                 dev.cachet.parser.Dialect dialect, String options, Cluster.CatalogConnector catalog)
+            throws SQLException {
         Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
         try {
+            if (catalog != null) {
+                cluster.catalogConnector(catalog);
+            }
             return new CachetConnection(cluster, settings, real, options);
         } catch (SQLException | RuntimeException | Error e) {
             ClusterRegistry.release(cluster);
@@ -146,10 +160,13 @@ public final class CachetDriver implements Driver {
     static CachetConnection openRouted(CachetSettings settings, String clusterId, dev.cachet.parser.Dialect dialect,
                                        java.util.function.Function<Cluster, ClusterRouting> routing,
                                        JdbcNodeProbe.HostConnector connector, JdbcNodeProbe.HostConnector probes,
-                                       String options) throws SQLException {
+                                       String options, Cluster.CatalogConnector catalog) throws SQLException {
         Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
         Connection real = null;
         try {
+            if (catalog != null) {
+                cluster.catalogConnector(catalog);
+            }
             ClusterRouting r = cluster.routing(routing);
             r.ensureStarted();
             ClusterRouting.Home home = r.connectHome(connector);

@@ -61,6 +61,8 @@ public final class Cluster {
     private volatile ValueProfile driverProfile;
 
     private volatile TableDependencies dependencies;
+    /** Opens the probe user's connections for catalog reads; null: catalog reads use application connections. */
+    private volatile CatalogConnector catalogConnector;
     /** Set when the catalog could not be read: every write then counts as a write to every table. */
     private volatile boolean dependenciesUnknown;
 
@@ -216,8 +218,44 @@ public final class Cluster {
         }
     }
 
-    /** Reads the dependencies again (after DDL); on failure every write counts as a write to every table. */
+    /**
+     * Makes the catalog reads of this cluster use connections of {@code probeUser} ({@code cachet.probe.user}), opened
+     * by {@code connector} and closed after each read, instead of the application connection that triggers them. The
+     * first call wins.
+     */
+    public void catalogConnector(CatalogConnector connector) {
+        if (catalogConnector == null) {
+            synchronized (this) {
+                if (catalogConnector == null) {
+                    catalogConnector = connector;
+                }
+            }
+        }
+    }
+
+    /** Opens a connection of the configured probe user for the cluster's catalog reads. */
+    @FunctionalInterface
+    public interface CatalogConnector {
+        Connection open() throws SQLException;
+    }
+
+    /**
+     * Reads the dependencies again (after DDL) through the probe user's connection when one is configured, else
+     * through {@code physical} (an application connection: the catalog then shows what its user may see); on failure
+     * every write counts as a write to every table.
+     */
     synchronized void loadDependencies(Connection physical) {
+        CatalogConnector probe = catalogConnector;
+        if (probe != null) {
+            try (Connection c = probe.open()) {
+                dependencies = TableDependencies.read(c, dialect, settings.dependencies());
+                dependenciesUnknown = false;
+                return;
+            } catch (SQLException | RuntimeException e) {
+                log.warn("Cachet cluster {}: the probe user could not read the catalog ({}); reading it as the "
+                        + "application's user", id, e.toString());
+            }
+        }
         try {
             dependencies = TableDependencies.read(physical, dialect, settings.dependencies());
             dependenciesUnknown = false;
@@ -251,7 +289,9 @@ public final class Cluster {
             return deps == null && !dependenciesUnknown ? written : ALL_TABLES;
         }
         for (String table : written) {
-            if (deps.writesEverything(table)) {
+            if (deps.writesEverything(table) || (dialect == Dialect.MYSQL && !deps.knows(table))) {
+                // MySQL's information_schema lists only what the catalog reader's user may see: a table it did not
+                // list may have triggers and cascades Cachet never saw
                 return ALL_TABLES;
             }
         }

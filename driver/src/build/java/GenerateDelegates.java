@@ -41,11 +41,15 @@ public final class GenerateDelegates {
 
     private static final String PACKAGE = "dev.cachet.driver.jdbc";
 
+    /**
+     * One class to write. {@code movable}: the delegate field is not final, for a wrapper whose real object changes
+     * over its life (a logical connection whose lead physical connection moves from a replica to the primary).
+     */
     private record Spec(String className, Class<?> iface, String field, String superclass, String superParams,
-                        String superArgs, boolean recordParameters, boolean wrapResultSets) {
+                        String superArgs, boolean recordParameters, boolean wrapResultSets, boolean movable) {
         Spec(String className, Class<?> iface, String field, String superclass, String superParams, String superArgs,
              boolean recordParameters) {
-            this(className, iface, field, superclass, superParams, superArgs, recordParameters, false);
+            this(className, iface, field, superclass, superParams, superArgs, recordParameters, false, false);
         }
     }
 
@@ -53,17 +57,19 @@ public final class GenerateDelegates {
         Path root = Path.of(args[0]).resolve(PACKAGE.replace('.', '/'));
         Files.createDirectories(root);
         List<Spec> specs = List.of(
-                new Spec("DelegatingConnection", Connection.class, "delegate", null, null, null, false),
+                new Spec("DelegatingConnection", Connection.class, "delegate", null, null, null, false, false, true),
                 new Spec("DelegatingStatement", Statement.class, "delegate", null, null, null, false),
                 new Spec("DelegatingPreparedStatement", PreparedStatement.class, "preparedDelegate",
-                        "CachetStatement", "CachetConnection connection, StatementOptions options",
-                        "connection, preparedDelegate, options", true),
+                        "CachetStatement",
+                        "CachetConnection connection, PhysicalConnection home, StatementOptions options",
+                        "connection, home, preparedDelegate, options", true),
                 new Spec("DelegatingCallableStatement", CallableStatement.class, "callableDelegate",
-                        "CachetPreparedStatement", "CachetConnection connection, StatementOptions options",
-                        "connection, callableDelegate, options", false),
+                        "CachetPreparedStatement",
+                        "CachetConnection connection, PhysicalConnection home, StatementOptions options",
+                        "connection, home, callableDelegate, options", false),
                 new Spec("DelegatingResultSet", ResultSet.class, "delegate", null, null, null, false),
                 new Spec("DelegatingDatabaseMetaData", DatabaseMetaData.class, "delegate", null, null, null, false,
-                        true));
+                        true, false));
         for (Spec spec : specs) {
             Files.writeString(root.resolve(spec.className + ".java"), generate(spec));
         }
@@ -81,8 +87,13 @@ public final class GenerateDelegates {
         out.append("public abstract class ").append(spec.className)
                 .append(spec.superclass == null ? "" : " extends " + spec.superclass)
                 .append(" implements ").append(iface).append(" {\n\n");
-        out.append("    /** The real driver's object; never null. */\n");
-        out.append("    protected final ").append(iface).append(' ').append(spec.field).append(";\n\n");
+        if (spec.movable) {
+            out.append("    /** The real driver's object calls go to now; never null. Only the subclass moves it. */\n");
+            out.append("    protected ").append(iface).append(' ').append(spec.field).append(";\n\n");
+        } else {
+            out.append("    /** The real driver's object; never null. */\n");
+            out.append("    protected final ").append(iface).append(' ').append(spec.field).append(";\n\n");
+        }
         if (spec.superclass == null) {
             out.append("    protected ").append(spec.className).append('(').append(iface).append(' ')
                     .append(spec.field).append(") {\n");
@@ -204,7 +215,7 @@ public final class GenerateDelegates {
             String type = p[2] == int.class ? "a2"
                     : "(a2 == null || a2.getVendorTypeNumber() == null ? java.sql.Types.OTHER : a2.getVendorTypeNumber())";
             // the scale or length of the four-argument form changes what the database receives
-            String value = p.length == 4 ? "(a1 == null ? null : java.util.List.of(a1, a3))" : "a1";
+            String value = p.length == 4 ? "(a1 == null ? null : new BoundCall(a1, a3))" : "a1";
             return "parameterBound(a0, " + value + ", " + type + ")";
         }
         String type = switch (name) {
@@ -233,7 +244,7 @@ public final class GenerateDelegates {
                 return "streamParameterBound(a0)";
             }
             // the calendar's zone changes the value the database sees, so it is part of the key
-            return "parameterBound(a0, (a1 == null ? null : java.util.List.of(a1.clone(), a2 == null ? \"\" : a2.getTimeZone().getID())), java.sql.Types."
+            return "parameterBound(a0, (a1 == null ? null : new BoundCall(a1, a2 == null ? \"\" : a2.getTimeZone().getID())), java.sql.Types."
                     + type + ")";
         }
         if (name.equals("setURL")) {

@@ -43,6 +43,10 @@ public class CachetDataSource implements DataSource {
     private record Wrapping(CachetSettings settings, Dialect dialect, String clusterId) {
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+    /** Stands for the wrapped DataSource's driver options in cache keys (they cannot be read). */
+    private final long serial = SERIALS.incrementAndGet();
+
     /** A data source to configure with a URL (or a DataSource to wrap) before use. */
     public CachetDataSource() {
     }
@@ -139,8 +143,11 @@ public class CachetDataSource implements DataSource {
     public Connection getConnection(String username, String pass) throws SQLException {
         DataSource wrapped = dataSource;
         if (wrapped != null) {
-            Connection real = username == null ? wrapped.getConnection() : wrapped.getConnection(username, pass);
-            return wrap(real);
+            java.util.List<DataSource> given = java.util.List.copyOf(replicas);
+            if (!given.isEmpty()) {
+                return routed(wrapped, given, username, pass);
+            }
+            return wrap(borrow(wrapped, username, pass));
         }
         String target = url;
         if (target == null) {
@@ -164,18 +171,20 @@ public class CachetDataSource implements DataSource {
         return c;
     }
 
+    /** A connection of {@code source} with the caller's credentials: the form of getConnection the caller used. */
+    private static Connection borrow(DataSource source, String username, String pass) throws SQLException {
+        return username == null ? source.getConnection() : source.getConnection(username, pass);
+    }
+
     private Connection wrap(Connection real) throws SQLException {
         try {
             Wrapping w = wrapping;
             if (w == null) {
-                CachetSettings settings = CachetSettings.resolve(properties, Map.of());
-                DatabaseMetaData meta = real.getMetaData();
-                Dialect dialect = Dialect.fromProductName(meta.getDatabaseProductName());
-                String id = settings.cluster() != null ? settings.cluster() : clusterIdOf(dialect, meta.getURL(), settings);
-                w = new Wrapping(settings, dialect, id);
+                w = wrappingOf(real);
                 wrapping = w;
             }
-            return CachetDriver.open(real, w.settings(), w.clusterId(), w.dialect(), routing());
+            return CachetDriver.open(real, w.settings(), w.clusterId(), w.dialect(), DriverOptions.ofDataSource(serial),
+                    catalogConnector(dataSource, w.settings()));
         } catch (SQLException | RuntimeException e) {
             try {
                 real.close();
@@ -186,23 +195,78 @@ public class CachetDataSource implements DataSource {
         }
     }
 
-    /** The routing over the wrapped DataSource (host "primary") and its replicas ("replica-1", ...), or null. */
-    private java.util.function.Function<dev.cachet.driver.jdbc.Cluster, dev.cachet.driver.jdbc.ClusterRouting> routing() {
-        java.util.List<DataSource> given = java.util.List.copyOf(replicas);
-        if (given.isEmpty()) {
-            return null;
+    private Wrapping wrappingOf(Connection real) throws SQLException {
+        CachetSettings settings = CachetSettings.resolve(properties, Map.of());
+        DatabaseMetaData meta = real.getMetaData();
+        Dialect dialect = Dialect.fromProductName(meta.getDatabaseProductName());
+        String id = settings.cluster() != null ? settings.cluster() : clusterIdOf(dialect, meta.getURL(), settings);
+        return new Wrapping(settings, dialect, id);
+    }
+
+    /**
+     * A routed connection over the wrapped DataSource (host "primary") and its replicas ("replica-1", …). Every
+     * physical connection of it is borrowed with the caller's own credentials — {@code getConnection(user, password)}
+     * of each DataSource when the caller used that form — and the primary only when a statement needs it.
+     */
+    private Connection routed(DataSource primary, java.util.List<DataSource> given, String username, String pass)
+            throws SQLException {
+        Wrapping w = wrapping;
+        if (w == null) {
+            w = routedWrapping(primary, given, username, pass);
+            wrapping = w;
         }
-        DataSource primary = dataSource;
+        java.util.function.Function<String, DataSource> byHost = host -> host.equals("primary") ? primary
+                : given.get(Integer.parseInt(host.substring("replica-".length())) - 1);
+        CachetSettings settings = w.settings();
+        dev.cachet.driver.routing.JdbcNodeProbe.HostConnector own =
+                host -> borrow(byHost.apply(host), username, pass);
+        boolean configuredProbe = settings.probeUser() != null;
+        dev.cachet.driver.routing.JdbcNodeProbe.HostConnector probes = configuredProbe
+                ? host -> byHost.apply(host).getConnection(settings.probeUser(), settings.probePassword())
+                : own;
         java.util.List<String> names = new java.util.ArrayList<>();
         for (int i = 1; i <= given.size(); i++) {
             names.add("replica-" + i);
         }
-        return cluster -> new dev.cachet.driver.jdbc.ClusterRouting(cluster, "primary", names, host -> {
-            if (host.equals("primary")) {
-                return primary.getConnection();
+        return CachetDriver.openRouted(settings, w.clusterId(), w.dialect(), cluster -> {
+            dev.cachet.driver.jdbc.ClusterRouting r =
+                    new dev.cachet.driver.jdbc.ClusterRouting(cluster, "primary", names, probes, true);
+            return configuredProbe ? r.withConfiguredProbe() : r;
+        }, own, probes, DriverOptions.ofDataSource(serial), catalogConnector(primary, settings));
+    }
+
+    /** With {@code cachet.probe.user}, the cluster's catalog reads borrow connections of that user; else null. */
+    private static dev.cachet.driver.jdbc.Cluster.CatalogConnector catalogConnector(DataSource source,
+                                                                                    CachetSettings settings) {
+        String probeUser = settings.probeUser();
+        return probeUser == null ? null : () -> source.getConnection(probeUser, settings.probePassword());
+    }
+
+    /**
+     * Settings, dialect and cluster id of a routed DataSource, read once from the primary's metadata. When the primary
+     * cannot be reached, a replica's metadata gives the dialect only if {@code cachet.cluster} names the cluster: an
+     * id derived from a replica would not be the one a URL to the primary derives, and the two would stop
+     * invalidating each other.
+     */
+    private Wrapping routedWrapping(DataSource primary, java.util.List<DataSource> given, String username,
+                                    String pass) throws SQLException {
+        try (Connection c = borrow(primary, username, pass)) {
+            return wrappingOf(c);
+        } catch (SQLException primaryDown) {
+            CachetSettings settings = CachetSettings.resolve(properties, Map.of());
+            String state = primaryDown.getSQLState();
+            if (settings.cluster() == null || (state != null && !state.startsWith("08"))) {
+                throw primaryDown;
             }
-            return given.get(Integer.parseInt(host.substring("replica-".length())) - 1).getConnection();
-        }, true);
+            for (DataSource replica : given) {
+                try (Connection c = borrow(replica, username, pass)) {
+                    return wrappingOf(c);
+                } catch (SQLException next) {
+                    primaryDown.addSuppressed(next);
+                }
+            }
+            throw primaryDown;
+        }
     }
 
     /**

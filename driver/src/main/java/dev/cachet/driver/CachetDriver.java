@@ -4,6 +4,7 @@ import dev.cachet.driver.jdbc.CachetConnection;
 import dev.cachet.driver.jdbc.Cluster;
 import dev.cachet.driver.jdbc.ClusterRegistry;
 import dev.cachet.driver.jdbc.ClusterRouting;
+import dev.cachet.driver.routing.JdbcNodeProbe;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -59,36 +60,119 @@ public final class CachetDriver implements Driver {
         Driver driver = realDriver(realUrl);
         Properties realProperties = CachetSettings.stripCachetProperties(given);
         String clusterId = ClusterId.of(parsed, settings);
+        String options = DriverOptions.of(realUrl, realProperties);
         if (!settings.replicas().isEmpty()) {
-            return openRouted(parsed, settings, clusterId, driver, realProperties);
+            return openRouted(parsed, settings, clusterId, driver, realProperties, options);
         }
         Connection real = driver.connect(realUrl, realProperties);
         if (real == null) {
             throw new SQLException("Cachet: the real driver did not accept the URL after jdbc:cachet:", "08001");
         }
-        return open(real, settings, clusterId, parsed.dialect());
+        Cluster.CatalogConnector catalog = null;
+        if (settings.probeUser() != null) {
+            Properties forCatalog = Timeouts.forProbes(probeCredentials(realProperties, settings), realUrl,
+                    parsed.dialect(), settings);
+            catalog = () -> connectHost(driver, realUrl, forCatalog);
+        }
+        return open(real, settings, clusterId, parsed.dialect(), options, catalog);
     }
 
     /**
-     * A connection of a cluster with replicas (DESIGN §9): the primary is the host routing knows as primary now (the
-     * URL's, or a promoted replica after a failover); every physical connection gets connect and socket timeouts.
+     * A connection of a cluster with replicas (DESIGN §9). Its physical connections — a replica first, the primary
+     * when a statement needs it, others as routing uses them — are opened with this call's own URL, user, password
+     * and driver properties, with connect and socket timeouts. The cluster keeps none of them: its poller probes with
+     * {@code cachet.probe.user}, or the credentials of the first connection that succeeded.
      */
     private static Connection openRouted(CachetUrl parsed, CachetSettings settings, String clusterId, Driver driver,
-                                         Properties realProperties) throws SQLException {
-        Properties withTimeouts = Timeouts.apply(realProperties, parsed.realUrl(), parsed.dialect(), settings);
-        Properties forProbes = Timeouts.forProbes(realProperties, parsed.realUrl(), parsed.dialect(), settings);
+                                         Properties realProperties, String options) throws SQLException {
+        Properties own = Timeouts.apply(realProperties, parsed.realUrl(), parsed.dialect(), settings);
+        JdbcNodeProbe.HostConnector connector = host -> connectHost(driver, parsed, host, own);
+        boolean configuredProbe = settings.probeUser() != null;
+        Properties forProbes = Timeouts.forProbes(configuredProbe ? probeCredentials(realProperties, settings)
+                : realProperties, parsed.realUrl(), parsed.dialect(), settings);
+        JdbcNodeProbe.HostConnector probes = host -> connectHost(driver, parsed, host, forProbes);
         List<String> urlHosts = parsed.hosts();
         String primary = urlHosts.isEmpty() ? "localhost:5432" : urlHosts.get(0);
         List<String> replicas = new ArrayList<>(urlHosts.isEmpty() ? List.of() : urlHosts.subList(1, urlHosts.size()));
         replicas.addAll(settings.replicas());
-        Cluster cluster = ClusterRegistry.acquire(clusterId, settings, parsed.dialect());
+        return openRouted(settings, clusterId, parsed.dialect(), c -> {
+            ClusterRouting r = new ClusterRouting(c, primary, replicas, probes, false);
+            return configuredProbe ? r.withConfiguredProbe() : r;
+        }, connector, probes, options, configuredProbe ? () -> probes.connect(primary) : null);
+    }
+
+    /** The real properties with the user and password replaced by {@code cachet.probe.user}'s. */
+    static Properties probeCredentials(Properties realProperties, CachetSettings settings) {
+        Properties p = new Properties();
+        p.putAll(realProperties);
+        p.setProperty("user", settings.probeUser());
+        if (settings.probePassword() != null) {
+            p.setProperty("password", settings.probePassword());
+        } else {
+            p.remove("password");
+        }
+        return p;
+    }
+
+    private static Connection connectHost(Driver driver, CachetUrl parsed, String host, Properties properties)
+            throws SQLException {
+        return connectHost(driver, parsed.withHost(host), properties);
+    }
+
+    private static Connection connectHost(Driver driver, String url, Properties properties) throws SQLException {
+        Connection connection = driver.connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("Cachet: the real driver did not accept " + url, "08001");
+        }
+        return connection;
+    }
+
+    /**
+     * Wraps a real connection as a logical Cachet connection of the given cluster, which has no replicas, closing it
+     * on failure. {@code options} are its driver options for the cache key ({@link DriverOptions}); {@code catalog},
+     * when {@code cachet.probe.user} is set, opens the probe user's connections for the cluster's catalog reads.
+     */
+    static CachetConnection open(Connection real, CachetSettings settings, String clusterId,
+                                 dev.cachet.parser.Dialect dialect, String options, Cluster.CatalogConnector catalog)
+            throws SQLException {
+        Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
+        try {
+            if (catalog != null) {
+                cluster.catalogConnector(catalog);
+            }
+            return new CachetConnection(cluster, settings, real, options);
+        } catch (SQLException | RuntimeException | Error e) {
+            ClusterRegistry.release(cluster);
+            try {
+                real.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A logical connection of a cluster with replica routing created by {@code routing} (the first time), opened
+     * through {@code connector} — the caller's own way to reach each host, with its own credentials — and probing
+     * through {@code probes} until a configured probe or an earlier connection's credentials stand.
+     */
+    static CachetConnection openRouted(CachetSettings settings, String clusterId, dev.cachet.parser.Dialect dialect,
+                                       java.util.function.Function<Cluster, ClusterRouting> routing,
+                                       JdbcNodeProbe.HostConnector connector, JdbcNodeProbe.HostConnector probes,
+                                       String options, Cluster.CatalogConnector catalog) throws SQLException {
+        Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
         Connection real = null;
         try {
-            ClusterRouting routing = cluster.routing(c -> new ClusterRouting(c, primary, replicas,
-                    host -> connectHost(driver, parsed, host, withTimeouts),
-                    host -> connectHost(driver, parsed, host, forProbes)));
-            real = routing.connectPrimary();
-            return new CachetConnection(cluster, settings, real);
+            if (catalog != null) {
+                cluster.catalogConnector(catalog);
+            }
+            ClusterRouting r = cluster.routing(routing);
+            r.ensureStarted();
+            ClusterRouting.Home home = r.connectHome(connector);
+            real = home.connection();
+            r.vouch(probes);
+            return new CachetConnection(cluster, settings, real, home.replica(), connector, options);
         } catch (SQLException | RuntimeException | Error e) {
             ClusterRegistry.release(cluster);
             if (real != null) {
@@ -97,43 +181,6 @@ public final class CachetDriver implements Driver {
                 } catch (SQLException suppressed) {
                     e.addSuppressed(suppressed);
                 }
-            }
-            throw e;
-        }
-    }
-
-    private static Connection connectHost(Driver driver, CachetUrl parsed, String host, Properties properties)
-            throws SQLException {
-        String url = parsed.withHost(host);
-        Connection connection = driver.connect(url, properties);
-        if (connection == null) {
-            throw new SQLException("Cachet: the real driver did not accept " + url, "08001");
-        }
-        return connection;
-    }
-
-    /** Wraps a real connection as a logical Cachet connection of the given cluster, closing it on failure. */
-    static CachetConnection open(Connection real, CachetSettings settings, String clusterId,
-                                 dev.cachet.parser.Dialect dialect) throws SQLException {
-        return open(real, settings, clusterId, dialect, null);
-    }
-
-    /** {@link #open(Connection, CachetSettings, String, dev.cachet.parser.Dialect)} with replica routing, if any. */
-    static CachetConnection open(Connection real, CachetSettings settings, String clusterId,
-                                 dev.cachet.parser.Dialect dialect,
-                                 java.util.function.Function<Cluster, ClusterRouting> routing) throws SQLException {
-        Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
-        try {
-            if (routing != null) {
-                cluster.routing(routing);
-            }
-            return new CachetConnection(cluster, settings, real);
-        } catch (SQLException | RuntimeException | Error e) {
-            ClusterRegistry.release(cluster);
-            try {
-                real.close();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
             }
             throw e;
         }

@@ -59,6 +59,9 @@ public final class CachetSettings {
     public static final String TRANSACTION_BLOCK_TIMEOUT = "cachet.transactionBlockTimeout";
     public static final String CONNECT_TIMEOUT = "cachet.connectTimeout";
     public static final String SOCKET_TIMEOUT = "cachet.socketTimeout";
+    public static final String PROBE_USER = "cachet.probe.user";
+    public static final String PROBE_PASSWORD = "cachet.probe.password";
+    public static final String PARSE_BUDGET = "cachet.parseBudget";
 
     private static final String TABLE_TTL_PREFIX = "cachet.ttl.";
     private static final Logger LOG = LoggerFactory.getLogger(CachetSettings.class);
@@ -145,7 +148,20 @@ public final class CachetSettings {
             setting(SOCKET_TIMEOUT, "5m", Durations.ACCEPTS + ", more than 0", List.of(),
                     "Read timeout on physical connections: how long a silent server can hold a statement before"
                             + " the connection is considered dead. Raise it for reports that run longer.",
-                    (b, v) -> b.socketTimeout = positiveDuration(v)));
+                    (b, v) -> b.socketTimeout = positiveDuration(v)),
+            setting(PROBE_USER, "", "a database user name", List.of(),
+                    "The user of the cluster's own probe connections (replica poller, primary search). Empty:"
+                            + " the credentials of the cluster's first connection. Never used for an application"
+                            + " statement.",
+                    (b, v) -> b.probeUser = v.trim().isEmpty() ? null : v.trim()),
+            setting(PROBE_PASSWORD, "", "the password of cachet.probe.user", List.of(),
+                    "The password of cachet.probe.user; never logged.",
+                    (b, v) -> b.probePassword = v.isEmpty() ? null : v),
+            setting(PARSE_BUDGET, "250ms", Durations.ACCEPTS + ", more than 0", List.of(),
+                    "How long the first execution of a statement waits for its analysis. A parse past it goes on"
+                            + " in the background (up to 2 s or the budget) and meanwhile the statement runs"
+                            + " uncached on the primary, counting as a write to every table.",
+                    (b, v) -> b.parseBudget = positiveDuration(v)));
 
     private static final Map<String, Setting> BY_LOWER_NAME = new LinkedHashMap<>();
     private static final List<SettingDescriptor> DESCRIPTORS;
@@ -177,6 +193,9 @@ public final class CachetSettings {
     private final Duration transactionBlockTimeout;
     private final Duration connectTimeout;
     private final Duration socketTimeout;
+    private final String probeUser;
+    private final String probePassword;
+    private final Duration parseBudget;
 
     private CachetSettings(Builder b) {
         enabled = b.enabled;
@@ -196,6 +215,9 @@ public final class CachetSettings {
         transactionBlockTimeout = b.transactionBlockTimeout;
         connectTimeout = b.connectTimeout;
         socketTimeout = b.socketTimeout;
+        probeUser = b.probeUser;
+        probePassword = b.probePassword;
+        parseBudget = b.parseBudget;
     }
 
     /** The settings when nothing is configured anywhere (ignores system properties and the settings file). */
@@ -377,6 +399,21 @@ public final class CachetSettings {
         return socketTimeout;
     }
 
+    /** The user of the cluster's probe connections, or null for the first connection's credentials. */
+    public String probeUser() {
+        return probeUser;
+    }
+
+    /** The password of {@link #probeUser()}, or null. */
+    public String probePassword() {
+        return probePassword;
+    }
+
+    /** How long an execution waits for its statement's first analysis. */
+    public Duration parseBudget() {
+        return parseBudget;
+    }
+
     /**
      * True when {@code other} asks for the same cluster-wide cache shape: everything but {@code cachet.enabled},
      * {@code cachet.cluster} and the per-connection timeouts. One cache exists per cluster (DESIGN §2); a later
@@ -402,6 +439,9 @@ public final class CachetSettings {
         differs(diff, MAX_REPLICA_LAG, maxReplicaLag, other.maxReplicaLag);
         differs(diff, IN_FLIGHT_WAIT, inFlightWait, other.inFlightWait);
         differs(diff, TRANSACTION_BLOCK_TIMEOUT, transactionBlockTimeout, other.transactionBlockTimeout);
+        differs(diff, PARSE_BUDGET, parseBudget, other.parseBudget);
+        differs(diff, PROBE_USER, probeUser, other.probeUser);
+        differs(diff, PROBE_PASSWORD, probePassword, other.probePassword);
         return diff;
     }
 
@@ -449,6 +489,9 @@ public final class CachetSettings {
                 .append(Durations.format(transactionBlockTimeout))
                 .append(", ").append(CONNECT_TIMEOUT).append('=').append(Durations.format(connectTimeout))
                 .append(", ").append(SOCKET_TIMEOUT).append('=').append(Durations.format(socketTimeout))
+                .append(", ").append(PROBE_USER).append('=').append(probeUser == null ? "" : probeUser)
+                .append(", ").append(PROBE_PASSWORD).append('=').append(probePassword == null ? "" : "(set)")
+                .append(", ").append(PARSE_BUDGET).append('=').append(Durations.format(parseBudget))
                 .append('}');
         return sb.toString();
     }
@@ -614,6 +657,9 @@ public final class CachetSettings {
         Duration transactionBlockTimeout = Duration.ofMinutes(10);
         Duration connectTimeout = Duration.ofSeconds(10);
         Duration socketTimeout = Duration.ofMinutes(5);
+        String probeUser;
+        String probePassword;
+        Duration parseBudget = Duration.ofMillis(250);
 
         CachetSettings build() {
             return new CachetSettings(this);

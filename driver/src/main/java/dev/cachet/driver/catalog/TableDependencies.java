@@ -44,15 +44,16 @@ public final class TableDependencies {
     /** Affected by a write to any table: views Cachet cannot see through, and what they feed. */
     private final Set<String> alwaysAffected;
     private final boolean everyTableWritesEverything;
-    private final int tableCount;
+    /** Every table and view the catalog listed, canonical. */
+    private final Set<String> tables;
 
     private TableDependencies(Map<String, Set<String>> affected, Set<String> writesEverything,
-                              Set<String> alwaysAffected, boolean everyTableWritesEverything, int tableCount) {
+                              Set<String> alwaysAffected, boolean everyTableWritesEverything, Set<String> tables) {
         this.affected = affected;
         this.writesEverything = writesEverything;
         this.alwaysAffected = alwaysAffected;
         this.everyTableWritesEverything = everyTableWritesEverything;
-        this.tableCount = tableCount;
+        this.tables = tables;
     }
 
     /**
@@ -149,7 +150,12 @@ public final class TableDependencies {
 
     /** Number of tables and views the graph knows. */
     public int tableCount() {
-        return tableCount;
+        return tables.size();
+    }
+
+    /** Whether the catalog listed {@code table} (canonical) when the graph was read. */
+    public boolean knows(String table) {
+        return tables.contains(table);
     }
 
     @Override
@@ -290,7 +296,7 @@ public final class TableDependencies {
                 }
             }
             return new TableDependencies(Map.copyOf(affected), Set.copyOf(writesAll), Set.copyOf(always),
-                    everyTableOpaque, tables.size());
+                    everyTableOpaque, Set.copyOf(tables));
         }
 
         private boolean configuredStar(String t) {

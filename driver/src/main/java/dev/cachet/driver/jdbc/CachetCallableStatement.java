@@ -8,7 +8,8 @@ import java.sql.CallableStatement;
  */
 public final class CachetCallableStatement extends DelegatingCallableStatement {
 
-    CachetCallableStatement(CachetConnection connection, CallableStatement delegate, StatementOptions options) {
-        super(connection, options, delegate);
+    CachetCallableStatement(CachetConnection connection, PhysicalConnection home, CallableStatement delegate,
+                            StatementOptions options) {
+        super(connection, home, options, delegate);
     }
 }

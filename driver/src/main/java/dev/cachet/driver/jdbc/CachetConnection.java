@@ -33,12 +33,24 @@ public final class CachetConnection extends DelegatingConnection {
     private final Cluster cluster;
     private final CachetSettings settings;
     private final Dialect dialect;
-    private final PhysicalConnection primary;
+    /** The primary slot; null until a statement needs the primary (DESIGN §9: the primary is connected lazily). */
+    private PhysicalConnection primary;
+    /**
+     * The physical connection this logical one leads with while its primary is not open: the one it was opened with
+     * (the primary without routing, else a replica when one was healthy), or, after that replica failed, another
+     * replica connection or the primary. Calls only the real driver can answer, that need no particular node, go to
+     * the lead ({@link #lead()}), and the generated pass-through's {@code delegate} follows it.
+     */
+    private PhysicalConnection home;
+    /** Set when {@link #home} is a replica connection routing dropped and no other was open to take its place. */
+    private boolean homeLost;
     /** Replica slots, opened lazily by routing; empty until then. */
     final List<PhysicalConnection> replicas = new java.util.ArrayList<>(0);
     private final ExecutionPipeline pipeline;
     private final TransactionState transaction = new TransactionState();
     private final String originalUser;
+    /** The rendering-relevant real driver options of this connection, part of every cache key (see SessionKey). */
+    private final String driverOptions;
 
     private SessionState session;
     /** The key's session part for the current session state; null when it must be rebuilt. */
@@ -50,6 +62,8 @@ public final class CachetConnection extends DelegatingConnection {
     /** Temporary tables this connection created (canonical names); their reads are never cached. */
     private Set<String> temporaryTables;
     private CachetDatabaseMetaData metaData;
+    /** The real connection {@link #metaData} was made from. */
+    private Connection metaDataOf;
     private boolean closed;
     /** Replica routing (DESIGN §9); null when the cluster has no replicas. */
     private final ConnectionRouting routing;
@@ -62,27 +76,51 @@ public final class CachetConnection extends DelegatingConnection {
     private java.util.Map<String, Class<?>> typeMap;
 
     /**
-     * Wraps a freshly opened (or freshly borrowed) real connection as the primary of a new logical connection. Reads
-     * the state the server started the session with: auto-commit, isolation, read-only, holdability and user.
+     * Wraps a freshly opened (or freshly borrowed) real connection as the primary of a new logical connection of a
+     * cluster without replicas. Reads the state the server started the session with: auto-commit, isolation,
+     * read-only, holdability and user.
+     *
+     * @param driverOptions the real driver options that change how results render (part of every cache key)
      */
-    public CachetConnection(Cluster cluster, CachetSettings settings, Connection real) throws SQLException {
+    public CachetConnection(Cluster cluster, CachetSettings settings, Connection real, String driverOptions)
+            throws SQLException {
+        this(cluster, settings, real, null, null, driverOptions);
+    }
+
+    /**
+     * A logical connection of a cluster with replica routing, opened on {@code real}: a connection to a replica
+     * ({@code replica} its state) or, with {@code replica} null, to the primary. Every further physical connection
+     * is opened through {@code connector}, with this logical connection's own credentials and driver properties
+     * (DESIGN §2); the primary only when a statement needs it.
+     */
+    public CachetConnection(Cluster cluster, CachetSettings settings, Connection real,
+                            dev.cachet.driver.routing.ReplicaState replica,
+                            dev.cachet.driver.routing.JdbcNodeProbe.HostConnector connector, String driverOptions)
+            throws SQLException {
         super(real);
         this.cluster = cluster;
         this.settings = settings;
         this.dialect = cluster.dialect();
+        this.driverOptions = driverOptions;
         String user = real.getMetaData().getUserName();
         this.originalUser = user;
         this.session = new SessionState(user, real.getAutoCommit(), real.getTransactionIsolation(), real.isReadOnly(),
                 null, null, null, null, real.getHoldability());
-        this.primary = new PhysicalConnection(real, Route.PRIMARY, session);
         this.pipeline = new ExecutionPipeline(this, cluster);
         cluster.ensureDependencies(real);
         ClusterRouting clusterRouting = cluster.routing();
-        if (clusterRouting != null) {
+        if (clusterRouting != null && connector != null) {
             clusterRouting.ensureStarted();
-            this.routing = new ConnectionRouting(this, clusterRouting, session);
+            this.routing = new ConnectionRouting(this, clusterRouting, session, connector);
         } else {
             this.routing = null;
+        }
+        if (replica == null) {
+            this.home = new PhysicalConnection(real, Route.PRIMARY, session);
+            this.primary = home;
+        } else {
+            this.home = new PhysicalConnection(real, Route.REPLICA, session, replica);
+            routing.adopt(home);
         }
     }
 
@@ -134,8 +172,122 @@ public final class CachetConnection extends DelegatingConnection {
         return false;
     }
 
-    PhysicalConnection primary() {
+    /**
+     * The primary slot, connected now if this logical connection has not used the primary yet (with this connection's
+     * own credentials, configured like the others). When the primary cannot be reached the real driver's exception
+     * passes through, or Cachet's own of class {@code 08} when no configured host is a primary.
+     */
+    PhysicalConnection primary() throws SQLException {
+        PhysicalConnection p = primary;
+        if (p == null) {
+            checkOpen();
+            p = routing.openPrimary();
+            primary = p;
+            delegate = p.connection();
+        }
+        return p;
+    }
+
+    /**
+     * Routing dropped {@code dropped}, a replica connection that failed. When it was the home, another open replica
+     * connection takes its place, or the next statement that needs a home opens one ({@link #statementHome}).
+     */
+    void replicaDropped(PhysicalConnection dropped) {
+        if (dropped != home) {
+            return;
+        }
+        if (replicas.isEmpty()) {
+            homeLost = primary == null;
+            return;
+        }
+        home = replicas.get(0);
+        if (primary == null) {
+            delegate = home.connection();
+        }
+    }
+
+    /** The primary slot if it is connected, else null; never connects. */
+    PhysicalConnection primaryIfOpen() {
         return primary;
+    }
+
+    /** The physical connection that leads JDBC calls on the whole session: the primary once open, else the home. */
+    private PhysicalConnection lead() {
+        PhysicalConnection p = primary;
+        return p != null ? p : home;
+    }
+
+    /**
+     * The lead, brought to the current session state first: a JDBC call about to change one part of the state on it
+     * may then record the whole new state as applied there.
+     */
+    private PhysicalConnection syncedLead() throws SQLException {
+        PhysicalConnection lead = lead();
+        lead.sync(session, dialect);
+        return lead;
+    }
+
+    /** The physical connections open now, each once: the primary (if open), then the replicas. */
+    private List<PhysicalConnection> physicalConnections() {
+        PhysicalConnection p = primary;
+        if (replicas.isEmpty()) {
+            return p == null ? List.of() : List.of(p);
+        }
+        List<PhysicalConnection> all = new java.util.ArrayList<>(replicas.size() + 1);
+        if (p != null) {
+            all.add(p);
+        }
+        all.addAll(replicas);
+        return all;
+    }
+
+    /**
+     * The physical connection a statement created now lives on: the primary if {@code needsPrimary} or open, else the
+     * home — a new one when the home failed (a healthy replica, else the primary).
+     */
+    PhysicalConnection statementHome(boolean needsPrimary) throws SQLException {
+        if (needsPrimary) {
+            return primary();
+        }
+        PhysicalConnection p = primary;
+        if (p != null) {
+            return p;
+        }
+        if (homeLost) {
+            checkOpen();
+            PhysicalConnection next = routing.anyReplica();
+            if (next == null) {
+                return primary();
+            }
+            home = next;
+            homeLost = false;
+            delegate = next.connection();
+        }
+        return home;
+    }
+
+    /** Makes a real statement of {@code home} for a new Cachet statement. */
+    @FunctionalInterface
+    private interface StatementMaker<T> {
+        T make(PhysicalConnection home) throws SQLException;
+    }
+
+    /**
+     * Creates a statement on its home ({@link #statementHome}). A replica home that turns out broken while the
+     * statement is created leaves the rotation and the statement is created on the next home, as a read would be
+     * retried; any other failure is the real driver's and passes through.
+     */
+    private <T> T onHome(boolean needsPrimary, StatementMaker<T> maker) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            PhysicalConnection on = statementHome(needsPrimary);
+            try {
+                return maker.make(on);
+            } catch (SQLException e) {
+                if (on.replica() == null || attempt > replicas.size() || !routing.failed(on, e)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
@@ -152,7 +304,7 @@ public final class CachetConnection extends DelegatingConnection {
         if (routing != null) {
             return routing.route(info, owner);
         }
-        PhysicalConnection target = primary;
+        PhysicalConnection target = primary();
         target.sync(session, dialect);
         return target;
     }
@@ -205,18 +357,20 @@ public final class CachetConnection extends DelegatingConnection {
         SessionKey key = sessionKey;
         if (key == null) {
             SessionState s = session;
-            boolean inSync = primary.applied() == s;
+            PhysicalConnection lead = lead();
+            boolean inSync = lead.applied() == s;
             if (s.catalog() == null) {
-                s = s.withCatalog(delegate.getCatalog());
+                s = s.withCatalog(lead.connection().getCatalog());
             }
             if (s.schema() == null) {
-                s = s.withSchema(delegate.getSchema());
+                s = s.withSchema(lead.connection().getSchema());
             }
             session = s;
             if (inSync) {
-                primary.applied(s);
+                lead.applied(s);
             }
-            key = SessionKey.of(s.user(), s.catalog(), s.schema(), s.role(), s.timeZone(), dialect.name());
+            key = SessionKey.of(s.user(), s.catalog(), s.schema(), s.role(), s.timeZone(), dialect.name(),
+                    driverOptions);
             sessionKey = key;
         }
         return key;
@@ -445,78 +599,150 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public Statement createStatement() throws SQLException {
-        return new CachetStatement(this, delegate.createStatement(), StatementOptions.PLAIN);
+        return createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, null);
     }
 
     @Override
     public Statement createStatement(int type, int concurrency) throws SQLException {
-        return new CachetStatement(this, delegate.createStatement(type, concurrency),
-                new StatementOptions(type, concurrency, null));
+        return createStatement(type, concurrency, null);
     }
 
     @Override
     public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
-        return new CachetStatement(this, delegate.createStatement(type, concurrency, holdability),
-                new StatementOptions(type, concurrency, null));
+        return createStatement(type, concurrency, (Integer) holdability);
+    }
+
+    /** A statement on the lead physical connection (an updatable one on the primary, where its writes must run). */
+    private Statement createStatement(int type, int concurrency, Integer holdability) throws SQLException {
+        StatementOptions options = type == ResultSet.TYPE_FORWARD_ONLY && concurrency == ResultSet.CONCUR_READ_ONLY
+                ? StatementOptions.PLAIN : new StatementOptions(type, concurrency, null);
+        return onHome(options.updatable(), on -> {
+            Connection c = on.connection();
+            Statement real = holdability == null ? c.createStatement(type, concurrency)
+                    : c.createStatement(type, concurrency, holdability);
+            return new CachetStatement(this, on, real, options);
+        });
+    }
+
+    /**
+     * Whether a statement prepared now must live on the primary: without routing; when it cannot run on a replica by
+     * what it is; or when a JDBC transaction is open or about to be (auto-commit off), where it will most likely run
+     * on the primary and parameters that cannot be bound again elsewhere (streams) would be stranded on a replica.
+     * Otherwise it lives on the home, so that preparing a query does not connect the primary.
+     */
+    private boolean preparedOnPrimary(String sql, StatementOptions options) {
+        return routing == null || !session.autoCommit() || inTransaction()
+                || routing.needsPrimary(pipeline.analyze(sql), options);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
-        return new CachetPreparedStatement(this, delegate.prepareStatement(sql), StatementOptions.prepared(sql));
+        StatementOptions options = StatementOptions.prepared(sql);
+        return onHome(preparedOnPrimary(sql, options),
+                on -> new CachetPreparedStatement(this, on, on.connection().prepareStatement(sql), options));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
-        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, type, concurrency),
-                new StatementOptions(type, concurrency, sql));
+        StatementOptions options = new StatementOptions(type, concurrency, sql);
+        return onHome(preparedOnPrimary(sql, options), on -> new CachetPreparedStatement(this, on,
+                on.connection().prepareStatement(sql, type, concurrency), options));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
             throws SQLException {
-        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, type, concurrency, holdability),
-                new StatementOptions(type, concurrency, sql));
+        StatementOptions options = new StatementOptions(type, concurrency, sql);
+        return onHome(preparedOnPrimary(sql, options), on -> new CachetPreparedStatement(this, on,
+                on.connection().prepareStatement(sql, type, concurrency, holdability), options));
     }
 
+    /** Generated keys come from writes, which run on the primary: these forms are prepared there. */
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, autoGeneratedKeys),
+        PhysicalConnection on = primary();
+        return new CachetPreparedStatement(this, on, on.connection().prepareStatement(sql, autoGeneratedKeys),
                 StatementOptions.prepared(sql));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, columnIndexes),
+        PhysicalConnection on = primary();
+        return new CachetPreparedStatement(this, on, on.connection().prepareStatement(sql, columnIndexes),
                 StatementOptions.prepared(sql));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return new CachetPreparedStatement(this, delegate.prepareStatement(sql, columnNames),
+        PhysicalConnection on = primary();
+        return new CachetPreparedStatement(this, on, on.connection().prepareStatement(sql, columnNames),
                 StatementOptions.prepared(sql));
     }
 
+    /** Calls run on the primary (DESIGN §9): they are prepared there. */
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return new CachetCallableStatement(this, delegate.prepareCall(sql), StatementOptions.prepared(sql));
+        PhysicalConnection on = primary();
+        return new CachetCallableStatement(this, on, on.connection().prepareCall(sql), StatementOptions.prepared(sql));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
-        return new CachetCallableStatement(this, delegate.prepareCall(sql, type, concurrency),
+        PhysicalConnection on = primary();
+        return new CachetCallableStatement(this, on, on.connection().prepareCall(sql, type, concurrency),
                 new StatementOptions(type, concurrency, sql));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int type, int concurrency, int holdability) throws SQLException {
-        return new CachetCallableStatement(this, delegate.prepareCall(sql, type, concurrency, holdability),
+        PhysicalConnection on = primary();
+        return new CachetCallableStatement(this, on,
+                on.connection().prepareCall(sql, type, concurrency, holdability),
                 new StatementOptions(type, concurrency, sql));
     }
 
+    /** Savepoints belong to the transaction's physical connection: the one it is pinned to, else the primary. */
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        return transactionConnection().setSavepoint();
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        return transactionConnection().setSavepoint(name);
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        transactionConnection().releaseSavepoint(savepoint);
+    }
+
+    private Connection transactionConnection() throws SQLException {
+        PhysicalConnection p = routing != null ? routing.transactionConnection() : primary();
+        p.sync(session, dialect);
+        return p.connection();
+    }
+
+    /**
+     * The real primary connection for {@link Connection#unwrap}: what an application unwraps for it may write (COPY,
+     * large objects), so it is the primary's, connected now if need be.
+     */
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        Connection real = primary().connection();
+        return iface.isInstance(real) ? iface.cast(real) : real.unwrap(iface);
+    }
+
+    /** The metadata of the lead; made again when the lead moved (a replica it was made on may be gone). */
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        if (metaData == null) {
-            metaData = new CachetDatabaseMetaData(this, delegate.getMetaData());
+        Connection lead = lead().connection();
+        if (metaData == null || metaDataOf != lead) {
+            metaData = new CachetDatabaseMetaData(this, lead.getMetaData());
+            metaDataOf = lead;
         }
         return metaData;
     }
@@ -532,7 +758,16 @@ public final class CachetConnection extends DelegatingConnection {
             if (autoCommit && wasInTransaction && routing != null) {
                 routing.endPinned(true); // a replica the transaction ran on commits with it
             }
-            delegate.setAutoCommit(autoCommit);
+            syncedLead().connection().setAutoCommit(autoCommit);
+            if (autoCommit) {
+                // turning it on commits a transaction wherever one runs; the others follow when next used
+                for (PhysicalConnection p : physicalConnections()) {
+                    if (p != lead() && !p.applied().autoCommit()) {
+                        p.connection().setAutoCommit(true);
+                        p.applied(p.applied().withAutoCommit(true));
+                    }
+                }
+            }
             succeeded = true;
         } finally {
             // turning auto-commit on commits an open transaction (JDBC); a failed call may or may not have
@@ -541,7 +776,7 @@ public final class CachetConnection extends DelegatingConnection {
             }
         }
         sessionChanged(session.withAutoCommit(autoCommit));
-        primary.applied(session);
+        lead().applied(session);
     }
 
     @Override
@@ -557,7 +792,7 @@ public final class CachetConnection extends DelegatingConnection {
             if (routing != null) {
                 routing.endPinned(true);
             }
-            delegate.commit();
+            endOnPrimary(true);
             succeeded = true;
         } finally {
             transactionCallReturned(succeeded, "commit");
@@ -571,11 +806,45 @@ public final class CachetConnection extends DelegatingConnection {
             if (routing != null) {
                 routing.endPinned(false);
             }
-            delegate.rollback();
+            endOnPrimary(false);
             succeeded = true;
         } finally {
             transactionCallReturned(succeeded, "rollback");
         }
+    }
+
+    /**
+     * Commits or rolls back on the primary, where every read-write transaction runs; when this logical connection has
+     * not connected the primary, on the lead connection, so that the real driver still answers as it would (pgjdbc
+     * refuses both under auto-commit) — nothing of the transaction can be there but what it pinned.
+     */
+    private void endOnPrimary(boolean commit) throws SQLException {
+        PhysicalConnection p = primary;
+        if (p == null && routing != null && routing.pinnedReplica() != null) {
+            return; // the transaction ran on its replica, which endPinned ended
+        }
+        Connection c = (p != null ? p : home).connection();
+        if (commit) {
+            c.commit();
+        } else {
+            c.rollback();
+        }
+    }
+
+    /** Runs a JDBC call on every open physical connection, the lead first (its exception is the application's). */
+    private void applyToAll(PhysicalCall call) throws SQLException {
+        PhysicalConnection lead = lead();
+        call.run(lead.connection());
+        for (PhysicalConnection p : physicalConnections()) {
+            if (p != lead) {
+                call.run(p.connection());
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface PhysicalCall {
+        void run(Connection physical) throws SQLException;
     }
 
     /**
@@ -595,7 +864,7 @@ public final class CachetConnection extends DelegatingConnection {
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         try {
-            delegate.rollback(savepoint);
+            transactionConnection().rollback(savepoint);
         } finally {
             rolledBackToSavepoint();
         }
@@ -603,9 +872,9 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
-        delegate.setTransactionIsolation(level);
+        syncedLead().connection().setTransactionIsolation(level);
         sessionChanged(session.withIsolation(level));
-        primary.applied(session);
+        lead().applied(session);
     }
 
     @Override
@@ -616,9 +885,9 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
-        delegate.setReadOnly(readOnly);
+        syncedLead().connection().setReadOnly(readOnly);
         sessionChanged(session.withReadOnly(readOnly));
-        primary.applied(session);
+        lead().applied(session);
     }
 
     @Override
@@ -631,25 +900,25 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
-        delegate.setCatalog(catalog);
+        syncedLead().connection().setCatalog(catalog);
         settingChangedInTransaction();
         sessionChanged(session.withCatalog(catalog));
-        primary.applied(session);
+        lead().applied(session);
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
-        delegate.setSchema(schema);
+        syncedLead().connection().setSchema(schema);
         settingChangedInTransaction();
         sessionChanged(session.withSchema(schema));
-        primary.applied(session);
+        lead().applied(session);
     }
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
-        delegate.setHoldability(holdability);
+        syncedLead().connection().setHoldability(holdability);
         sessionChanged(session.withHoldability(holdability));
-        primary.applied(session);
+        lead().applied(session);
     }
 
     /**
@@ -672,17 +941,14 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        delegate.setNetworkTimeout(executor, milliseconds);
+        applyToAll(c -> c.setNetworkTimeout(executor, milliseconds));
         networkTimeoutExecutor = executor;
         networkTimeoutMillis = milliseconds;
-        for (PhysicalConnection replica : replicas) {
-            replica.connection().setNetworkTimeout(executor, milliseconds);
-        }
     }
 
     @Override
     public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
-        delegate.setClientInfo(name, value);
+        lead().connection().setClientInfo(name, value);
         if (clientInfo == null) {
             clientInfo = new java.util.Properties();
         }
@@ -691,30 +957,31 @@ public final class CachetConnection extends DelegatingConnection {
         } else {
             clientInfo.setProperty(name, value);
         }
-        for (PhysicalConnection replica : replicas) {
-            replica.connection().setClientInfo(name, value);
+        for (PhysicalConnection p : physicalConnections()) {
+            if (p != lead()) {
+                p.connection().setClientInfo(name, value);
+            }
         }
     }
 
     @Override
     public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
-        delegate.setClientInfo(properties);
+        lead().connection().setClientInfo(properties);
         clientInfo = new java.util.Properties();
         if (properties != null) {
             clientInfo.putAll(properties);
         }
-        for (PhysicalConnection replica : replicas) {
-            replica.connection().setClientInfo(properties);
+        for (PhysicalConnection p : physicalConnections()) {
+            if (p != lead()) {
+                p.connection().setClientInfo(properties);
+            }
         }
     }
 
     @Override
     public void setTypeMap(java.util.Map<String, Class<?>> map) throws SQLException {
-        delegate.setTypeMap(map);
+        applyToAll(c -> c.setTypeMap(map));
         typeMap = map;
-        for (PhysicalConnection replica : replicas) {
-            replica.connection().setTypeMap(map);
-        }
     }
 
     /**
@@ -727,10 +994,7 @@ public final class CachetConnection extends DelegatingConnection {
      */
     @Override
     public void clearWarnings() throws SQLException {
-        delegate.clearWarnings();
-        for (PhysicalConnection replica : replicas) {
-            replica.connection().clearWarnings();
-        }
+        applyToAll(Connection::clearWarnings);
         if (!closed && !inTransaction() && sqlSessionStateSet()) {
             resetSqlSession();
         }
@@ -755,14 +1019,16 @@ public final class CachetConnection extends DelegatingConnection {
         try {
             if (inTransaction()) {
                 if (session.autoCommit()) {
-                    try (Statement rollback = delegate.createStatement()) {
-                        rollback.execute("ROLLBACK"); // a BEGIN left open
+                    for (PhysicalConnection p : physicalConnections()) {
+                        try (Statement rollback = p.connection().createStatement()) {
+                            rollback.execute("ROLLBACK"); // a BEGIN left open
+                        }
                     }
                 } else {
                     if (routing != null) {
                         routing.endPinned(false);
                     }
-                    delegate.rollback();
+                    endOnPrimary(false);
                 }
                 endTransaction("rollback");
             }
@@ -776,9 +1042,8 @@ public final class CachetConnection extends DelegatingConnection {
         SessionState reset = session.withRole(null).withUser(originalUser);
         // RESET ALL also reset search_path and the time zone: the next sync applies the kept ones again
         SessionState physicalState = reset.withSchema(null).withTimeZone(null);
-        resetPhysical(primary, physicalState);
-        for (PhysicalConnection replica : List.copyOf(replicas)) {
-            resetPhysical(replica, physicalState);
+        for (PhysicalConnection p : physicalConnections()) {
+            resetPhysical(p, physicalState);
         }
         unmodelledSession = false;
         sessionChanged(reset);
@@ -805,7 +1070,8 @@ public final class CachetConnection extends DelegatingConnection {
                 routing.closed();
             }
             closeReplicas();
-            delegate.close();
+            PhysicalConnection p = primary;
+            (p != null ? p : home).connection().close();
         } finally {
             ended();
         }
@@ -821,7 +1087,10 @@ public final class CachetConnection extends DelegatingConnection {
             for (PhysicalConnection replica : replicas) {
                 replica.connection().abort(executor);
             }
-            delegate.abort(executor);
+            PhysicalConnection p = primary;
+            if (p != null) {
+                p.connection().abort(executor);
+            }
         } finally {
             ended();
         }
@@ -839,7 +1108,10 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     private void closeReplicas() {
-        for (PhysicalConnection replica : replicas) {
+        for (PhysicalConnection replica : List.copyOf(replicas)) {
+            if (replica == home && primary == null) {
+                continue; // closed last: its close decides what the application sees
+            }
             try {
                 replica.connection().close();
             } catch (SQLException ignored) {
@@ -848,9 +1120,42 @@ public final class CachetConnection extends DelegatingConnection {
         }
     }
 
+    /**
+     * True after {@link #close()} or {@link #abort}, or when the primary connection (the only one without routing)
+     * reports itself closed. A replica connection that failed does not close the logical connection: routing
+     * replaces it.
+     */
     @Override
     public boolean isClosed() throws SQLException {
-        return closed || delegate.isClosed();
+        if (closed) {
+            return true;
+        }
+        PhysicalConnection p = primary;
+        return p != null && p.connection().isClosed();
+    }
+
+    /**
+     * Whether the lead connection is valid; with routing, a lead replica that is not leaves the rotation and the
+     * answer is that of the next home (a healthy replica, else the primary, connected now).
+     */
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        if (closed) {
+            return false;
+        }
+        PhysicalConnection lead = lead();
+        if (lead.connection().isValid(timeout)) {
+            return true;
+        }
+        if (lead.replica() == null) {
+            return false;
+        }
+        routing.failed(lead, new SQLException("replica connection not valid", "08006"));
+        try {
+            return statementHome(false).connection().isValid(timeout);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     void checkOpen() throws SQLException {

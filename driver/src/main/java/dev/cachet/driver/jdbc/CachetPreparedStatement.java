@@ -38,8 +38,9 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     /** The connection's {@link CachetConnection#namespaceChanges()} when this statement was prepared. */
     private final int preparedInNamespace;
 
-    CachetPreparedStatement(CachetConnection connection, PreparedStatement delegate, StatementOptions options) {
-        super(connection, options, delegate);
+    CachetPreparedStatement(CachetConnection connection, PhysicalConnection home, PreparedStatement delegate,
+                            StatementOptions options) {
+        super(connection, home, options, delegate);
         this.info = connection.pipeline().analyze(options.sql());
         this.preparedInNamespace = connection.namespaceChanges();
     }
@@ -119,9 +120,11 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     }
 
     /**
-     * Binds the recorded parameters on a counterpart prepared on another physical connection: {@code setNull} for
-     * nulls, {@code setObject(value)} for values bound as objects, {@code setObject(value, type)} for the rest (what
-     * the real driver's typed setters do).
+     * Binds the recorded parameters on a counterpart prepared on another physical connection, with the setter the
+     * application used as far as it matters to the database: {@code setNull} for nulls, {@code setObject(value)} for
+     * values bound as objects, {@code setObject(value, type)} for typed setters, the calendar's zone again for
+     * {@code setDate/setTime/setTimestamp} with a calendar, the scale or length again for
+     * {@code setObject(value, type, scale)}, and {@code setURL}.
      */
     @Override
     void bindOn(java.sql.Statement counterpart) throws SQLException {
@@ -130,8 +133,17 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         for (int i = 0; i < count; i++) {
             Object v = values[i];
             int type = types[i];
+            if (v == STREAM) {
+                // routing keeps such executions on the statement they were bound on; reaching here is Cachet's bug
+                throw new SQLException("Cachet: parameter " + (i + 1) + " is a stream or LOB, which cannot be bound "
+                        + "again on another physical connection", "0A000");
+            }
             if (v == null) {
                 ps.setNull(i + 1, type == java.sql.Types.JAVA_OBJECT ? java.sql.Types.NULL : type);
+            } else if (v instanceof BoundCall call) {
+                bindCall(ps, i + 1, type, call);
+            } else if (type == java.sql.Types.DATALINK) {
+                ps.setURL(i + 1, url((String) v));
             } else if (type == java.sql.Types.JAVA_OBJECT) {
                 ps.setObject(i + 1, v);
             } else {
@@ -141,14 +153,42 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     }
 
     /**
-     * False when a parameter was bound in a way that cannot be repeated from what was recorded (streams, LOBs, a
-     * calendar, a scale, a URL): such an execution runs on the primary.
+     * Repeats a setter recorded with its extra argument (see the generated setters): a date, time or timestamp with
+     * the time zone id of its calendar ({@code ""} for a null calendar), or {@code setObject} with a scale or length.
+     */
+    private static void bindCall(PreparedStatement ps, int index, int type, BoundCall call) throws SQLException {
+        Object value = call.value();
+        Object extra = call.argument();
+        if (extra instanceof String zone) {
+            java.util.Calendar calendar = zone.isEmpty() ? null
+                    : java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone(zone));
+            switch (type) {
+                case java.sql.Types.DATE -> ps.setDate(index, (java.sql.Date) value, calendar);
+                case java.sql.Types.TIME -> ps.setTime(index, (java.sql.Time) value, calendar);
+                default -> ps.setTimestamp(index, (java.sql.Timestamp) value, calendar);
+            }
+        } else {
+            ps.setObject(index, value, type, (Integer) extra);
+        }
+    }
+
+    @SuppressWarnings("deprecation") // the form setURL's caller had: URI.toURL refuses some URLs URL accepts
+    private static java.net.URL url(String externalForm) throws SQLException {
+        try {
+            return new java.net.URL(externalForm);
+        } catch (java.net.MalformedURLException e) {
+            throw new SQLException("Cachet: the URL parameter cannot be bound again: " + e.getMessage(), "22000", e);
+        }
+    }
+
+    /**
+     * False when a stream or LOB parameter is bound: it cannot be bound again from what was recorded, so the execution
+     * stays on the physical connection it was bound on.
      */
     @Override
     boolean replayable() {
         for (int i = 0; i < count; i++) {
-            Object v = values[i];
-            if (v == STREAM || v instanceof java.util.List || types[i] == java.sql.Types.DATALINK) {
+            if (values[i] == STREAM) {
                 return false;
             }
         }

@@ -22,10 +22,17 @@ import java.util.List;
 public class CachetStatement extends DelegatingStatement {
 
     final CachetConnection connection;
+    /** The physical connection {@link #delegate} lives on. */
+    final PhysicalConnection home;
     private final StatementOptions options;
     private final List<StatementInfo> batch = new ArrayList<>(0);
 
     private long maxRows;
+    /** Limits the application set, copied to every counterpart (the delegate's may be gone with its replica). */
+    private int fetchSize;
+    private int queryTimeout;
+    /** Where {@code addBatch(String)} added: the primary's counterpart (a batch is a write); null before. */
+    private Statement batchStatement;
     private boolean closeOnCompletion;
     /** The current result when Cachet produced it; see {@link #ownsResults}. */
     private ResultSet currentResult;
@@ -40,9 +47,11 @@ public class CachetStatement extends DelegatingStatement {
     /** Real statements on other physical connections than the primary, created when routing first used them. */
     private java.util.Map<PhysicalConnection, Statement> elsewhere;
 
-    CachetStatement(CachetConnection connection, Statement delegate, StatementOptions options) {
+    CachetStatement(CachetConnection connection, PhysicalConnection home, Statement delegate,
+                    StatementOptions options) {
         super(delegate);
         this.connection = connection;
+        this.home = home;
         this.options = options;
     }
 
@@ -64,10 +73,18 @@ public class CachetStatement extends DelegatingStatement {
      * for a prepared statement, its parameters bound again.
      */
     Statement physical(PhysicalConnection target) throws SQLException {
-        if (target == connection.primary()) {
+        if (target == home) {
             active = delegate;
             return delegate;
         }
+        Statement s = counterpart(target);
+        bindOn(s);
+        active = s;
+        return s;
+    }
+
+    /** This statement's counterpart on {@code target} (not the home), created the first time, with its limits. */
+    private Statement counterpart(PhysicalConnection target) throws SQLException {
         if (elsewhere == null) {
             elsewhere = new java.util.IdentityHashMap<>(4);
         }
@@ -76,10 +93,28 @@ public class CachetStatement extends DelegatingStatement {
             s = createOn(target.connection());
             elsewhere.put(target, s);
         }
-        s.setMaxRows(delegate.getMaxRows());
-        s.setFetchSize(delegate.getFetchSize());
-        s.setQueryTimeout(delegate.getQueryTimeout());
-        bindOn(s);
+        s.setLargeMaxRows(maxRows);
+        s.setFetchSize(fetchSize);
+        s.setQueryTimeout(queryTimeout);
+        return s;
+    }
+
+    /**
+     * The physical connection a batch runs on, synced: where it was added. Routing sees the batch's first statement
+     * first, so that a transaction it begins is pinned as its first statement says.
+     */
+    PhysicalConnection batchTarget(StatementInfo first) throws SQLException {
+        if (first != null) {
+            connection.route(first, this);
+        }
+        PhysicalConnection target = batchStatement != null ? connection.primary() : home;
+        target.sync(connection.session(), connection.dialect());
+        return target;
+    }
+
+    /** The real statement a batch on {@code target} runs: the one it was added to. */
+    Statement batchStatement(PhysicalConnection target) throws SQLException {
+        Statement s = target == home ? delegate : counterpart(target);
         active = s;
         return s;
     }
@@ -243,9 +278,13 @@ public class CachetStatement extends DelegatingStatement {
 
     // ---------------------------------------------------------------- batches
 
+    /** Batches are writes: they are added on the primary's statement, connecting the primary if need be. */
     @Override
     public void addBatch(String sql) throws SQLException {
-        delegate.addBatch(sql);
+        PhysicalConnection primary = connection.primary();
+        Statement s = primary == home ? delegate : counterpart(primary);
+        s.addBatch(sql);
+        batchStatement = s;
         batch.add(pipeline().analyze(sql));
     }
 
@@ -256,7 +295,8 @@ public class CachetStatement extends DelegatingStatement {
 
     @Override
     public void clearBatch() throws SQLException {
-        delegate.clearBatch();
+        Statement s = batchStatement;
+        (s != null ? s : delegate).clearBatch();
         batch.clear();
     }
 
@@ -332,7 +372,7 @@ public class CachetStatement extends DelegatingStatement {
 
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
-        ResultSet keys = delegate.getGeneratedKeys();
+        ResultSet keys = active().getGeneratedKeys();
         return keys == null ? null : new CachetResultSet(this, keys, null);
     }
 
@@ -345,6 +385,18 @@ public class CachetStatement extends DelegatingStatement {
     @Override
     public void cancel() throws SQLException {
         active().cancel();
+    }
+
+    @Override
+    public void setFetchSize(int rows) throws SQLException {
+        delegate.setFetchSize(rows);
+        fetchSize = rows;
+    }
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        delegate.setQueryTimeout(seconds);
+        queryTimeout = seconds;
     }
 
     @Override

@@ -37,23 +37,14 @@ public final class Cluster {
 
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
-    /**
-     * The analyzer: the JVM's shared one, or, when the system property {@code dev.cachet.parseBudget} (a duration)
-     * is set, one with that parse budget — for loaded machines where the default budget would make statements
-     * count as unknown (never wrong, only uncached).
-     */
-    private static final SqlAnalyzer ANALYZER = analyzer(System.getProperty("dev.cachet.parseBudget"));
+    /** Analyzers by parse budget: the JVM's shared one for the default, one memo per other budget in use. */
+    private static final Map<Duration, SqlAnalyzer> ANALYZERS = new ConcurrentHashMap<>();
 
-    private static SqlAnalyzer analyzer(String budget) {
-        if (budget == null || budget.isBlank()) {
+    private static SqlAnalyzer analyzer(Duration budget) {
+        if (budget.equals(SqlAnalyzer.DEFAULT_PARSE_BUDGET)) {
             return SqlAnalyzer.shared();
         }
-        try {
-            return new SqlAnalyzer(SqlAnalyzer.DEFAULT_MAX_ENTRIES, dev.cachet.driver.Durations.parse(budget));
-        } catch (RuntimeException e) {
-            log.warn("Cachet: ignoring dev.cachet.parseBudget={} ({})", budget, e.getMessage());
-            return SqlAnalyzer.shared();
-        }
+        return ANALYZERS.computeIfAbsent(budget, b -> new SqlAnalyzer(SqlAnalyzer.DEFAULT_MAX_ENTRIES, b));
     }
 
     /** The write scope meaning "every table". */
@@ -70,6 +61,8 @@ public final class Cluster {
     private volatile ValueProfile driverProfile;
 
     private volatile TableDependencies dependencies;
+    /** Opens the probe user's connections for catalog reads; null: catalog reads use application connections. */
+    private volatile CatalogConnector catalogConnector;
     /** Set when the catalog could not be read: every write then counts as a write to every table. */
     private volatile boolean dependenciesUnknown;
 
@@ -101,7 +94,7 @@ public final class Cluster {
         this.settings = settings;
         this.dialect = dialect;
         this.cache = new ResultCache(CacheSettingsMapping.from(settings));
-        this.analyzer = ANALYZER;
+        this.analyzer = analyzer(settings.parseBudget());
         this.deterministicFunctions = settings.deterministicFunctions();
         this.readOnlyFunctions = settings.readOnlyFunctions();
         this.valueProfile = Tee.profileFor(dialect);
@@ -225,8 +218,44 @@ public final class Cluster {
         }
     }
 
-    /** Reads the dependencies again (after DDL); on failure every write counts as a write to every table. */
+    /**
+     * Makes the catalog reads of this cluster use connections of {@code probeUser} ({@code cachet.probe.user}), opened
+     * by {@code connector} and closed after each read, instead of the application connection that triggers them. The
+     * first call wins.
+     */
+    public void catalogConnector(CatalogConnector connector) {
+        if (catalogConnector == null) {
+            synchronized (this) {
+                if (catalogConnector == null) {
+                    catalogConnector = connector;
+                }
+            }
+        }
+    }
+
+    /** Opens a connection of the configured probe user for the cluster's catalog reads. */
+    @FunctionalInterface
+    public interface CatalogConnector {
+        Connection open() throws SQLException;
+    }
+
+    /**
+     * Reads the dependencies again (after DDL) through the probe user's connection when one is configured, else
+     * through {@code physical} (an application connection: the catalog then shows what its user may see); on failure
+     * every write counts as a write to every table.
+     */
     synchronized void loadDependencies(Connection physical) {
+        CatalogConnector probe = catalogConnector;
+        if (probe != null) {
+            try (Connection c = probe.open()) {
+                dependencies = TableDependencies.read(c, dialect, settings.dependencies());
+                dependenciesUnknown = false;
+                return;
+            } catch (SQLException | RuntimeException e) {
+                log.warn("Cachet cluster {}: the probe user could not read the catalog ({}); reading it as the "
+                        + "application's user", id, e.toString());
+            }
+        }
         try {
             dependencies = TableDependencies.read(physical, dialect, settings.dependencies());
             dependenciesUnknown = false;
@@ -260,7 +289,9 @@ public final class Cluster {
             return deps == null && !dependenciesUnknown ? written : ALL_TABLES;
         }
         for (String table : written) {
-            if (deps.writesEverything(table)) {
+            if (deps.writesEverything(table) || (dialect == Dialect.MYSQL && !deps.knows(table))) {
+                // MySQL's information_schema lists only what the catalog reader's user may see: a table it did not
+                // list may have triggers and cascades Cachet never saw
                 return ALL_TABLES;
             }
         }

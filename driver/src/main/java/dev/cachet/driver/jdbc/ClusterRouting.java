@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * {@link ReplicaRouter} that picks replicas, the {@link ReplicaPoller} that keeps their positions and lag current,
  * and failover to a promoted replica. Internal; public only so the driver's packages can create it.
  *
+ * <p>It opens no connection for an application: every logical connection opens its own physical connections with its
+ * own credentials and driver properties (DESIGN §2), through the {@link JdbcNodeProbe.HostConnector} it passes to
+ * {@link #connectPrimary} and {@link #connectHome}. The only connections it opens itself are the poller's and the
+ * primary search's probes, through the probe connector: the cluster's first connection's credentials, or
+ * {@code cachet.probe.user}; they run Cachet's own probe queries and nothing else.
+ *
  * <p>Every configured host (primary and replicas) has a {@link ReplicaState}; the current primary's is ineligible (it
  * is not in recovery), so after a failover the old primary, once it follows the new one, can serve reads again. The
  * poller runs while the cluster has open connections ({@link #ensureStarted()} on each new one; it stops with the
@@ -45,11 +51,12 @@ public final class ClusterRouting implements AutoCloseable {
 
     private final Cluster cluster;
     private final List<String> hosts;
-    private final JdbcNodeProbe.HostConnector connector;
     private final boolean measuresReplication;
     private final boolean pooled;
-    /** Opens the poller's probe connections; the connector unless given. */
-    private JdbcNodeProbe.HostConnector probeConnector;
+    /** Opens the poller's and the primary search's probe connections; never a connection for an application. */
+    private volatile JdbcNodeProbe.HostConnector probeConnector;
+    /** Set once a logical connection's credentials were accepted and became the probes' (see {@link #vouch}). */
+    private volatile boolean probeVouched;
     private final ReplicaRouter router;
     private final LagEstimator lagEstimator = new LagEstimator(512);
     private final Ticker ticker = Ticker.system();
@@ -62,28 +69,15 @@ public final class ClusterRouting implements AutoCloseable {
     private NodeProbe probe;
 
     /**
-     * Routing over {@code primary} and {@code replicas} ({@code "host:port"} items for a URL, or any distinct names a
-     * {@code connector} understands), opening physical connections through {@code connector}.
+     * Routing over {@code primary} and {@code replicas} ({@code "host:port"} items for a URL, or any distinct names
+     * the connectors understand), probing them through {@code probeConnector}. With {@code pooled}, the probe
+     * connector borrows from pools (wrapped DataSources), so the poller returns each connection after its probe
+     * instead of keeping one out of every pool.
      */
-    public ClusterRouting(Cluster cluster, String primary, List<String> replicas, JdbcNodeProbe.HostConnector connector) {
-        this(cluster, primary, replicas, connector, false);
-    }
-
-    /** Routing as above, with its own connector for the poller's probe connections (shorter timeouts). */
-    public ClusterRouting(Cluster cluster, String primary, List<String> replicas, JdbcNodeProbe.HostConnector connector,
-                          JdbcNodeProbe.HostConnector probeConnector) {
-        this(cluster, primary, replicas, connector, false);
-        this.probeConnector = probeConnector;
-    }
-
-    /**
-     * Routing as above; with {@code pooled}, the connector borrows from pools (wrapped DataSources), so the poller
-     * returns each connection after its probe instead of keeping one out of every pool.
-     */
-    public ClusterRouting(Cluster cluster, String primary, List<String> replicas, JdbcNodeProbe.HostConnector connector,
-                          boolean pooled) {
+    public ClusterRouting(Cluster cluster, String primary, List<String> replicas,
+                          JdbcNodeProbe.HostConnector probeConnector, boolean pooled) {
         this.pooled = pooled;
-        this.probeConnector = connector;
+        this.probeConnector = Objects.requireNonNull(probeConnector);
         this.cluster = Objects.requireNonNull(cluster);
         List<String> all = new ArrayList<>();
         all.add(primary);
@@ -93,7 +87,6 @@ public final class ClusterRouting implements AutoCloseable {
             }
         }
         this.hosts = List.copyOf(all);
-        this.connector = connector;
         this.primaryHost = primary;
         this.measuresReplication = cluster.dialect() == Dialect.POSTGRESQL;
         CachetSettings settings = cluster.settings();
@@ -111,6 +104,37 @@ public final class ClusterRouting implements AutoCloseable {
             case LEAST_CONNECTIONS -> ReplicaSelector.leastConnections();
             case FASTEST_RESPONSE -> ReplicaSelector.fastestResponse();
         };
+    }
+
+    /**
+     * A logical connection was opened with these credentials: the first one to succeed becomes the probes' (unless
+     * they were configured with {@code cachet.probe.user}), so a first attempt with a wrong password cannot leave the
+     * poller unable to log in.
+     */
+    public void vouch(JdbcNodeProbe.HostConnector accepted) {
+        if (!probeVouched) {
+            synchronized (this) {
+                if (!probeVouched) {
+                    probeConnector = accepted;
+                    probeVouched = true;
+                }
+            }
+        }
+    }
+
+    /** Marks the probe connector as configured: no logical connection's credentials replace it. */
+    public ClusterRouting withConfiguredProbe() {
+        probeVouched = true;
+        return this;
+    }
+
+    private Connection connectProbe(String host) throws SQLException {
+        return probeConnector.connect(host);
+    }
+
+    /** How far behind a replica may be and still serve reads. */
+    java.time.Duration maxReplicaLag() {
+        return cluster.settings().maxReplicaLag();
     }
 
     /** The configured hosts, primary first. */
@@ -155,11 +179,6 @@ public final class ClusterRouting implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException(host);
-    }
-
-    /** Opens a new physical connection to {@code host}. */
-    Connection connect(String host) throws SQLException {
-        return connector.connect(host);
     }
 
     // ---------------------------------------------------------------- poller lifecycle
@@ -208,15 +227,16 @@ public final class ClusterRouting implements AutoCloseable {
     // ---------------------------------------------------------------- primary and failover
 
     /**
-     * A new connection to the primary: the current one, or, when it cannot be reached, the one a search among the
-     * configured hosts finds (a promoted replica). When no host is a primary, Cachet's own {@link SQLException} of
-     * SQLState {@code 08001} names what each host answered; when the current primary is unreachable and no other
-     * host took over, the real driver's exception passes through.
+     * A new connection to the primary, opened through {@code own} (the logical connection's connector): the current
+     * primary, or, when it cannot be reached, the one a search among the configured hosts finds (a promoted
+     * replica). When no host is a primary, Cachet's own {@link SQLException} of SQLState {@code 08001} names what each
+     * host answered; when the current primary is unreachable and no other host took over, the real driver's
+     * exception passes through.
      */
-    public Connection connectPrimary() throws SQLException {
+    public Connection connectPrimary(JdbcNodeProbe.HostConnector own) throws SQLException {
         String host = primaryHost;
         try {
-            return connector.connect(host);
+            return own.connect(host);
         } catch (SQLException e) {
             if (!connectionFailure(e) || hosts.size() < 2) {
                 throw e;
@@ -232,8 +252,37 @@ public final class ClusterRouting implements AutoCloseable {
             if (located.primary().equals(host)) {
                 throw e;
             }
-            return connector.connect(located.primary());
+            return own.connect(located.primary());
         }
+    }
+
+    /** The first physical connection of a new logical connection, and the replica it reaches (null: the primary). */
+    public record Home(Connection connection, ReplicaState replica) {
+    }
+
+    /**
+     * The first physical connection of a new logical connection, opened through {@code own}: a replica in the
+     * rotation, so that a connection that only reads never connects the primary and new connections keep reading
+     * while the primary is down (DESIGN §9); the primary when no replica can be reached. A replica that cannot be
+     * reached leaves the rotation; any other failure (a wrong password, say) is the real driver's and passes through.
+     */
+    public Home connectHome(JdbcNodeProbe.HostConnector own) throws SQLException {
+        for (int attempt = 0; attempt < hosts.size(); attempt++) {
+            ReplicaState state = router.chooseFor(java.util.Set.of());
+            if (state == null) {
+                break;
+            }
+            try {
+                return new Home(own.connect(state.host()), state);
+            } catch (SQLException e) {
+                if (!connectionFailure(e)) {
+                    throw e;
+                }
+                log.debug("Cachet: replica {} could not be opened: {}", state.host(), e.toString());
+                state.markFailed(ticker.read());
+            }
+        }
+        return new Home(connectPrimary(own), null);
     }
 
     static boolean connectionFailure(SQLException e) {
@@ -298,7 +347,7 @@ public final class ClusterRouting implements AutoCloseable {
     }
 
     private NodeProbe newProbe() {
-        JdbcNodeProbe.HostConnector connector = probeConnector;
+        JdbcNodeProbe.HostConnector connector = this::connectProbe;
         if (!measuresReplication) {
             return new AliveProbe(connector);
         }

@@ -41,6 +41,8 @@ final class ConnectionRouting {
 
     private final CachetConnection connection;
     private final ClusterRouting cluster;
+    /** Opens this logical connection's physical connections, with its own credentials and driver properties. */
+    private final dev.cachet.driver.routing.JdbcNodeProbe.HostConnector connector;
     /** The state a freshly opened physical connection is in (the logical connection's at open). */
     private final SessionState fresh;
     private final Map<String, PhysicalConnection> open = new HashMap<>(4);
@@ -53,10 +55,65 @@ final class ConnectionRouting {
     /** Where the last read ran (for events). */
     private PhysicalConnection lastTarget;
 
-    ConnectionRouting(CachetConnection connection, ClusterRouting cluster, SessionState fresh) {
+    ConnectionRouting(CachetConnection connection, ClusterRouting cluster, SessionState fresh,
+                      dev.cachet.driver.routing.JdbcNodeProbe.HostConnector connector) {
         this.connection = connection;
         this.cluster = cluster;
         this.fresh = fresh;
+        this.connector = connector;
+    }
+
+    /** Keeps the replica connection the logical connection was opened on as this replica's slot. */
+    void adopt(PhysicalConnection home) {
+        open.put(home.replica().host(), home);
+        connection.replicas.add(home);
+    }
+
+    /**
+     * Connects the primary for the logical connection, with its own credentials, configured like its other physical
+     * connections. The real driver's exception passes through; Cachet's own, of class {@code 08}, when no configured
+     * host is a primary.
+     */
+    PhysicalConnection openPrimary() throws SQLException {
+        Connection c = cluster.connectPrimary(connector);
+        PhysicalConnection p = new PhysicalConnection(c, Route.PRIMARY, fresh);
+        try {
+            connection.configure(p);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return p;
+    }
+
+    /**
+     * Whether a statement prepared now must live on the primary: it can never run on a replica by what it is (DESIGN
+     * §9's table), or it asks for an updatable result set.
+     */
+    boolean needsPrimary(StatementInfo info, StatementOptions options) {
+        return options.updatable() || !replicaCapable(info);
+    }
+
+    /** The physical connection of the open transaction: the one it is pinned to, else the primary (pinned now). */
+    PhysicalConnection transactionConnection() throws SQLException {
+        if (pinned != null) {
+            return pinned;
+        }
+        PhysicalConnection p = connection.primary();
+        if (connection.inTransaction() || !connection.session().autoCommit()) {
+            pinned = p;
+        }
+        return p;
+    }
+
+    /** The replica the open transaction is pinned to, or null. */
+    PhysicalConnection pinnedReplica() {
+        PhysicalConnection p = pinned;
+        return p != null && p.replica() != null ? p : null;
     }
 
     // ---------------------------------------------------------------- choosing
@@ -66,9 +123,11 @@ final class ConnectionRouting {
      * JDBC transaction, else the primary. Synced to the session state.
      */
     PhysicalConnection route(StatementInfo info, CachetStatement owner) throws SQLException {
-        PhysicalConnection target = connection.primary();
         SessionState session = connection.session();
-        if (!session.autoCommit()) {
+        PhysicalConnection target;
+        if (session.autoCommit()) {
+            target = connection.primary();
+        } else {
             if (pinned == null) {
                 pinned = pin(info, owner);
             }
@@ -78,6 +137,16 @@ final class ConnectionRouting {
                 // replica cannot answer fresh runs on the primary (in the same read-only transaction there)
                 target = connection.primary();
             }
+        }
+        if (owner != null && target != owner.home && !owner.replayable()) {
+            // its streams and LOBs are bound on its home and cannot be bound again elsewhere
+            if (owner.home.replica() != null) {
+                throw new SQLException("Cachet: this statement's stream or LOB parameters are bound on replica "
+                        + owner.home.replica().host() + ", but it must run on " + (target.replica() == null
+                        ? "the primary" : "replica " + target.replica().host()) + "; prepare it after"
+                        + " setAutoCommit(false), or mark it /*cachet:primary*/", "0A000");
+            }
+            target = owner.home;
         }
         target.sync(session, connection.dialect());
         return target;
@@ -98,7 +167,7 @@ final class ConnectionRouting {
     }
 
     /** The target of a JDBC transaction's first statement (DESIGN §9). */
-    private PhysicalConnection pin(StatementInfo info, CachetStatement owner) {
+    private PhysicalConnection pin(StatementInfo info, CachetStatement owner) throws SQLException {
         SessionState session = connection.session();
         TransactionState tx = connection.transaction();
         if (!tx.readOnly(session) || tx.isolation(session) == Connection.TRANSACTION_SERIALIZABLE
@@ -112,9 +181,7 @@ final class ConnectionRouting {
 
     /** Whether an autocommit query may run on a replica at all (DESIGN §9's table). */
     private boolean mayRunOnReplica(StatementInfo info, CachetStatement owner) {
-        if (info.kind() != StatementKind.QUERY || info.requiresPrimary() || info.isWrite() || info.lockingRead()
-                || info.sessionEffect() != null || info.hints().primary()
-                || info.notCacheableReason() == NotCacheableReason.SYSTEM_CATALOG) {
+        if (!replicaCapable(info)) {
             return false;
         }
         if (owner.options().updatable() || !owner.replayable() || owner instanceof CachetCallableStatement || connection.unmodelledSession()
@@ -124,6 +191,13 @@ final class ConnectionRouting {
         return connection.transaction().isolation(connection.session()) != Connection.TRANSACTION_SERIALIZABLE;
     }
 
+    /** Whether a statement may ever run on a replica by what it is: a plain query, nothing the primary must run. */
+    private static boolean replicaCapable(StatementInfo info) {
+        return info.kind() == StatementKind.QUERY && !info.requiresPrimary() && !info.isWrite() && !info.lockingRead()
+                && info.sessionEffect() == null && !info.hints().primary()
+                && info.notCacheableReason() != NotCacheableReason.SYSTEM_CATALOG;
+    }
+
     /** The kept connection to a replica, opened now if needed; null (and the replica marked failed) if it cannot be. */
     private PhysicalConnection replica(ReplicaState state) {
         PhysicalConnection p = open.get(state.host());
@@ -131,7 +205,7 @@ final class ConnectionRouting {
             return p;
         }
         try {
-            Connection c = cluster.connect(state.host());
+            Connection c = connector.connect(state.host());
             p = new PhysicalConnection(c, Route.REPLICA, fresh, state);
             try {
                 connection.configure(p);
@@ -149,6 +223,51 @@ final class ConnectionRouting {
         }
     }
 
+    /**
+     * A connection to a replica in the rotation for the home of new statements: one already open, else one opened
+     * now; null when no replica can be reached.
+     */
+    PhysicalConnection anyReplica() {
+        if (!connection.replicas.isEmpty()) {
+            return connection.replicas.get(0);
+        }
+        for (int attempt = 0; attempt < cluster.hosts().size(); attempt++) {
+            ReplicaState state = cluster.router().chooseFor(Set.of());
+            if (state == null) {
+                return null;
+            }
+            PhysicalConnection p = replica(state);
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code e}, raised on replica connection {@code p}, means the connection is broken (a connection-class
+     * failure, or the connection reports itself closed); if so the replica leaves the rotation and the connection is
+     * dropped. Always false for the primary's connection.
+     */
+    boolean failed(PhysicalConnection p, SQLException e) {
+        ReplicaState state = p.replica();
+        if (state == null) {
+            return false;
+        }
+        boolean broken;
+        try {
+            broken = ClusterRouting.connectionFailure(e) || p.connection().isClosed();
+        } catch (SQLException closedCheck) {
+            broken = true;
+        }
+        if (broken) {
+            log.debug("Cachet: replica {} failed ({}); it leaves the rotation", state.host(), e.toString());
+            state.markFailed(cluster.ticker().read());
+            drop(p);
+        }
+        return broken;
+    }
+
     private void drop(PhysicalConnection p) {
         open.remove(p.replica().host(), p);
         connection.replicas.remove(p);
@@ -160,6 +279,7 @@ final class ConnectionRouting {
         } catch (SQLException ignored) {
             // already broken
         }
+        connection.replicaDropped(p);
     }
 
     // ---------------------------------------------------------------- reads
@@ -175,6 +295,9 @@ final class ConnectionRouting {
             PhysicalConnection target = route(info, owner);
             lastTarget = target;
             return owner.runQuery(target, info);
+        }
+        if (!owner.replayable() && owner.home.replica() != null) {
+            return runBound(owner, info);
         }
         int attempts = cluster.hosts().size();
         boolean replicas = mayRunOnReplica(info, owner);
@@ -206,17 +329,42 @@ final class ConnectionRouting {
                 return rs;
             } catch (SQLException e) {
                 state.readFinished(System.nanoTime() - start);
-                if (ClusterRouting.connectionFailure(e) || target.connection().isClosed()) {
-                    log.debug("Cachet: replica {} failed ({}); the read runs elsewhere", state.host(), e.toString());
-                    state.markFailed(cluster.ticker().read());
-                    drop(target);
-                } else if (standbyRefused(e)) {
+                if (failed(target, e)) {
+                    continue; // the read runs elsewhere
+                }
+                if (standbyRefused(e)) {
                     replicas = false;
                 } else {
                     throw e;
                 }
             }
         }
+    }
+
+    /**
+     * Runs a query whose stream or LOB parameters are bound on its statement's home replica, where they must run:
+     * once that replica has replayed every write recorded for the tables it reads (polled up to
+     * {@code cachet.maxReplicaLag}), else refused with Cachet's own {@code 0A000} rather than answered stale.
+     */
+    private ResultSet runBound(CachetStatement owner, StatementInfo info) throws SQLException {
+        PhysicalConnection home = owner.home;
+        ReplicaState state = home.replica();
+        long deadline = System.nanoTime() + cluster.maxReplicaLag().toNanos();
+        while (true) {
+            Lsn required = cluster.readYourWrites().requiredPosition(info.tablesRead());
+            if (!required.equals(Lsn.MAX) && state.hasReplayed(required)) {
+                break;
+            }
+            if (required.equals(Lsn.MAX) || System.nanoTime() - deadline > 0) {
+                throw new SQLException("Cachet: this query's stream or LOB parameters are bound on replica "
+                        + state.host() + ", which has not replayed the latest writes to the tables it reads; mark"
+                        + " the query /*cachet:primary*/ to prepare it on the primary", "0A000");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
+        home.sync(connection.session(), connection.dialect());
+        lastTarget = home;
+        return owner.runQuery(home, info);
     }
 
     /** Refusals a standby gives that the primary would not: a recovery conflict, a read-only transaction. */
@@ -310,7 +458,11 @@ final class ConnectionRouting {
     }
 
     private Lsn samplePrimary() {
-        Connection c = connection.primary().connection();
+        PhysicalConnection primary = connection.primaryIfOpen();
+        if (primary == null) {
+            return null;
+        }
+        Connection c = primary.connection();
         try {
             if (!c.getAutoCommit()) {
                 return null;

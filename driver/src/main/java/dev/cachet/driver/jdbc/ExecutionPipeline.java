@@ -159,7 +159,7 @@ final class ExecutionPipeline {
         long start = cluster.listening() ? System.nanoTime() : 0;
         cluster.executions.increment();
         Set<String> scope = beforeWrite(info);
-        PhysicalConnection target = connection.primary();
+        PhysicalConnection target = null;
         boolean succeeded = false;
         try {
             ResultSet real = connection.runQuery(owner, info);
@@ -172,7 +172,8 @@ final class ExecutionPipeline {
                 cluster.notCacheable.increment();
             }
             if (start != 0) {
-                event(info, scope.isEmpty() ? Outcome.NOT_CACHEABLE : Outcome.WRITE, reason, target.role(), start);
+                event(info, scope.isEmpty() ? Outcome.NOT_CACHEABLE : Outcome.WRITE, reason,
+                        target == null ? Route.PRIMARY : target.role(), start);
             }
         }
     }
@@ -204,7 +205,7 @@ final class ExecutionPipeline {
     <T> T executeBatch(CachetStatement owner, List<StatementInfo> batch, PhysicalCall<T> call) throws SQLException {
         cluster.executions.increment();
         StatementInfo first = batch.isEmpty() ? null : batch.get(0);
-        PhysicalConnection target = first == null ? connection.primary() : connection.route(first, owner);
+        PhysicalConnection target = owner.batchTarget(first);
         Set<String> scope = Set.of();
         for (StatementInfo info : batch) {
             scope = union(scope, cluster.writeScope(info));
@@ -213,7 +214,7 @@ final class ExecutionPipeline {
         registerWrite(scope);
         boolean succeeded = false;
         try {
-            T result = call.run(owner.physical(target));
+            T result = call.run(owner.batchStatement(target));
             succeeded = true;
             return result;
         } finally {

@@ -53,6 +53,24 @@ final class PgFieldKeys {
     }
   }
 
+  /**
+   * pgjdbc's own array of the result's fields, or null when {@code real} is not pgjdbc's metadata. A prepared
+   * statement that pgjdbc has described once hands every later result the same array, so its identity tells that
+   * the columns are those of the last result of the statement on that connection.
+   */
+  static Object fields(ResultSetMetaData real) {
+    if (unavailable) {
+      return null;
+    }
+    try {
+      Accessors a = accessors(real);
+      return a == null || !a.metadataClass().isInstance(real) ? null : a.fields().get(real);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      unavailable = true;
+      return null;
+    }
+  }
+
   private static Accessors accessors(ResultSetMetaData real) throws ReflectiveOperationException {
     Accessors a = accessors;
     if (a != null) {

@@ -56,9 +56,42 @@ public final class PgJdbcProfile implements ValueProfile {
       Map.entry("uuid", PgJdbcCodec.Kind.UUID));
 
   private final Cache<List<Object>, ResultMetadata> sharedMetadata =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofNanos(SHARED_NANOS)).build();
+
+  /** Per SQL text, the snapshot last returned and pgjdbc's field array it was taken for (bounded, cleared when full). */
+  private final java.util.concurrent.ConcurrentHashMap<String, LastFields> byStatement =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record LastFields(Object fields, ResultMetadata metadata, long takenNanos) {}
+
+  /** As long as a shared snapshot is trusted (the column-set cache's expiry). */
+  private static final long SHARED_NANOS = 600_000_000_000L; // ten minutes (a constant: INSTANCE is built first)
 
   private PgJdbcProfile() {}
+
+  /**
+   * The shared snapshot, found without building the column-set key when pgjdbc hands this result the very field
+   * array of the statement's last result (a described prepared statement reuses it: same connection, same columns);
+   * else as {@link #metadata(ResultSetMetaData)}.
+   */
+  @Override
+  public ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {
+    Object fields = statementKey == null ? null : PgFieldKeys.fields(real);
+    if (fields == null) {
+      return metadata(real);
+    }
+    LastFields last = byStatement.get(statementKey);
+    long now = System.nanoTime();
+    if (last != null && last.fields() == fields && now - last.takenNanos() < SHARED_NANOS) {
+      return last.metadata();
+    }
+    ResultMetadata metadata = metadata(real);
+    if (byStatement.size() >= 1024) {
+      byStatement.clear();
+    }
+    byStatement.put(statementKey, new LastFields(fields, metadata, now));
+    return metadata;
+  }
 
   @Override
   public ResultMetadata metadata(ResultSetMetaData real) throws SQLException {

@@ -54,8 +54,8 @@ import java.util.UUID;
 public class ColumnCodec {
 
     /**
-     * True when this codec's integer and timestamp getters are this package's own (no subclass elsewhere overrides
-     * them): a {@link CachedResultSet} then answers {@code getInt}, {@code getLong} and {@code getTimestamp} of an
+     * True when this codec's integer and timestamp getters are this class's or the H2 profile's (no other subclass
+     * overrides them): a {@link CachedResultSet} then answers {@code getInt}, {@code getLong} and {@code getTimestamp} of an
      * integer or timestamp cell straight from its bytes, without boxing or a second copy — the same answers.
      */
     final boolean standardScalars;
@@ -71,12 +71,12 @@ public class ColumnCodec {
                 && declaredHere(c, "getTimestamp", Object.class, Calendar.class);
     }
 
-    /** Whether the nearest declaration of the method, from {@code c} up, is in this package. */
+    /** Whether the nearest declaration of the method, from {@code c} up, is this class's or the H2 profile's. */
     private static boolean declaredHere(Class<?> c, String name, Class<?>... parameters) {
         for (Class<?> k = c; k != null; k = k.getSuperclass()) {
             try {
                 k.getDeclaredMethod(name, parameters);
-                return k.getPackageName().equals(ColumnCodec.class.getPackageName());
+                return k == ColumnCodec.class || k == StandardValueProfile.H2ColumnCodec.class;
             } catch (NoSuchMethodException e) {
                 // look further up
             } catch (SecurityException e) {

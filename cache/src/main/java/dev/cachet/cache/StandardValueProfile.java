@@ -79,7 +79,7 @@ final class StandardValueProfile implements ValueProfile {
         }
     }
 
-    private static final class H2ColumnCodec extends ColumnCodec {
+    static final class H2ColumnCodec extends ColumnCodec {
 
         private final int type;
         private final String typeName;

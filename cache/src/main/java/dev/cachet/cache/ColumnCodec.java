@@ -62,8 +62,16 @@ public class ColumnCodec {
 
     /** Creates a codec; subclasses are profile-specific codecs. */
     protected ColumnCodec() {
-        this.standardScalars = ownGetters(getClass());
+        this.standardScalars = OWN_GETTERS.get(getClass());
     }
+
+    /** {@link #ownGetters} once per codec class (codecs are made per column of every statement shape). */
+    private static final ClassValue<Boolean> OWN_GETTERS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return ownGetters(type);
+        }
+    };
 
     private static boolean ownGetters(Class<?> c) {
         return declaredHere(c, "getInt", Object.class) && declaredHere(c, "getLong", Object.class)

@@ -49,8 +49,14 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     private final int rowCount;
     /** 0 = before the first row, rowCount + 1 = after the last, else the 1-based current row. */
     private int row;
-    /** Where each column's cell of the current row starts in {@code cells}, and where the row ends. */
-    private final int[] offsets;
+    /** Where the current row starts in {@code cells}. */
+    private int rowStart;
+    /**
+     * The last cell located in the current row (1-based column, 0 = none) and where it starts: getters mostly go
+     * left to right, so each finds its cell from the previous one, and no offset table is allocated per result set.
+     */
+    private int memoColumn;
+    private int memoAt;
     /** Where each row starts, computed on the first scrolling move (forward reading never needs it). */
     private int[] rowStarts;
     private boolean wasNull;
@@ -69,7 +75,6 @@ public final class CachedResultSet extends ReadOnlyResultSet {
         this.type = type;
         this.columnCount = codecs.length;
         this.rowCount = result.rowCount();
-        this.offsets = new int[columnCount + 1];
     }
 
     /** The result this result set reads. */
@@ -114,7 +119,33 @@ public final class CachedResultSet extends ReadOnlyResultSet {
         if (row < 1 || row > rowCount) {
             throw profile.noCurrentRow();
         }
-        return offsets[column - 1];
+        int c;
+        int p;
+        if (memoColumn != 0 && column >= memoColumn) {
+            c = memoColumn;
+            p = memoAt;
+        } else {
+            c = 1;
+            p = rowStart;
+        }
+        while (c < column) {
+            p = Cells.skip(cells, p);
+            c++;
+        }
+        memoColumn = column;
+        memoAt = p;
+        return p;
+    }
+
+    /** Where the current row (a valid one) ends: the next row's start. */
+    private int rowEnd() {
+        int c = memoColumn != 0 ? memoColumn : 1;
+        int p = memoColumn != 0 ? memoAt : rowStart;
+        while (c <= columnCount) {
+            p = Cells.skip(cells, p);
+            c++;
+        }
+        return p;
     }
 
     private ColumnCodec codec(int column) {
@@ -127,18 +158,9 @@ public final class CachedResultSet extends ReadOnlyResultSet {
             if (rowStarts == null) {
                 rowStarts = rowStarts();
             }
-            locate(rowStarts[row - 1]);
+            rowStart = rowStarts[row - 1];
+            memoColumn = 0;
         }
-    }
-
-    /** Fills {@link #offsets} for the row starting at {@code start}. */
-    private void locate(int start) {
-        int at = start;
-        for (int i = 0; i < columnCount; i++) {
-            offsets[i] = at;
-            at = Cells.skip(cells, at);
-        }
-        offsets[columnCount] = at;
     }
 
     private int[] rowStarts() {
@@ -159,10 +181,12 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     public boolean next() throws SQLException {
         checkOpen();
         if (row <= rowCount) {
+            // the next row starts where the current one ends (the first at 0)
+            int next = row == 0 ? 0 : rowEnd();
             row++;
             if (row <= rowCount) {
-                // the next row starts where the current one ends (the first at 0)
-                locate(row == 1 ? 0 : offsets[columnCount]);
+                rowStart = next;
+                memoColumn = 0;
             }
         }
         return row <= rowCount;

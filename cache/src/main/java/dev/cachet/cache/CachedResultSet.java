@@ -105,7 +105,17 @@ public final class CachedResultSet extends ReadOnlyResultSet {
             return null;
         }
         wasNull = false;
-        return Cells.read(cells, at, refs);
+        // the common tags decoded by small methods the JIT inlines; the rest by the general reader
+        switch (cells[at]) {
+            case Cells.LATIN1:
+                return Cells.latin1(cells, at);
+            case Cells.DECIMAL:
+                return Cells.decimal(cells, at);
+            case Cells.TIMESTAMP:
+                return Cells.timestamp(cells, at);
+            default:
+                return Cells.read(cells, at, refs);
+        }
     }
 
     /** Where the cell of {@code column} on the current row starts, after the checks every getter makes. */
@@ -417,6 +427,11 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     @Override
     public String getString(int columnIndex) throws SQLException {
+        int at = at(columnIndex);
+        if (cells[at] == Cells.LATIN1 && codecs[columnIndex - 1].standardScalars) {
+            wasNull = false;
+            return Cells.latin1(cells, at);
+        }
         Object v = cell(columnIndex);
         return v == null ? null : codec(columnIndex).getString(v);
     }
@@ -482,6 +497,11 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     @Override
     public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
+        int at = at(columnIndex);
+        if (cells[at] == Cells.DECIMAL && codecs[columnIndex - 1].standardScalars) {
+            wasNull = false;
+            return Cells.decimal(cells, at);
+        }
         Object v = cell(columnIndex);
         return v == null ? null : codec(columnIndex).getBigDecimal(v);
     }
@@ -533,7 +553,7 @@ public final class CachedResultSet extends ReadOnlyResultSet {
             if (cells[at] == Cells.TIMESTAMP && codecs[columnIndex - 1].standardScalars) {
                 // decoded afresh: it is already the copy the codec would make
                 wasNull = false;
-                return (Timestamp) Cells.read(cells, at, refs);
+                return Cells.timestamp(cells, at);
             }
         }
         Object v = cell(columnIndex);

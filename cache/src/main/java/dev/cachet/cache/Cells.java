@@ -200,6 +200,30 @@ final class Cells {
         }
     }
 
+    /** The LATIN1 string cell at {@code pos} (small enough to be inlined into a getter). */
+    static String latin1(byte[] b, int pos) {
+        int n = (int) varint(b, pos + 1);
+        return new String(b, pos + 1 + varintLength(b, pos + 1), n, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The DECIMAL cell at {@code pos}. */
+    static BigDecimal decimal(byte[] b, int pos) {
+        pos++;
+        long scale = varint(b, pos);
+        pos += varintLength(b, pos);
+        return BigDecimal.valueOf(zigzag(varint(b, pos)), (int) zigzag(scale));
+    }
+
+    /** The TIMESTAMP cell at {@code pos}, a fresh instance. */
+    static Timestamp timestamp(byte[] b, int pos) {
+        pos++;
+        long millis = zigzag(varint(b, pos));
+        pos += varintLength(b, pos);
+        Timestamp t = new Timestamp(millis);
+        t.setNanos((int) varint(b, pos));
+        return t;
+    }
+
     /** True when the cell at {@code pos} is SQL NULL. */
     static boolean isNull(byte[] b, int pos) {
         return b[pos] == NULL;

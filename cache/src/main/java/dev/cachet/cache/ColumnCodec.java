@@ -54,9 +54,10 @@ import java.util.UUID;
 public class ColumnCodec {
 
     /**
-     * True when this codec's integer and timestamp getters are this class's or the H2 profile's (no other subclass
-     * overrides them): a {@link CachedResultSet} then answers {@code getInt}, {@code getLong} and {@code getTimestamp} of an
-     * integer or timestamp cell straight from its bytes, without boxing or a second copy — the same answers.
+     * True when this codec's integer, string, decimal and timestamp getters are this class's or the H2 profile's (no
+     * other subclass overrides them): a {@link CachedResultSet} then answers {@code getInt}, {@code getLong},
+     * {@code getString}, {@code getBigDecimal} and {@code getTimestamp} of such a cell straight from its bytes,
+     * without boxing or a second copy — the same answers.
      */
     final boolean standardScalars;
 
@@ -76,7 +77,9 @@ public class ColumnCodec {
     private static boolean ownGetters(Class<?> c) {
         return declaredHere(c, "getInt", Object.class) && declaredHere(c, "getLong", Object.class)
                 && declaredHere(c, "getLong", Object.class, String.class)
-                && declaredHere(c, "getTimestamp", Object.class, Calendar.class);
+                && declaredHere(c, "getTimestamp", Object.class, Calendar.class)
+                && declaredHere(c, "getString", Object.class) && declaredHere(c, "render", Object.class)
+                && declaredHere(c, "getBigDecimal", Object.class);
     }
 
     /** Whether the nearest declaration of the method, from {@code c} up, is this class's or the H2 profile's. */

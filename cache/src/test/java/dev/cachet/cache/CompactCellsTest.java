@@ -21,7 +21,8 @@ class CompactCellsTest {
             TestResults.column("N", Types.INTEGER, "INTEGER", "java.lang.Integer"),
             TestResults.column("L", Types.BIGINT, "BIGINT", "java.lang.Long"),
             TestResults.column("S", Types.VARCHAR, "CHARACTER VARYING", "java.lang.String"),
-            TestResults.column("T", Types.TIMESTAMP, "TIMESTAMP", "java.sql.Timestamp"));
+            TestResults.column("T", Types.TIMESTAMP, "TIMESTAMP", "java.sql.Timestamp"),
+            TestResults.column("D", Types.DECIMAL, "DECIMAL", "java.math.BigDecimal"));
 
     /** A profile whose driver reads integers one higher and timestamps a second later than the value. */
     private static final ValueProfile SKEWED = column -> new ColumnCodec() {
@@ -33,6 +34,16 @@ class CompactCellsTest {
         @Override
         public long getLong(Object captured) throws SQLException {
             return super.getLong(captured) + 1;
+        }
+
+        @Override
+        public String getString(Object captured) throws SQLException {
+            return "<" + super.getString(captured) + ">";
+        }
+
+        @Override
+        public java.math.BigDecimal getBigDecimal(Object captured) throws SQLException {
+            return super.getBigDecimal(captured).add(java.math.BigDecimal.ONE);
         }
 
         @Override
@@ -48,7 +59,8 @@ class CompactCellsTest {
         for (int i = 0; i < n; i++) {
             Timestamp t = new Timestamp(1_700_000_000_000L + i * 1000L);
             t.setNanos(123_456_789);
-            rows.add(new Object[] {i * 1000, (long) i << 40, i % 3 == 0 ? null : "s\u00e9\u4e2d" + i, t});
+            rows.add(new Object[] {i * 1000, (long) i << 40, i % 3 == 0 ? null : i % 3 == 1 ? "s\u00e9\u4e2d" + i : "latin " + i, t,
+                java.math.BigDecimal.valueOf(i * 101L, 2)});
         }
         return rows;
     }
@@ -62,6 +74,8 @@ class CompactCellsTest {
             assertThat(rs.getLong(1)).isEqualTo(i * 1000 + 1);
             assertThat(rs.getLong(2)).isEqualTo(((long) i << 40) + 1);
             assertThat(rs.getTimestamp(4).getTime()).isEqualTo(1_700_000_000_123L + i * 1000L + 1000);
+            assertThat(rs.getString(3)).isEqualTo(i % 3 == 0 ? null : i % 3 == 1 ? "<s\u00e9\u4e2d" + i + ">" : "<latin " + i + ">");
+            assertThat(rs.getBigDecimal(5)).isEqualTo(java.math.BigDecimal.valueOf(i * 101L + 100, 2));
         }
     }
 
@@ -79,8 +93,9 @@ class CompactCellsTest {
             first.setTime(0);
             assertThat(rs.getTimestamp(4).getTime()).isEqualTo(1_700_000_000_123L + i * 1000L);
             assertThat(rs.wasNull()).isFalse();
-            assertThat(rs.getString(3)).isEqualTo(i % 3 == 0 ? null : "s\u00e9\u4e2d" + i);
+            assertThat(rs.getString(3)).isEqualTo(i % 3 == 0 ? null : i % 3 == 1 ? "s\u00e9\u4e2d" + i : "latin " + i);
             assertThat(rs.wasNull()).isEqualTo(i % 3 == 0);
+            assertThat(rs.getBigDecimal(5)).isEqualTo(java.math.BigDecimal.valueOf(i * 101L, 2));
         }
         assertThat(rs.next()).isFalse();
     }
@@ -97,7 +112,8 @@ class CompactCellsTest {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).isEqualTo(1000);
         assertThat(rs.last()).isTrue();
-        assertThat(rs.getString(3)).isEqualTo((n - 1) % 3 == 0 ? null : "s\u00e9\u4e2d" + (n - 1));
+        assertThat(rs.getString(3)).isEqualTo((n - 1) % 3 == 0 ? null : (n - 1) % 3 == 1 ? "s\u00e9\u4e2d" + (n - 1)
+                : "latin " + (n - 1));
         assertThat(rs.previous()).isTrue();
         assertThat(rs.getLong(2)).isEqualTo((long) (n - 2) << 40);
         rs.beforeFirst();

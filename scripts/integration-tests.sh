@@ -35,11 +35,11 @@ trap '"$cluster" down' EXIT
 eval "$("$cluster" env)"
 
 mvn -B -ntp verify -Pit \
-  -Dcachet.it.pg.primary="$CACHET_PG_PRIMARY" \
-  -Dcachet.it.pg.replicas="$CACHET_PG_REPLICAS" \
-  -Dcachet.it.pg.port="$CACHET_PG_PORT" \
-  -Dcachet.it.pg.dir="$CACHET_PG_DIR" \
-  -Dcachet.it.pg.script="$CACHET_PG_SCRIPT" \
-  -Dcachet.it.pg.single="$PG_SINGLE" \
-  -Dcachet.it.mariadb="$MARIADB" \
+  -Dit.pg.primary="$CACHET_PG_PRIMARY" \
+  -Dit.pg.replicas="$CACHET_PG_REPLICAS" \
+  -Dit.pg.port="$CACHET_PG_PORT" \
+  -Dit.pg.dir="$CACHET_PG_DIR" \
+  -Dit.pg.script="$CACHET_PG_SCRIPT" \
+  -Dit.pg.single="$PG_SINGLE" \
+  -Dit.mariadb="$MARIADB" \
   "$@"

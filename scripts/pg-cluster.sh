@@ -189,12 +189,16 @@ shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = all
 pg_stat_statements.max = 10000
 log_min_messages = warning
+password_encryption = 'scram-sha-256'
 EOF
+  # The superuser logs in without a password, as the machine's own server lets it; every other role needs its
+  # password (scram-sha-256), so a connection opened with another role's credentials, or a wrong password, fails.
   cat > "$data0/pg_hba.conf" <<EOF
 local all all trust
-host all all $HOST/32 trust
 local replication all trust
 host replication all $HOST/32 trust
+host all $DB_USER $HOST/32 trust
+host all all $HOST/32 scram-sha-256
 EOF
   chown_owner "$data0/conf.d/cachet.conf" "$data0/pg_hba.conf"
   write_node_conf 0

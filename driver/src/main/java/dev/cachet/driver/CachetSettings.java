@@ -150,9 +150,9 @@ public final class CachetSettings {
                             + " the connection is considered dead. Raise it for reports that run longer.",
                     (b, v) -> b.socketTimeout = positiveDuration(v)),
             setting(PROBE_USER, "", "a database user name", List.of(),
-                    "The user of the cluster's own probe connections (replica poller, primary search). Empty:"
-                            + " the credentials of the cluster's first connection. Never used for an application"
-                            + " statement.",
+                    "The user of the cluster's own connections (replica poller, primary search, catalog reads)."
+                            + " Empty: the credentials of the cluster's first connection. Never used for an"
+                            + " application statement.",
                     (b, v) -> b.probeUser = v.trim().isEmpty() ? null : v.trim()),
             setting(PROBE_PASSWORD, "", "the password of cachet.probe.user", List.of(),
                     "The password of cachet.probe.user; never logged.",

@@ -232,7 +232,7 @@ class CachetSettingsTest {
 
     @Test
     void unknownNamesInSystemPropertiesAreIgnoredBecauseOtherToolsShareThem() throws SQLException {
-        System.setProperty("cachet.it.pg.port", "5433");
+        System.setProperty("cachet.someTool.port", "5433");
         System.setProperty("cachet.maxRowsPerEntry", "5");
         CachetSettings s = CachetSettings.resolve(null, null);
         assertThat(s.maxRowsPerEntry()).isEqualTo(5);

@@ -115,4 +115,39 @@ class HikariTest {
             assertThat(db.executions("SELECT v FROM t WHERE id = 1")).isEqualTo(2);
         }
     }
+
+    /**
+     * HikariCP rolls back only what it saw begun by JDBC: a transaction begun by SQL under auto-commit would reach the
+     * next borrower open, and its writes would commit later, unseen by Cachet. Cachet rolls it back before it returns
+     * the connection, as closing a real connection would.
+     */
+    @Test
+    void aTransactionBegunBySqlAndLeftOpenIsRolledBackBeforeThePoolGetsItsConnection() throws SQLException {
+        try (H2Database db = new H2Database()) {
+            db.exec("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(5))", "INSERT INTO t VALUES (1, 'a')");
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(db.realUrl);
+            config.setMaximumPoolSize(1);
+            try (HikariDataSource pool = new HikariDataSource(config)) {
+                CachetDataSource ds = new CachetDataSource(pool);
+                try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("BEGIN");
+                    s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
+                }
+                try (Connection c = ds.getConnection()) {
+                    assertThat(value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("a");
+                    try (Statement s = c.createStatement()) {
+                        s.executeUpdate("UPDATE t SET v = 'c' WHERE id = 1");
+                    }
+                }
+                // the next borrower's autocommit write committed at once: no transaction was left open under it
+                try (Connection direct = db.direct()) {
+                    assertThat(value(direct, "SELECT v FROM t WHERE id = 1")).isEqualTo("c");
+                }
+                try (Connection c = ds.getConnection()) {
+                    assertThat(value(c, "SELECT v FROM t WHERE id = 1")).isEqualTo("c");
+                }
+            }
+        }
+    }
 }

@@ -57,6 +57,8 @@ public final class CachetConnection extends DelegatingConnection {
     private SessionKey sessionKey;
     /** See {@link #namespaceChanges()}. */
     private int namespaceChanges;
+    /** Set when a transaction left open at close could not be rolled back: its blocks lapse by themselves. */
+    private boolean blocksOutliveConnection;
     /** Set by a session change Cachet does not model: no caching until RESET ALL / DISCARD ALL or close. */
     private boolean unmodelledSession;
     /** Temporary tables this connection created (canonical names); their reads are never cached. */
@@ -1008,33 +1010,49 @@ public final class CachetConnection extends DelegatingConnection {
 
     /**
      * Before the physical connections are released — closed, or returned to the pool a wrapped DataSource borrowed
-     * them from, where the next logical connection would take them as they are (its cache keys would then be wrong):
-     * resets what {@link #sqlSessionStateSet()} covers, after rolling back a JDBC transaction left open (as closing
-     * would). Best effort: a failure here never keeps the connection from closing.
+     * them from, where the next logical connection would take them as they are: rolls back a transaction left open
+     * (as closing a real connection would; HikariCP does not roll back a transaction begun by SQL under auto-commit,
+     * and the next borrower would commit its writes later, unseen by Cachet), then resets what
+     * {@link #sqlSessionStateSet()} covers (its cache keys would otherwise be wrong). Best effort: a failure here never
+     * keeps the connection from closing; a transaction that could not be rolled back keeps its blocks until they lapse
+     * ({@code cachet.transactionBlockTimeout}).
      */
     private void resetBeforeRelease() {
-        if (!sqlSessionStateSet()) {
-            return;
-        }
-        try {
-            if (inTransaction()) {
-                if (session.autoCommit()) {
-                    for (PhysicalConnection p : physicalConnections()) {
-                        try (Statement rollback = p.connection().createStatement()) {
-                            rollback.execute("ROLLBACK"); // a BEGIN left open
-                        }
-                    }
-                } else {
-                    if (routing != null) {
-                        routing.endPinned(false);
-                    }
-                    endOnPrimary(false);
-                }
+        if (inTransaction()) {
+            try {
+                rollBackLeftOpen();
                 endTransaction("rollback");
+            } catch (SQLException | RuntimeException e) {
+                if (transaction.hasWritten()) {
+                    cluster.invalidate(transaction.scope(), "connection closed");
+                }
+                blocksOutliveConnection = transaction.hasWritten();
             }
-            resetSqlSession();
-        } catch (SQLException | RuntimeException e) {
-            // the real close below decides what the application sees
+        }
+        if (sqlSessionStateSet()) {
+            try {
+                resetSqlSession();
+            } catch (SQLException | RuntimeException e) {
+                // the real close below decides what the application sees
+            }
+        }
+    }
+
+    /** Rolls back the open transaction where it runs: its pinned replica, the primary (by SQL if it began by SQL). */
+    private void rollBackLeftOpen() throws SQLException {
+        if (routing != null) {
+            routing.endPinned(false);
+        }
+        PhysicalConnection p = primary;
+        if (p == null) {
+            return; // nothing of the transaction can be on a primary this logical connection never connected
+        }
+        if (session.autoCommit()) {
+            try (Statement rollback = p.connection().createStatement()) {
+                rollback.execute("ROLLBACK"); // a BEGIN left open
+            }
+        } else {
+            p.connection().rollback();
         }
     }
 
@@ -1098,6 +1116,9 @@ public final class CachetConnection extends DelegatingConnection {
 
     private void ended() {
         try {
+            if (blocksOutliveConnection) {
+                transaction.reset(); // its blocks lapse by themselves; nothing may fill their tables before
+            }
             endTransaction("connection closed");
             if (routing != null) {
                 routing.closed();

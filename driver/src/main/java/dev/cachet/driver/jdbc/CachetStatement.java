@@ -93,7 +93,11 @@ public class CachetStatement extends DelegatingStatement {
             s = createOn(target.connection());
             elsewhere.put(target, s);
         }
-        s.setLargeMaxRows(maxRows);
+        if (maxRows > Integer.MAX_VALUE) {
+            s.setLargeMaxRows(maxRows);
+        } else {
+            s.setMaxRows((int) maxRows); // pgjdbc does not implement setLargeMaxRows
+        }
         s.setFetchSize(fetchSize);
         s.setQueryTimeout(queryTimeout);
         return s;

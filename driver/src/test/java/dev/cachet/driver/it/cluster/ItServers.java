@@ -13,37 +13,37 @@ public final class ItServers {
 
   /** The test cluster's primary as started, {@code host:port}. */
   public static String clusterPrimary() {
-    return required("cachet.it.pg.primary");
+    return required("it.pg.primary");
   }
 
   /** The test cluster's replicas as started, {@code host:port} each. */
   public static List<String> clusterReplicas() {
-    return Arrays.asList(required("cachet.it.pg.replicas").split(","));
+    return Arrays.asList(required("it.pg.replicas").split(","));
   }
 
   /** The cluster's base port (node n listens on base + n). */
   public static int clusterBasePort() {
-    return Integer.parseInt(required("cachet.it.pg.port"));
+    return Integer.parseInt(required("it.pg.port"));
   }
 
   /** The directory the cluster's nodes live in. */
   public static String clusterDirectory() {
-    return required("cachet.it.pg.dir");
+    return required("it.pg.dir");
   }
 
   /** The path of {@code scripts/pg-cluster.sh}. */
   public static String clusterScript() {
-    return required("cachet.it.pg.script");
+    return required("it.pg.script");
   }
 
   /** The machine's single PostgreSQL server, {@code host:port}. */
   public static String postgres() {
-    return required("cachet.it.pg.single");
+    return required("it.pg.single");
   }
 
   /** The machine's MariaDB server, {@code host:port}. */
   public static String mariadb() {
-    return required("cachet.it.mariadb");
+    return required("it.mariadb");
   }
 
   static String required(String property) {

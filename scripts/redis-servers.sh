@@ -8,6 +8,7 @@
 #   scripts/redis-servers.sh failover NODE       CLUSTER FAILOVER on cluster replica NODE; waits until it is primary
 #   scripts/redis-servers.sh crash-primary NODE  SIGKILLs cluster primary NODE; waits until its replica took over
 #   scripts/redis-servers.sh node-of-key KEY     the cluster node that is primary for KEY's slot now
+#   scripts/redis-servers.sh replica-of NODE     the cluster node that replicates primary NODE now
 #   scripts/redis-servers.sh cli NODE [redis-cli arguments]
 #
 # Nodes (ports from the base, default 46379; 6379, the machine's own Redis, is refused):
@@ -444,6 +445,7 @@ main() {
     failover) [[ $# -eq 1 ]] || usage; require_binaries; cmd_failover "$1" ;;
     crash-primary) [[ $# -eq 1 ]] || usage; require_binaries; cmd_crash_primary "$1" ;;
     node-of-key) [[ $# -eq 1 ]] || usage; require_binaries; cmd_node_of_key "$1" ;;
+    replica-of) [[ $# -eq 1 ]] || usage; require_binaries; replica_of "$(node_name "$1")" || die "$1 has no replica" ;;
     cli) [[ $# -ge 1 ]] || usage; require_binaries; node="$(node_name "$1")"; shift; cli "$node" "$@" ;;
     -h|--help|help) usage 0 ;;
     *) usage ;;

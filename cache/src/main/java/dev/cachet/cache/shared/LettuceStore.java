@@ -17,11 +17,10 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
-import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
@@ -31,7 +30,6 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * master/replica connection reading from the primary (versions, leases, writes), a second one reading entries from
  * replicas when allowed, and a pub/sub connection. Cluster: two cluster connections likewise, with adaptive and
  * periodic topology refresh (a failed-over shard is found), and sharded pub/sub ({@code SSUBSCRIBE}/
- * {@code SPUBLISH}) on the versions' slot. Every command is bounded by the timeout, and commands issued while a
- * connection is down fail at once instead of queueing. Lettuce's threads are daemons named {@code cachet-redis-…}.
+ * {@code SPUBLISH}) on a connection to the current primary of the versions' slot. Every command is bounded by the
+ * timeout; standalone commands issued while the connection is down fail at once instead of queueing. Connecting
+ * runs in the background with a longer bound. Lettuce's threads are daemons named {@code cachet-redis-…}.
  */
 final class LettuceStore implements SharedStore {
 
@@ -52,6 +51,8 @@ final class LettuceStore implements SharedStore {
 
     private final SharedTierSettings settings;
     private final Duration timeout;
+    /** Connecting runs in the background, never on a query's path: it may take longer than one command. */
+    private final Duration connectTimeout;
     private ClientResources resources;
     private AbstractRedisClient client;
     private StatefulConnection<byte[], byte[]> primary;
@@ -59,12 +60,16 @@ final class LettuceStore implements SharedStore {
     private RedisClusterAsyncCommands<byte[], byte[]> commands;
     private RedisClusterAsyncCommands<byte[], byte[]> readCommands;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
+    private RedisClient subscriber;
+    private RedisURI seed;
     private byte[] channel;
     private Events events;
 
     LettuceStore(SharedTierSettings settings) {
         this.settings = settings;
         this.timeout = settings.timeout();
+        this.connectTimeout = timeout.multipliedBy(10).compareTo(Duration.ofSeconds(10)) > 0
+                ? timeout.multipliedBy(10) : Duration.ofSeconds(10);
     }
 
     private List<RedisURI> uris() {
@@ -79,7 +84,7 @@ final class LettuceStore implements SharedStore {
                 // the settings' credentials win over the URI's
                 uri.setAuthentication(settings.user(), settings.password());
             }
-            uri.setTimeout(timeout);
+            uri.setTimeout(connectTimeout); // the handshake's bound; commands have the timeout (TimeoutOptions)
             uris.add(uri);
         }
         if (uris.isEmpty()) {
@@ -92,7 +97,7 @@ final class LettuceStore implements SharedStore {
         AtomicInteger n = new AtomicInteger();
         return DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
+                .computationThreadPoolSize(2)
                 .threadFactoryProvider(pool -> r -> {
                     Thread t = new Thread(r, "cachet-redis-" + pool + "-" + n.incrementAndGet());
                     t.setDaemon(true);
@@ -116,15 +121,17 @@ final class LettuceStore implements SharedStore {
         this.events = events;
         List<RedisURI> uris = uris();
         resources = resources();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         try {
             if (settings.mode() == SharedTierSettings.Mode.CLUSTER) {
                 RedisClusterClient cluster = RedisClusterClient.create(resources, uris);
                 client = cluster;
+                // node connections open on first use: commands wait for them (bounded by the timeout, and by
+                // a short queue) rather than being rejected while a node's connection is still being made
                 cluster.setOptions(ClusterClientOptions.builder()
                         .socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl())
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .requestQueueSize(10_000)
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enableAllAdaptiveRefreshTriggers()
                                 .adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
@@ -132,6 +139,8 @@ final class LettuceStore implements SharedStore {
                                 .build())
                         .build());
                 cluster.addListener(new Disconnects());
+                // loads the topology (bounded by the connect and command timeouts); the connections below need it
+                cluster.getPartitions();
                 StatefulRedisClusterConnection<byte[], byte[]> p = cluster.connectAsync(ByteArrayCodec.INSTANCE)
                         .get(connectWait(), TimeUnit.MILLISECONDS);
                 primary = p;
@@ -145,21 +154,14 @@ final class LettuceStore implements SharedStore {
                 } else {
                     readCommands = commands;
                 }
-                StatefulRedisClusterPubSubConnection<byte[], byte[]> s = cluster.connectPubSubAsync(
-                        ByteArrayCodec.INSTANCE).get(connectWait(), TimeUnit.MILLISECONDS);
-                s.addListener(new RedisClusterPubSubAdapter<byte[], byte[]>() {
-                    @Override
-                    public void smessage(RedisClusterNode node, byte[] ch, byte[] message) {
-                        events.message(message);
-                    }
-
-                    @Override
-                    public void ssubscribed(RedisClusterNode node, byte[] ch, long count) {
-                        events.subscribed();
-                    }
-                });
-                pubsub = s;
-                s.async().ssubscribe(channel).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                subscriber = RedisClient.create(resources);
+                subscriber.setOptions(ClientOptions.builder()
+                        .socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl())
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .build());
+                subscriber.addListener(new Disconnects());
+                seed = uris.get(0);
+                pubsub = subscribe();
             } else {
                 RedisClient standalone = RedisClient.create(resources);
                 client = standalone;
@@ -182,22 +184,9 @@ final class LettuceStore implements SharedStore {
                 } else {
                     readCommands = commands;
                 }
-                // published messages reach the replicas' subscribers too: any node of the list will do
-                StatefulRedisPubSubConnection<byte[], byte[]> s = standalone.connectPubSubAsync(
-                        ByteArrayCodec.INSTANCE, uris.get(0)).get(connectWait(), TimeUnit.MILLISECONDS);
-                s.addListener(new RedisPubSubAdapter<byte[], byte[]>() {
-                    @Override
-                    public void message(byte[] ch, byte[] message) {
-                        events.message(message);
-                    }
-
-                    @Override
-                    public void subscribed(byte[] ch, long count) {
-                        events.subscribed();
-                    }
-                });
-                pubsub = s;
-                s.async().subscribe(channel).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                subscriber = standalone;
+                seed = uris.get(0); // published messages reach the replicas' subscribers too: any node will do
+                pubsub = subscribe();
             }
         } catch (Exception e) {
             close();
@@ -205,9 +194,9 @@ final class LettuceStore implements SharedStore {
         }
     }
 
-    /** Connecting takes a few round trips (hello, topology, roles): a few timeouts, never unbounded. */
+    /** Connecting takes a few round trips (hello, topology, roles): bounded, in the background. */
     private long connectWait() {
-        return Math.max(1000, 5 * timeout.toMillis());
+        return connectTimeout.toMillis() * 2;
     }
 
     /** Reports the loss of the subscription's connection at once (the heartbeat would find it later). */
@@ -227,48 +216,63 @@ final class LettuceStore implements SharedStore {
         return p != null && p.isOpen();
     }
 
+    /**
+     * Subscribes on a connection of its own: standalone, to the first node with {@code SUBSCRIBE}; cluster, to the
+     * current primary of the channel's slot (the versions' slot) with {@code SSUBSCRIBE}, looked up afresh each time,
+     * so subscribing again after a failover reaches the new primary.
+     */
+    private StatefulRedisPubSubConnection<byte[], byte[]> subscribe() throws Exception {
+        boolean sharded = settings.mode() == SharedTierSettings.Mode.CLUSTER;
+        RedisURI target = seed;
+        if (sharded) {
+            RedisClusterClient cluster = (RedisClusterClient) client;
+            cluster.refreshPartitions();
+            RedisClusterNode owner = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+            if (owner == null) {
+                throw new IllegalStateException("no primary serves the slot of the invalidation channel");
+            }
+            target = RedisURI.builder(seed).withHost(owner.getUri().getHost()).withPort(owner.getUri().getPort())
+                    .build();
+        }
+        Events e = events;
+        StatefulRedisPubSubConnection<byte[], byte[]> s = subscriber.connectPubSubAsync(ByteArrayCodec.INSTANCE,
+                target).get(connectWait(), TimeUnit.MILLISECONDS);
+        s.addListener(new RedisPubSubAdapter<byte[], byte[]>() {
+            @Override
+            public void message(byte[] ch, byte[] message) {
+                e.message(message);
+            }
+
+            @Override
+            public void smessage(byte[] ch, byte[] message) {
+                e.message(message);
+            }
+
+            @Override
+            public void subscribed(byte[] ch, long count) {
+                e.subscribed();
+            }
+
+            @Override
+            public void ssubscribed(byte[] ch, long count) {
+                e.subscribed();
+            }
+        });
+        if (sharded) {
+            s.async().ssubscribe(channel).get(connectWait(), TimeUnit.MILLISECONDS);
+        } else {
+            s.async().subscribe(channel).get(connectWait(), TimeUnit.MILLISECONDS);
+        }
+        return s;
+    }
+
     @Override
     public synchronized void resubscribe() throws Exception {
-        StatefulRedisPubSubConnection<byte[], byte[]> old = pubsub;
         if (client == null) {
             throw new IllegalStateException("not connected");
         }
-        if (client instanceof RedisClusterClient) {
-            StatefulRedisClusterPubSubConnection<byte[], byte[]> s = ((RedisClusterClient) client)
-                    .connectPubSubAsync(ByteArrayCodec.INSTANCE).get(connectWait(), TimeUnit.MILLISECONDS);
-            Events e = events;
-            s.addListener(new RedisClusterPubSubAdapter<byte[], byte[]>() {
-                @Override
-                public void smessage(RedisClusterNode node, byte[] ch, byte[] message) {
-                    e.message(message);
-                }
-
-                @Override
-                public void ssubscribed(RedisClusterNode node, byte[] ch, long count) {
-                    e.subscribed();
-                }
-            });
-            pubsub = s;
-            s.async().ssubscribe(channel).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            List<RedisURI> uris = uris();
-            StatefulRedisPubSubConnection<byte[], byte[]> s = ((RedisClient) client)
-                    .connectPubSubAsync(ByteArrayCodec.INSTANCE, uris.get(0)).get(connectWait(), TimeUnit.MILLISECONDS);
-            Events e = events;
-            s.addListener(new RedisPubSubAdapter<byte[], byte[]>() {
-                @Override
-                public void message(byte[] ch, byte[] message) {
-                    e.message(message);
-                }
-
-                @Override
-                public void subscribed(byte[] ch, long count) {
-                    e.subscribed();
-                }
-            });
-            pubsub = s;
-            s.async().subscribe(channel).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        StatefulRedisPubSubConnection<byte[], byte[]> old = pubsub;
+        pubsub = subscribe();
         if (old != null) {
             old.closeAsync();
         }
@@ -341,14 +345,14 @@ final class LettuceStore implements SharedStore {
 
     @Override
     public synchronized void close() {
-        for (StatefulConnection<?, ?> c : Arrays.asList(pubsub, reader, primary)) {
-            if (c != null) {
-                c.closeAsync();
-            }
-        }
+        events = null; // closing is no loss to report
         pubsub = null;
         reader = null;
         primary = null;
+        if (subscriber != null && subscriber != client) {
+            subscriber.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        subscriber = null;
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             client = null;

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -209,6 +210,9 @@ public final class RedisSharedTier implements SharedTier {
 
     /** The stream or a connection was lost: untrusted until resynchronised; broadcast flushes in-process entries. */
     private void lost(String why) {
+        if (closed) {
+            return;
+        }
         resyncNeeded = true;
         boolean wasUp = streamUp;
         streamUp = false;
@@ -437,13 +441,28 @@ public final class RedisSharedTier implements SharedTier {
             byte[] leaseKey = keys.lease(digest);
             Lease lease = new Lease(leaseKey, token());
             boolean taken;
+            byte[] again;
             try {
-                taken = await(store.setIfAbsent(leaseKey, lease.token, settings.leaseTime().toMillis()));
+                // the entry is read again behind the lease, in the same round trip (same slot, same connection):
+                // a fill stored and released between the first read and the lease is found, not run twice
+                CompletableFuture<Boolean> set = store.setIfAbsent(leaseKey, lease.token,
+                        settings.leaseTime().toMillis());
+                CompletableFuture<byte[]> reread = store.get(entryKey, false);
+                taken = await(set);
+                again = await(reread);
             } catch (Exception e) {
                 failure(e); // a refused lease (a read-only user): run the query without one
                 return SharedLookup.miss(current, null);
             }
             if (taken) {
+                SharedLookup late = again == null || Arrays.equals(again, value) ? null
+                        : open(entryKey, again, tables, current);
+                if (late != null) {
+                    releaseLease(lease);
+                    counters.misses.decrement();
+                    counters.hits.increment();
+                    return late;
+                }
                 counters.leasesTaken.increment();
                 return SharedLookup.miss(current, lease);
             }
@@ -469,9 +488,11 @@ public final class RedisSharedTier implements SharedTier {
             LockSupport.parkNanos(Math.min(pause, left));
             pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(25));
             long deadline = System.nanoTime() + timeoutNanos;
+            // the lease is checked before the entry is read, on one connection to one slot: the holder stores, then
+            // releases, so a lease found gone means its entry (if any) is there for the read that follows
+            CompletableFuture<Boolean> leaseHeld = store.exists(leaseKey);
             CompletableFuture<byte[]> entry = store.get(entryKey, false);
             CompletableFuture<List<byte[]>> versions = store.hmget(keys.versions(), KeySpace.versionFields(tables));
-            CompletableFuture<Boolean> leaseHeld = store.exists(leaseKey);
             current = SharedVersions.parse(await(versions, deadline));
             SharedLookup hit = current.usable() ? open(entryKey, await(entry, deadline), tables, current) : null;
             if (hit != null) {
@@ -849,7 +870,13 @@ public final class RedisSharedTier implements SharedTier {
     /** Class and message (Redis error replies and Lettuce messages carry neither credentials nor values). */
     private static String describe(Throwable e) {
         Throwable c = unwrap(e);
-        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+        String text = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+        Throwable root = c;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == c ? text : text + " (" + root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
 
     /** Logs a problem once until the tier is trusted again. */

@@ -14,6 +14,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -170,19 +171,29 @@ final class LettuceStore implements SharedStore {
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .build());
                 standalone.addListener(new Disconnects());
-                StatefulRedisMasterReplicaConnection<byte[], byte[]> p = MasterReplica.connectAsync(standalone,
-                        ByteArrayCodec.INSTANCE, uris).get(connectWait(), TimeUnit.MILLISECONDS);
-                p.setReadFrom(ReadFrom.UPSTREAM);
-                primary = p;
-                commands = p.async();
-                if (settings.readFromReplicas()) {
-                    StatefulRedisMasterReplicaConnection<byte[], byte[]> r = MasterReplica.connectAsync(standalone,
-                            ByteArrayCodec.INSTANCE, uris).get(connectWait(), TimeUnit.MILLISECONDS);
-                    r.setReadFrom(ReadFrom.REPLICA_PREFERRED);
-                    reader = r;
-                    readCommands = r.async();
-                } else {
+                if (uris.size() == 1) {
+                    // one node: a plain connection (no role discovery, which needs ROLE in the user's ACL)
+                    StatefulRedisConnection<byte[], byte[]> p = standalone.connectAsync(ByteArrayCodec.INSTANCE,
+                            uris.get(0)).get(connectWait(), TimeUnit.MILLISECONDS);
+                    primary = p;
+                    commands = p.async();
                     readCommands = commands;
+                } else {
+                    // a primary with replicas: roles from ROLE; versions and writes on the primary only
+                    StatefulRedisMasterReplicaConnection<byte[], byte[]> p = MasterReplica.connectAsync(standalone,
+                            ByteArrayCodec.INSTANCE, uris).get(connectWait(), TimeUnit.MILLISECONDS);
+                    p.setReadFrom(ReadFrom.UPSTREAM);
+                    primary = p;
+                    commands = p.async();
+                    if (settings.readFromReplicas()) {
+                        StatefulRedisMasterReplicaConnection<byte[], byte[]> r = MasterReplica.connectAsync(
+                                standalone, ByteArrayCodec.INSTANCE, uris).get(connectWait(), TimeUnit.MILLISECONDS);
+                        r.setReadFrom(ReadFrom.REPLICA_PREFERRED);
+                        reader = r;
+                        readCommands = r.async();
+                    } else {
+                        readCommands = commands;
+                    }
                 }
                 subscriber = standalone;
                 seed = uris.get(0); // published messages reach the replicas' subscribers too: any node will do
@@ -210,6 +221,7 @@ final class LettuceStore implements SharedStore {
         }
     }
 
+    /** Open and not closed: Lettuce reconnects a dropped connection by itself (the heartbeat notices the gap). */
     @Override
     public boolean isConnected() {
         StatefulConnection<byte[], byte[]> p = primary;
@@ -256,6 +268,14 @@ final class LettuceStore implements SharedStore {
             @Override
             public void ssubscribed(byte[] ch, long count) {
                 e.subscribed();
+            }
+
+            @Override
+            public void sunsubscribed(byte[] ch, long count) {
+                // Redis Cluster unsubscribes sharded subscribers when their slot moves (a failover)
+                if (events != null) {
+                    e.disconnected();
+                }
             }
         });
         if (sharded) {

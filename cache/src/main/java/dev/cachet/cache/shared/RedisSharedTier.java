@@ -82,8 +82,12 @@ public final class RedisSharedTier implements SharedTier {
     private volatile boolean closed;
     private volatile String lastProblem;
     private final AtomicLong heartbeatSent = new AtomicLong();
-    private volatile long heartbeatSentAt;
+    /** When each of the last heartbeats was sent, by sequence number modulo its length. */
+    private final long[] heartbeatSentAt = new long[64];
     private volatile long heartbeatReceived;
+    /** The last heartbeat sent when the stream was found lost: only a later one proves it delivers again. */
+    private volatile long heartbeatAtLoss;
+    private volatile long lostAt;
 
     private final ScheduledExecutorService maintenance;
     private final ThreadPoolExecutor storer;
@@ -186,25 +190,41 @@ public final class RedisSharedTier implements SharedTier {
             resync();
         }
         if (settings.heartbeat().toNanos() > 0) {
-            long seq = heartbeatSent.incrementAndGet();
-            heartbeatSentAt = System.nanoTime();
+            long seq = heartbeatSent.get() + 1;
+            heartbeatSentAt[(int) (seq % heartbeatSentAt.length)] = System.nanoTime();
+            heartbeatSent.set(seq);
             store.publish(keys.channel(), message(KIND_HEARTBEAT, List.of(Long.toString(seq))));
         }
     }
 
+    /**
+     * The stream is lost when the oldest heartbeat not yet back was sent longer ago than twice the timeout (or one
+     * heartbeat period, if longer): a slow stream is a lost one, since broadcast mode trusts it.
+     */
     private void checkStream() {
-        long sent = heartbeatSent.get();
-        if (sent == 0 || heartbeatReceived >= sent) {
-            return;
-        }
-        long late = System.nanoTime() - heartbeatSentAt;
-        if (late > Math.max(2 * timeoutNanos, settings.heartbeat().toNanos())) {
-            lost("invalidation stream silent");
-            try {
-                store.resubscribe();
-            } catch (Exception e) {
-                problem("cannot subscribe again: " + describe(e));
+        long bound = Math.max(2 * timeoutNanos, settings.heartbeat().toNanos());
+        long now = System.nanoTime();
+        if (streamUp) {
+            long sent = heartbeatSent.get();
+            long received = heartbeatReceived;
+            if (sent == 0 || received >= sent) {
+                return;
             }
+            long oldest = received + 1;
+            if (sent - oldest < heartbeatSentAt.length
+                    && now - heartbeatSentAt[(int) (oldest % heartbeatSentAt.length)] <= bound) {
+                return;
+            }
+            lost("invalidation stream silent");
+        } else if (now - lostAt <= bound) {
+            return; // the client may renew the subscription by itself
+        }
+        // a new subscription (in cluster mode, on the slot's primary of now); once per bound while it fails
+        lostAt = now;
+        try {
+            store.resubscribe();
+        } catch (Exception e) {
+            problem("cannot subscribe again: " + describe(e));
         }
     }
 
@@ -214,7 +234,11 @@ public final class RedisSharedTier implements SharedTier {
             return;
         }
         resyncNeeded = true;
+        heartbeatAtLoss = heartbeatSent.get();
         boolean wasUp = streamUp;
+        if (wasUp) {
+            lostAt = System.nanoTime();
+        }
         streamUp = false;
         if (wasUp) {
             counters.streamLosses.increment();
@@ -235,8 +259,11 @@ public final class RedisSharedTier implements SharedTier {
 
     private void resync() {
         try {
-            await(store.hsetnx(keys.versions(), KeySpace.GENERATION, Long.toString(newGeneration())
-                    .getBytes(StandardCharsets.US_ASCII)));
+            List<byte[]> generation = await(store.hmget(keys.versions(), new byte[][] {KeySpace.GENERATION}));
+            if (generation.get(0) == null) {
+                await(store.hsetnx(keys.versions(), KeySpace.GENERATION, Long.toString(newGeneration())
+                        .getBytes(StandardCharsets.US_ASCII)));
+            }
             if (resyncNeeded && everTrusted) {
                 // a failover may have lost bumps Redis acknowledged: nothing written before this is served again
                 await(store.hincrby(keys.versions(), new byte[][] {KeySpace.EPOCH}));
@@ -326,8 +353,10 @@ public final class RedisSharedTier implements SharedTier {
         List<String> items = items(payload, newline + 2);
         if (kind == KIND_HEARTBEAT) {
             if (own && !items.isEmpty()) {
-                heartbeatReceived = Math.max(heartbeatReceived, parseLong(items.get(0)));
-                if (!streamUp) {
+                long seq = parseLong(items.get(0));
+                heartbeatReceived = Math.max(heartbeatReceived, seq);
+                if (!streamUp && seq > heartbeatAtLoss) {
+                    // sent after the loss and back: everything published before it has been delivered
                     streamBack();
                 }
             }

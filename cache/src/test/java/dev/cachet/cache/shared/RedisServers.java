@@ -103,7 +103,11 @@ final class RedisServers {
     /** Runs {@code scripts/redis-servers.sh} with {@code args} and returns its output; fails the test on error. */
     static String script(String... args) {
         List<String> command = new ArrayList<>();
-        command.add(SCRIPT);
+        java.io.File script = new java.io.File(SCRIPT);
+        if (!script.exists() && new java.io.File("../" + SCRIPT).exists()) {
+            script = new java.io.File("../" + SCRIPT); // run from the module's directory
+        }
+        command.add(script.getPath());
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -131,16 +131,21 @@ class SharedTierTopologiesIT {
             SharedTierSettings.Consistency consistency) throws Exception {
         List<RedisSharedTier> tiers = instances(2, topology, consistency);
         StaleChecker checker = new StaleChecker(caches, 20).start(2, 20_000);
+        checker.mark();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> checker.reads.sum() >= 20_000 || System.nanoTime() > end);
         checker.stop();
-        System.out.printf("%s %s: %s; %s%n", topology, consistency, checker, tiers.get(0).statistics());
+        System.out.printf("%s %s: %s; %s; %s%n", topology, consistency, checker, checker.staleness(),
+                tiers.get(0).statistics());
         assertThat(checker.errors).isEmpty();
         assertThat(checker.reads.sum()).isGreaterThan(1000);
         assertThat(tiers.stream().mapToLong(t -> t.statistics().hits()).sum()).as("shared hits").isPositive();
         if (consistency == SharedTierSettings.Consistency.STRICT) {
             assertThat(checker.stale.sum()).isZero();
+        } else {
+            assertThat(checker.maxStalenessNanos()).as("broadcast staleness")
+                    .isLessThan(SharedTierFaultsIT.broadcastBound(tiers.get(0).settings()));
         }
         assertThat(tiers.stream().mapToLong(t -> t.statistics().fallbacks()).sum()).isZero();
     }

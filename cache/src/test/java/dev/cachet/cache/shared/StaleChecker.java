@@ -31,6 +31,8 @@ final class StaleChecker {
     private final int keys;
     private final AtomicLong[] database;
     private final AtomicLong[] committed;
+    /** When each of the last 1,024 versions of a key was committed (nanoTime), by version modulo 1,024. */
+    private final long[][] commitTimes;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
     final LongAdder reads = new LongAdder();
@@ -39,6 +41,8 @@ final class StaleChecker {
     final LongAdder stale = new LongAdder();
     final LongAdder staleSinceMark = new LongAdder();
     final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    /** For each stale read since the mark: how long before the read started the first newer version committed. */
+    final ConcurrentLinkedQueue<Long> stalenessSinceMark = new ConcurrentLinkedQueue<>();
     private volatile boolean marked;
 
     StaleChecker(List<ResultCache> caches, int keys) {
@@ -46,6 +50,7 @@ final class StaleChecker {
         this.keys = keys;
         this.database = new AtomicLong[keys];
         this.committed = new AtomicLong[keys];
+        this.commitTimes = new long[keys][1024];
         for (int i = 0; i < keys; i++) {
             database[i] = new AtomicLong();
             committed[i] = new AtomicLong();
@@ -89,6 +94,7 @@ final class StaleChecker {
             int k = random.nextInt(keys);
             try {
                 boolean afterMark = marked;
+                long start = System.nanoTime();
                 long before = committed[k].get();
                 ResultCache.Lookup lookup = cache.lookup(key(k), TABLES, true);
                 long seen;
@@ -107,6 +113,8 @@ final class StaleChecker {
                     stale.increment();
                     if (afterMark) {
                         staleSinceMark.increment();
+                        stalenessSinceMark.add(before - seen >= 1024 ? Long.MAX_VALUE
+                                : start - commitTimes[k][(int) ((seen + 1) & 1023)]);
                     }
                 }
             } catch (Throwable e) {
@@ -122,6 +130,7 @@ final class StaleChecker {
             try {
                 long v = database[k].incrementAndGet(); // committed in the database
                 cache.invalidate(TABLES);               // bumped before the commit returns
+                commitTimes[k][(int) (v & 1023)] = System.nanoTime();
                 committed[k].accumulateAndGet(v, Math::max);
                 writes.increment();
             } catch (Throwable e) {
@@ -136,6 +145,22 @@ final class StaleChecker {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** p50, p99 and max of {@link #stalenessSinceMark}, in milliseconds, as text. */
+    String staleness() {
+        long[] lags = stalenessSinceMark.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (lags.length == 0) {
+            return "no stale read";
+        }
+        return String.format(java.util.Locale.ROOT, "%d stale reads, staleness p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                lags.length, lags[lags.length / 2] / 1e6, lags[(int) (lags.length * 0.99)] / 1e6,
+                lags[lags.length - 1] / 1e6);
+    }
+
+    /** The largest staleness since the mark, in nanoseconds (0 when none). */
+    long maxStalenessNanos() {
+        return stalenessSinceMark.stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     @Override

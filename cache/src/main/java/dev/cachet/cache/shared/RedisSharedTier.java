@@ -58,7 +58,7 @@ public final class RedisSharedTier implements SharedTier {
     private static final byte KIND_HEARTBEAT = 'h';
 
     private final SharedTierSettings settings;
-    private final ResultCodec codec;
+    private final ResultCodec<Object> codec;
     private final SharedStore store;
     private final KeySpace keys;
     private final Envelope envelope;
@@ -68,7 +68,7 @@ public final class RedisSharedTier implements SharedTier {
     private final byte[] instance;
     private final Counters counters = new Counters();
 
-    private final ConcurrentHashMap<ShapeId, byte[]> shapes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ShapeId, Object> shapes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ShapeId, Long> shapesWritten = new ConcurrentHashMap<>();
 
     private final Set<String> pendingTables = ConcurrentHashMap.newKeySet();
@@ -93,13 +93,14 @@ public final class RedisSharedTier implements SharedTier {
     private final ThreadPoolExecutor storer;
 
     /** A tier on Redis as {@code settings} say, with Lettuce. Connects in the background once started. */
-    public RedisSharedTier(SharedTierSettings settings, ResultCodec codec) {
+    public RedisSharedTier(SharedTierSettings settings, ResultCodec<?> codec) {
         this(settings, codec, new LettuceStore(settings));
     }
 
-    RedisSharedTier(SharedTierSettings settings, ResultCodec codec, SharedStore store) {
+    @SuppressWarnings("unchecked") // the codec only ever receives the shapes it decoded itself
+    RedisSharedTier(SharedTierSettings settings, ResultCodec<?> codec, SharedStore store) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.codec = Objects.requireNonNull(codec, "codec");
+        this.codec = (ResultCodec<Object>) Objects.requireNonNull(codec, "codec");
         this.store = Objects.requireNonNull(store, "store");
         this.keys = new KeySpace(settings.cluster());
         this.envelope = new Envelope(settings.encryptionKey());
@@ -569,7 +570,7 @@ public final class RedisSharedTier implements SharedTier {
             counters.foreignValues.increment();
             return null;
         }
-        byte[] shape = shape(entry.shapeDigest());
+        Object shape = shape(entry.shapeDigest());
         if (shape == null) {
             counters.decodeFailures.increment();
             return null;
@@ -589,9 +590,10 @@ public final class RedisSharedTier implements SharedTier {
         return SharedLookup.hit(result, current, TimeUnit.MILLISECONDS.toNanos(remainingMillis));
     }
 
-    private byte[] shape(byte[] digest) throws Exception {
+    /** The decoded shape of {@code digest}: from memory, else read from Redis once, verified and decoded. */
+    private Object shape(byte[] digest) throws Exception {
         ShapeId id = new ShapeId(digest);
-        byte[] shape = shapes.get(id);
+        Object shape = shapes.get(id);
         if (shape != null) {
             return shape;
         }
@@ -600,14 +602,23 @@ public final class RedisSharedTier implements SharedTier {
         if (value == null) {
             return null;
         }
+        byte[] bytes;
         try {
-            shape = envelope.openShape(shapeKey, value, codec.format());
+            bytes = envelope.openShape(shapeKey, value, codec.format());
         } catch (Envelope.BadValueException e) {
             count(e.problem);
             return null;
         }
-        if (!new ShapeId(shapeDigest(shape)).equals(id)) {
+        if (!new ShapeId(shapeDigest(bytes)).equals(id)) {
             counters.corruptValues.increment();
+            return null;
+        }
+        try {
+            shape = codec.decodeShape(bytes);
+        } catch (Exception | LinkageError e) {
+            return null;
+        }
+        if (shape == null) {
             return null;
         }
         if (shapes.size() >= MAX_SHAPES) {

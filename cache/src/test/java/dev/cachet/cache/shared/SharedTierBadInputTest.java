@@ -162,7 +162,7 @@ class SharedTierBadInputTest {
     @Test
     void anEntryOfAnotherCodecFormatIsAMiss() throws Exception {
         filledBy(instance(null));
-        ResultCodec newer = new ResultCodec() {
+        ResultCodec<dev.cachet.cache.ColumnMetadata[]> newer = new ResultCodec<>() {
             @Override
             public int format() {
                 return TestCodec.INSTANCE.format() + 1;
@@ -174,7 +174,13 @@ class SharedTierBadInputTest {
             }
 
             @Override
-            public MaterializedResult decode(byte[] shape, byte[] rows) throws Exception {
+            public dev.cachet.cache.ColumnMetadata[] decodeShape(byte[] shape) throws Exception {
+                return TestCodec.INSTANCE.decodeShape(shape);
+            }
+
+            @Override
+            public MaterializedResult decode(dev.cachet.cache.ColumnMetadata[] shape, byte[] rows)
+                    throws Exception {
                 return TestCodec.INSTANCE.decode(shape, rows);
             }
         };

@@ -20,7 +20,7 @@ import java.util.List;
  * A deliberately trivial {@link ResultCodec} for the shared tier's tests: column labels and types as the shape,
  * BIGINT and VARCHAR cells (or NULL) as the rows. The real encoding of results is not the shared tier's business.
  */
-final class TestCodec implements ResultCodec {
+final class TestCodec implements ResultCodec<ColumnMetadata[]> {
 
     static final TestCodec INSTANCE = new TestCodec();
 
@@ -69,7 +69,7 @@ final class TestCodec implements ResultCodec {
     }
 
     @Override
-    public MaterializedResult decode(byte[] shape, byte[] rows) throws Exception {
+    public ColumnMetadata[] decodeShape(byte[] shape) throws Exception {
         DataInputStream s = new DataInputStream(new ByteArrayInputStream(shape));
         int n = s.readInt();
         ColumnMetadata[] columns = new ColumnMetadata[n];
@@ -79,6 +79,12 @@ final class TestCodec implements ResultCodec {
             columns[i] = type == Types.BIGINT ? column(label, Types.BIGINT, "BIGINT", "java.lang.Long")
                     : column(label, Types.VARCHAR, "CHARACTER VARYING", "java.lang.String");
         }
+        return columns;
+    }
+
+    @Override
+    public MaterializedResult decode(ColumnMetadata[] columns, byte[] rows) throws Exception {
+        int n = columns.length;
         DataInputStream r = new DataInputStream(new ByteArrayInputStream(rows));
         int count = r.readInt();
         List<Object[]> data = new ArrayList<>();

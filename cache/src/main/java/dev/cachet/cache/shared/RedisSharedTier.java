@@ -18,14 +18,11 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +50,6 @@ public final class RedisSharedTier implements SharedTier {
     private static final long SHAPE_TTL_MILLIS = TimeUnit.DAYS.toMillis(1);
     private static final long SHAPE_REFRESH_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final int MAX_SHAPES = 4096;
-    private static final byte KIND_TABLES = 't';
-    private static final byte KIND_ALL = 'a';
-    private static final byte KIND_HEARTBEAT = 'h';
 
     private final SharedTierSettings settings;
     private final ResultCodec<Object> codec;
@@ -65,8 +59,8 @@ public final class RedisSharedTier implements SharedTier {
     private final boolean strict;
     private final long timeoutNanos;
     private final long leaseWaitNanos;
-    private final byte[] instance;
-    private final Counters counters = new Counters();
+    private final Messages messages;
+    private final SharedCounters counters = new SharedCounters();
 
     private final ConcurrentHashMap<ShapeId, Object> shapes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ShapeId, Long> shapesWritten = new ConcurrentHashMap<>();
@@ -81,12 +75,7 @@ public final class RedisSharedTier implements SharedTier {
     private volatile boolean streamUp;
     private volatile boolean closed;
     private volatile String lastProblem;
-    private final AtomicLong heartbeatSent = new AtomicLong();
-    /** When each of the last heartbeats was sent, by sequence number modulo its length. */
-    private final long[] heartbeatSentAt = new long[64];
-    private volatile long heartbeatReceived;
-    /** The last heartbeat sent when the stream was found lost: only a later one proves it delivers again. */
-    private volatile long heartbeatAtLoss;
+    private final Heartbeats heartbeats = new Heartbeats();
     private volatile long lostAt;
 
     private final ScheduledExecutorService maintenance;
@@ -109,7 +98,7 @@ public final class RedisSharedTier implements SharedTier {
         this.leaseWaitNanos = settings.leaseWait().toNanos();
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
-        this.instance = hex(id).getBytes(StandardCharsets.US_ASCII);
+        this.messages = new Messages(hex(id).getBytes(StandardCharsets.US_ASCII));
         String name = "cachet-shared-" + KeySpace.escape(settings.cluster());
         this.maintenance = new ScheduledThreadPoolExecutor(1, daemon(name));
         this.storer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(256),
@@ -178,7 +167,7 @@ public final class RedisSharedTier implements SharedTier {
                 store.connect(keys.channel(), new StoreEvents());
                 connected = true;
             } catch (Exception e) {
-                problem("cannot connect to Redis: " + describe(e));
+                problem("cannot connect to Redis: " + Faults.describe(e));
                 return;
             }
         }
@@ -191,29 +180,19 @@ public final class RedisSharedTier implements SharedTier {
             resync();
         }
         if (settings.heartbeat().toNanos() > 0) {
-            long seq = heartbeatSent.get() + 1;
-            heartbeatSentAt[(int) (seq % heartbeatSentAt.length)] = System.nanoTime();
-            heartbeatSent.set(seq);
-            store.publish(keys.channel(), message(KIND_HEARTBEAT, List.of(Long.toString(seq))));
+            store.publish(keys.channel(), messages.heartbeat(heartbeats.next(System.nanoTime())));
         }
     }
 
     /**
-     * The stream is lost when the oldest heartbeat not yet back was sent longer ago than twice the timeout (or one
-     * heartbeat period, if longer): a slow stream is a lost one, since broadcast mode trusts it.
+     * The stream is lost when a heartbeat is overdue by twice the timeout (or one heartbeat period, if longer): a
+     * slow stream is a lost one, since broadcast mode trusts it. A lost stream is subscribed again.
      */
     private void checkStream() {
         long bound = Math.max(2 * timeoutNanos, settings.heartbeat().toNanos());
         long now = System.nanoTime();
         if (streamUp) {
-            long sent = heartbeatSent.get();
-            long received = heartbeatReceived;
-            if (sent == 0 || received >= sent) {
-                return;
-            }
-            long oldest = received + 1;
-            if (sent - oldest < heartbeatSentAt.length
-                    && now - heartbeatSentAt[(int) (oldest % heartbeatSentAt.length)] <= bound) {
+            if (!heartbeats.late(now, bound)) {
                 return;
             }
             lost("invalidation stream silent");
@@ -225,7 +204,7 @@ public final class RedisSharedTier implements SharedTier {
         try {
             store.resubscribe();
         } catch (Exception e) {
-            problem("cannot subscribe again: " + describe(e));
+            problem("cannot subscribe again: " + Faults.describe(e));
         }
     }
 
@@ -235,7 +214,7 @@ public final class RedisSharedTier implements SharedTier {
             return;
         }
         resyncNeeded = true;
-        heartbeatAtLoss = heartbeatSent.get();
+        heartbeats.lost();
         boolean wasUp = streamUp;
         if (wasUp) {
             lostAt = System.nanoTime();
@@ -344,38 +323,34 @@ public final class RedisSharedTier implements SharedTier {
     }
 
     private void onMessage(byte[] payload) {
-        ByteBuffer in = ByteBuffer.wrap(payload);
-        int newline = indexOf(payload, (byte) '\n', 0);
-        if (newline < 0 || newline + 1 >= payload.length) {
+        Messages.Message m = messages.parse(payload);
+        if (m == null) {
             return; // not Cachet's
         }
-        boolean own = newline == instance.length && ByteBuffer.wrap(payload, 0, newline).equals(ByteBuffer.wrap(instance));
-        byte kind = in.get(newline + 1);
-        List<String> items = items(payload, newline + 2);
-        if (kind == KIND_HEARTBEAT) {
-            if (own && !items.isEmpty()) {
-                long seq = parseLong(items.get(0));
-                heartbeatReceived = Math.max(heartbeatReceived, seq);
-                if (!streamUp && seq > heartbeatAtLoss) {
-                    // sent after the loss and back: everything published before it has been delivered
-                    streamBack();
-                }
+        if (m.kind() == Messages.HEARTBEAT) {
+            if (m.own() && !m.items().isEmpty() && heartbeats.received(parseLong(m.items().get(0))) && !streamUp) {
+                streamBack();
             }
             return;
         }
-        if (own) {
-            return; // applied in process when it was made
-        }
         LocalInvalidation l = local;
-        if (l == null) {
-            return;
+        if (m.own() || l == null) {
+            return; // this instance's own were applied in process when they were made
         }
-        if (kind == KIND_ALL) {
+        if (m.kind() == Messages.ALL) {
             counters.messagesReceived.increment();
             l.invalidateAllLocal();
-        } else if (kind == KIND_TABLES) {
+        } else if (m.kind() == Messages.TABLES) {
             counters.messagesReceived.increment();
-            l.invalidateLocal(items);
+            l.invalidateLocal(m.items());
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -551,7 +526,7 @@ public final class RedisSharedTier implements SharedTier {
         try {
             entry = envelope.openEntry(entryKey, value);
         } catch (Envelope.BadValueException e) {
-            count(e.problem);
+            counters.count(e.problem);
             return null;
         }
         if (entry.tablesDigest() != Envelope.tablesDigest(tables) || entry.versions().length != tables.size()) {
@@ -606,7 +581,7 @@ public final class RedisSharedTier implements SharedTier {
         try {
             bytes = envelope.openShape(shapeKey, value, codec.format());
         } catch (Envelope.BadValueException e) {
-            count(e.problem);
+            counters.count(e.problem);
             return null;
         }
         if (!new ShapeId(shapeDigest(bytes)).equals(id)) {
@@ -626,15 +601,6 @@ public final class RedisSharedTier implements SharedTier {
         }
         shapes.put(id, shape);
         return shape;
-    }
-
-    private void count(Envelope.Problem problem) {
-        switch (problem) {
-            case FOREIGN -> counters.foreignValues.increment();
-            case CORRUPT -> counters.corruptValues.increment();
-            case WRONG_KEY -> counters.wrongKeyValues.increment();
-            default -> throw new AssertionError(problem);
-        }
     }
 
     // ---------------------------------------------------------------- fills
@@ -792,7 +758,7 @@ public final class RedisSharedTier implements SharedTier {
         }
         await(store.hincrby(keys.versions(), fields));
         counters.published.increment();
-        store.publish(keys.channel(), tables == null ? message(KIND_ALL, List.of()) : message(KIND_TABLES, tables))
+        store.publish(keys.channel(), tables == null ? messages.all() : messages.tables(tables))
                 .whenComplete((ok, e) -> {
                     if (e != null) {
                         failure(e);
@@ -802,121 +768,38 @@ public final class RedisSharedTier implements SharedTier {
 
     private void onBumpFailure(Exception e) {
         failure(e);
-        if (isOutOfMemory(e)) {
+        if (Faults.isOutOfMemory(e)) {
             // Redis refuses increments when full, but not deletes: without the versions hash no entry is served
             store.delete(keys.versions()).whenComplete((ok, x) -> {
                 if (x == null) {
                     pendingAll = false;
                     pendingTables.clear();
-                    store.publish(keys.channel(), message(KIND_ALL, List.of()));
+                    store.publish(keys.channel(), messages.all());
                 }
             });
-        }
-    }
-
-    private static boolean isOutOfMemory(Throwable e) {
-        Throwable c = unwrap(e);
-        return c.getMessage() != null && c.getMessage().startsWith("OOM");
-    }
-
-    // ---------------------------------------------------------------- messages
-
-    private byte[] message(byte kind, List<String> items) {
-        StringBuilder sb = new StringBuilder();
-        for (String item : items) {
-            sb.append('\n').append(item);
-        }
-        byte[] rest = sb.toString().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(instance.length + 2 + rest.length);
-        out.put(instance).put((byte) '\n').put(kind).put(rest);
-        return out.array();
-    }
-
-    private static List<String> items(byte[] payload, int from) {
-        List<String> items = new ArrayList<>();
-        int start = from;
-        if (start >= payload.length) {
-            return items;
-        }
-        // the kind byte is followed by "\n" and items separated by "\n"
-        start++;
-        while (start <= payload.length) {
-            int end = indexOf(payload, (byte) '\n', start);
-            if (end < 0) {
-                end = payload.length;
-            }
-            if (end > start) {
-                items.add(new String(payload, start, end - start, StandardCharsets.UTF_8));
-            }
-            start = end + 1;
-        }
-        return items;
-    }
-
-    private static int indexOf(byte[] a, byte b, int from) {
-        for (int i = from; i < a.length; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static long parseLong(String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return 0;
         }
     }
 
     // ---------------------------------------------------------------- faults
 
     private <T> T await(CompletableFuture<T> future) throws Exception {
-        return await(future, System.nanoTime() + timeoutNanos);
+        return Faults.await(future, System.nanoTime() + timeoutNanos);
     }
 
     private static <T> T await(CompletableFuture<T> future, long deadline) throws Exception {
-        try {
-            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof Exception ? (Exception) cause : e;
-        }
+        return Faults.await(future, deadline);
     }
 
+    /** Counts a failed call; a lost connection also withdraws trust until the next resync. */
     private void failure(Throwable e) {
-        Throwable c = unwrap(e);
         counters.fallbacks.increment();
-        if (c instanceof TimeoutException || c.getClass().getSimpleName().contains("Timeout")) {
-            counters.timeouts.increment();
-        } else if (c.getClass().getSimpleName().startsWith("RedisCommandExecution")) {
-            counters.refusals.increment();
-        } else if (c.getClass().getSimpleName().contains("Connection")
-                || String.valueOf(c.getMessage()).contains("not connected")) {
-            lost("connection lost: " + describe(c));
+        switch (Faults.kind(e)) {
+            case TIMEOUT -> counters.timeouts.increment();
+            case REFUSED -> counters.refusals.increment();
+            case CONNECTION -> lost("connection lost: " + Faults.describe(e));
+            default -> { }
         }
-        problem(describe(c));
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while ((e instanceof ExecutionException || e instanceof java.util.concurrent.CompletionException)
-                && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    /** Class and message (Redis error replies and Lettuce messages carry neither credentials nor values). */
-    private static String describe(Throwable e) {
-        Throwable c = unwrap(e);
-        String text = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
-        Throwable root = c;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == c ? text : text + " (" + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
+        problem(Faults.describe(e));
     }
 
     /** Logs a problem once until the tier is trusted again. */
@@ -932,17 +815,9 @@ public final class RedisSharedTier implements SharedTier {
 
     /** A snapshot of the counters. */
     public SharedTierStatistics statistics() {
-        Counters c = counters;
         String state = closed ? "down" : !connected ? (everTrusted ? "down" : "connecting")
                 : resyncNeeded ? "recovering" : "up";
-        return new SharedTierStatistics(state, c.hits.sum(), c.misses.sum(), c.staleEntries.sum(),
-                c.localChecks.sum(), c.localChecksStale.sum(), c.leasesTaken.sum(), c.leaseWaits.sum(),
-                c.leaseWaitHits.sum(), c.leaseWaitTimeouts.sum(), c.stores.sum(), c.storesSkipped.sum(),
-                c.bytesRead.sum(), c.bytesWritten.sum(), c.oversizeEntries.sum(), c.foreignValues.sum(),
-                c.corruptValues.sum(), c.wrongKeyValues.sum(), c.decodeFailures.sum(), c.fallbacks.sum(),
-                c.timeouts.sum(), c.refusals.sum(), c.bumps.sum(), pendingAll ? 1 : pendingTables.size(),
-                c.published.sum(), c.messagesReceived.sum(), c.streamLosses.sum(), c.localFlushes.sum(),
-                c.resyncs.sum());
+        return counters.snapshot(state, pendingAll ? 1 : pendingTables.size());
     }
 
     /** True when the tier answers from Redis now (connected and trusted). */
@@ -979,33 +854,4 @@ public final class RedisSharedTier implements SharedTier {
         }
     }
 
-    private static final class Counters {
-        final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder staleEntries = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder localChecks = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder localChecksStale = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder leasesTaken = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder leaseWaits = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder leaseWaitHits = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder leaseWaitTimeouts = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder stores = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder storesSkipped = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder bytesRead = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder bytesWritten = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder oversizeEntries = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder foreignValues = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder corruptValues = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder wrongKeyValues = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder decodeFailures = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder fallbacks = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder timeouts = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder refusals = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder bumps = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder messagesReceived = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder streamLosses = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder localFlushes = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder resyncs = new java.util.concurrent.atomic.LongAdder();
-    }
 }

@@ -492,7 +492,10 @@ public final class ResultCache {
     /**
      * Invalidates {@code tables}: advances their versions (so fills that stamped them before are dropped)
      * and removes every entry that read any of them. When this returns, no look-up returns such an entry,
-     * and the fills in flight that read any of them are dropped: their waiters stop waiting at once.
+     * and the fills in flight that read any of them are dropped: their waiters stop waiting at once. With a
+     * shared tier, it then bumps the tables' shared versions, waiting for Redis to acknowledge (at most the
+     * tier's timeout; a bump not made is pending and made later), and broadcasts the invalidation to the other
+     * instances.
      */
     public void invalidate(Collection<String> tables) {
         if (tables.isEmpty()) {
@@ -512,7 +515,10 @@ public final class ResultCache {
         invalidate(List.of(tables));
     }
 
-    /** Invalidates everything: every entry is removed and every fill in flight is dropped (waiters released). */
+    /**
+     * Invalidates everything: every entry is removed and every fill in flight is dropped (waiters released); with a
+     * shared tier, the shared epoch is bumped and every instance told, as for {@link #invalidate(Collection)}.
+     */
     public void invalidateAll() {
         counters.invalidateAlls.increment();
         versions.advanceAll();

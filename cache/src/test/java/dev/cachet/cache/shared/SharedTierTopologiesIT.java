@@ -134,7 +134,7 @@ class SharedTierTopologiesIT {
         checker.mark();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> checker.reads.sum() >= 20_000 || System.nanoTime() > end);
+                .until(() -> checker.reads.sum() >= 20_000 && checker.writes.sum() >= 200 || System.nanoTime() > end);
         checker.stop();
         System.out.printf("%s %s: %s; %s; %s%n", topology, consistency, checker, checker.staleness(),
                 tiers.get(0).statistics());

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Cachet's integration suite: starts a throwaway PostgreSQL primary with two streaming replicas
-# (scripts/pg-cluster.sh), runs `mvn verify -Pit` against it, the machine's PostgreSQL (127.0.0.1:5432) and
-# MariaDB (127.0.0.1:3306), and always tears the cluster down. Extra arguments go to Maven
-# (e.g. `scripts/integration-tests.sh -pl driver -am`).
+# (scripts/pg-cluster.sh) and throwaway Redis servers (scripts/redis-servers.sh: standalone with ACL users, TLS,
+# a primary with two replicas, a 6-node cluster), runs `mvn verify -Pit` against them, the machine's PostgreSQL
+# (127.0.0.1:5432) and MariaDB (127.0.0.1:3306), and always tears both down. Extra arguments go to Maven
+# (e.g. `scripts/integration-tests.sh -pl driver -am`). Run it under the shared lock:
+#   flock /tmp/cachet-integration.lock scripts/integration-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +15,7 @@ if (( EUID != 0 )); then
 fi
 
 missing=()
-for package in postgresql postgresql-contrib mariadb-server; do
+for package in postgresql postgresql-contrib mariadb-server redis-server redis-tools; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$package")
   fi
@@ -30,9 +32,12 @@ mariadb-admin --protocol=tcp -h "${MARIADB%:*}" -P "${MARIADB##*:}" -u root --si
   || die "no MariaDB server on $MARIADB accepting root without a password"
 
 cluster=scripts/pg-cluster.sh
-trap '"$cluster" down' EXIT
+redis=scripts/redis-servers.sh
+trap '"$cluster" down; "$redis" down' EXIT
 "$cluster" up
 eval "$("$cluster" env)"
+"$redis" up
+eval "$("$redis" env)"
 
 mvn -B -ntp verify -Pit \
   -Dit.pg.primary="$CACHET_PG_PRIMARY" \
@@ -42,4 +47,15 @@ mvn -B -ntp verify -Pit \
   -Dit.pg.script="$CACHET_PG_SCRIPT" \
   -Dit.pg.single="$PG_SINGLE" \
   -Dit.mariadb="$MARIADB" \
+  -Dit.redis.standalone="$CACHET_REDIS_STANDALONE" \
+  -Dit.redis.tls="$CACHET_REDIS_TLS" \
+  -Dit.redis.tlsCa="$CACHET_REDIS_TLS_CA" \
+  -Dit.redis.primary="$CACHET_REDIS_PRIMARY" \
+  -Dit.redis.replicas="$CACHET_REDIS_REPLICAS" \
+  -Dit.redis.cluster="$CACHET_REDIS_CLUSTER" \
+  -Dit.redis.user="$CACHET_REDIS_USER" \
+  -Dit.redis.password="$CACHET_REDIS_PASSWORD" \
+  -Dit.redis.restrictedUser="$CACHET_REDIS_RESTRICTED_USER" \
+  -Dit.redis.restrictedPassword="$CACHET_REDIS_RESTRICTED_PASSWORD" \
+  -Dit.redis.script="$CACHET_REDIS_SCRIPT" \
   "$@"

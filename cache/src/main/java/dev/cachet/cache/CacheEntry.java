@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * One stored result with what the tier needs to keep it honest: its key, the tables it read (for
- * invalidation), the version stamp taken before its query ran, and its time to live. Immutable;
- * compared by identity, so a tier removes exactly the entry it means to.
+ * invalidation), the version stamp taken before its query ran, and its time to live — and, with a shared tier,
+ * the shared versions it was filled under. Immutable; compared by identity, so a tier removes exactly the entry
+ * it means to.
  */
 public final class CacheEntry {
 
@@ -15,9 +16,17 @@ public final class CacheEntry {
     private final VersionStamp stamp;
     private final long ttlNanos;
     private final long weight;
+    private final SharedTier.Stamp sharedStamp;
 
     public CacheEntry(QueryKey key, MaterializedResult result, List<String> tables, VersionStamp stamp,
                       long ttlNanos) {
+        this(key, result, tables, stamp, ttlNanos, null);
+    }
+
+    /** An entry that also records the shared tier's versions of its tables, taken before its query ran. */
+    public CacheEntry(QueryKey key, MaterializedResult result, List<String> tables, VersionStamp stamp,
+                      long ttlNanos, SharedTier.Stamp sharedStamp) {
+        this.sharedStamp = sharedStamp;
         this.key = key;
         this.result = result;
         this.tables = List.copyOf(tables);
@@ -49,6 +58,9 @@ public final class CacheEntry {
     public VersionStamp stamp() { return stamp; }
 
     public long ttlNanos() { return ttlNanos; }
+
+    /** The shared tier's versions of {@link #tables()} when the result was filled, or null without a shared tier. */
+    public SharedTier.Stamp sharedStamp() { return sharedStamp; }
 
     /** The entry's weight in bytes: the result's estimate plus the key's and the entry's own. */
     public long weight() { return weight; }

@@ -19,10 +19,14 @@ public final class FillTicket {
     private final int maxRows;
     private final long maxBytes;
     private final long startNanos;
+    private final SharedTier.Stamp sharedStamp;
+    private final Object lease;
     final CompletableFuture<MaterializedResult> outcome = new CompletableFuture<>();
 
     FillTicket(QueryKey key, List<String> tables, VersionStamp stamp, long ttlNanos, int maxRows, long maxBytes,
-               long startNanos) {
+               long startNanos, SharedTier.Stamp sharedStamp, Object lease) {
+        this.sharedStamp = sharedStamp;
+        this.lease = lease;
         this.key = key;
         this.tables = tables;
         this.stamp = stamp;
@@ -49,6 +53,12 @@ public final class FillTicket {
 
     /** The most estimated bytes the result may take to be stored. */
     public long maxBytes() { return maxBytes; }
+
+    /** The shared tier's versions read before the query ran, or null (no shared tier, or it could not be read). */
+    public SharedTier.Stamp sharedStamp() { return sharedStamp; }
+
+    /** The shared lease this fill holds, or null. */
+    Object lease() { return lease; }
 
     /** True once the ticket was completed or abandoned. */
     public boolean isFinished() {

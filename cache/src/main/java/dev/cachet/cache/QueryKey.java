@@ -174,6 +174,24 @@ public final class QueryKey {
         return hash;
     }
 
+    /**
+     * A digest of this key that is the same in every JVM (SHA-256 over a canonical, type-tagged encoding of every
+     * part), naming its entry in a shared tier; or null when a bound value has no canonical encoding (a type other
+     * than strings, numbers, booleans, {@code byte[]}, JDBC and {@code java.time} temporals, UUIDs, characters and
+     * arrays of these): such a key is cached in process only. The digest reveals neither SQL nor values.
+     */
+    public byte[] sharedDigest() {
+        return SharedKeyDigest.of(this);
+    }
+
+    Object[] parametersForDigest() {
+        return parameters;
+    }
+
+    int[] sqlTypesForDigest() {
+        return sqlTypes;
+    }
+
     /** Shows the SQL and the parameter count, never the bound values (DESIGN §11). */
     @Override
     public String toString() {

@@ -27,12 +27,23 @@ import java.util.concurrent.TimeoutException;
  * </ol>
  * A completed fill is stored only if no table it read was invalidated since its stamp (no stale set,
  * DESIGN §6); an entry whose stamp has gone stale is never returned, even before its removal.
+ *
+ * <p>With a {@link SharedTier} (DESIGN §10), a caller uses {@link #lookup} in place of {@link #get} and
+ * {@link #awaitInFlight}, and {@link #beginFill(Lookup, Duration)}: an in-process miss looks in the shared tier,
+ * reading the entry and the current shared versions of its tables in one round trip, and takes the key's lease
+ * (one query per miss across instances); a fill records the shared versions read before its query ran and goes
+ * to both tiers; every invalidation also bumps the shared versions and is broadcast to the other instances. In
+ * {@code strict} mode an in-process hit (or a concurrent fill's result) is served only after the shared tier
+ * confirms its shared versions are still current; in {@code broadcast} mode in-process hits trust the
+ * invalidation stream. The protocol and what each mode guarantees: docs/shared-tier.md.
  */
 public final class ResultCache {
 
     private final CacheSettings settings;
     private final TableVersions versions;
     private final ResultTier tier;
+    private final SharedTier shared;
+    private final boolean verifyLocalHits;
     private final CacheCounters counters = new CacheCounters();
     private final ConcurrentHashMap<QueryKey, FillTicket> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Object, Block> blocks = new ConcurrentHashMap<>();
@@ -48,6 +59,19 @@ public final class ResultCache {
 
     /** A cache with the in-process tier over the given table versions. */
     public ResultCache(CacheSettings settings, TableVersions versions) {
+        this(settings, versions, null);
+    }
+
+    /**
+     * A cache with the in-process tier, in-process table versions and, behind them, {@code shared} (null for none).
+     * The cache starts the shared tier and owns it from then on: {@link #close()} closes it.
+     */
+    public ResultCache(CacheSettings settings, SharedTier shared) {
+        this(settings, new LocalTableVersions(), shared);
+    }
+
+    /** A cache with the in-process tier over the given table versions and, behind it, {@code shared} (or null). */
+    public ResultCache(CacheSettings settings, TableVersions versions, SharedTier shared) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.versions = Objects.requireNonNull(versions, "versions");
         this.tier = new CaffeineResultTier(settings, counters);
@@ -55,6 +79,43 @@ public final class ResultCache {
         this.defaultTtlNanos = settings.defaultTtl().toNanos();
         this.inFlightWaitNanos = settings.inFlightWait().toNanos();
         this.blockTimeoutNanos = settings.transactionBlockTimeout().toNanos();
+        this.shared = shared;
+        this.verifyLocalHits = shared != null && shared.verifiesLocalHits();
+        if (shared != null) {
+            shared.start(new LocalSide());
+        }
+    }
+
+    /** Applies what other instances invalidated to the in-process tier, without bumping shared versions again. */
+    private final class LocalSide implements SharedTier.LocalInvalidation {
+
+        @Override
+        public void invalidateLocal(Collection<String> tables) {
+            if (!tables.isEmpty()) {
+                versions.advance(tables);
+                tier.invalidate(tables);
+                dropDoomedFills(tables);
+            }
+        }
+
+        @Override
+        public void invalidateAllLocal() {
+            versions.advanceAll();
+            tier.invalidateAll();
+            dropDoomedFills(null);
+        }
+    }
+
+    /** The shared tier behind the in-process one, or null. */
+    public SharedTier sharedTier() {
+        return shared;
+    }
+
+    /** Closes the shared tier, if any (its connections and background threads); the in-process tier stays usable. */
+    public void close() {
+        if (shared != null) {
+            shared.close();
+        }
     }
 
     public CacheSettings settings() {
@@ -71,21 +132,136 @@ public final class ResultCache {
 
     // ---------------------------------------------------------------- look-up
 
-    /** The cached result for {@code key}, or null on a miss. Counts a hit or a miss. */
+    /**
+     * The result for {@code key} in the in-process tier, or null on a miss. Counts a hit or a miss. With a shared
+     * tier in {@code strict} mode, a hit is served only once the shared tier confirms it is current. Does not look
+     * in the shared tier (that needs the tables read: {@link #lookup}).
+     */
     public MaterializedResult get(QueryKey key) {
+        MaterializedResult result = localGet(key);
+        if (result != null) {
+            counters.hits.increment();
+        } else {
+            counters.misses.increment();
+        }
+        return result;
+    }
+
+    private MaterializedResult localGet(QueryKey key) {
         CacheEntry entry = tier.get(key);
-        if (entry != null) {
-            if (entry.stamp().isCurrent()) {
-                counters.hits.increment();
+        if (entry == null) {
+            return null;
+        }
+        if (entry.stamp().isCurrent()) {
+            if (!verifyLocalHits) {
                 return entry.result();
             }
-            // a table it read moved after it was stored and its removal has not happened yet
-            if (tier.remove(entry)) {
-                counters.evictionsInvalidated.increment();
+            SharedTier.Stamp stamp = entry.sharedStamp();
+            if (stamp != null && shared.isCurrent(entry.tables(), stamp)) {
+                return entry.result();
+            }
+            // another instance wrote a table it read, or the shared tier cannot confirm it now
+        }
+        // a table it read moved after it was stored and its removal has not happened yet
+        if (tier.remove(entry)) {
+            counters.evictionsInvalidated.increment();
+        }
+        return null;
+    }
+
+    /**
+     * Looks {@code key} up in every tier: in process; then, when {@code waitForFills}, a concurrent fill of the
+     * key in this JVM (as {@link #awaitInFlight}); then the shared tier, which on a miss takes the key's lease or,
+     * when {@code waitForFills} and another instance holds it, waits a bounded time for that instance's entry. A
+     * shared hit is kept in process too. Counts a hit or a miss.
+     *
+     * @param tables the canonical names of every table the query reads
+     * @return a hit, or a miss to pass to {@link #beginFill(Lookup, Duration)}
+     */
+    public Lookup lookup(QueryKey key, Collection<String> tables, boolean waitForFills) {
+        Objects.requireNonNull(key, "key");
+        MaterializedResult result = localGet(key);
+        if (result != null) {
+            counters.hits.increment();
+            return new Lookup(key, null, result, null, null);
+        }
+        if (waitForFills) {
+            result = awaitInFlight(key);
+            if (result != null) {
+                return new Lookup(key, null, result, null, null);
             }
         }
+        List<String> sorted = sortedTables(tables);
+        if (shared == null) {
+            counters.misses.increment();
+            return new Lookup(key, sorted, null, null, null);
+        }
+        // taken before the shared read: an invalidation that arrives after that read makes this stamp stale
+        VersionStamp localStamp = versions.stamp(sorted);
+        SharedLookup found = shared.lookup(key, sorted, waitForFills);
+        if (found.result() != null) {
+            counters.hits.increment();
+            keepInProcess(key, sorted, localStamp, found);
+            return new Lookup(key, sorted, found.result(), null, null);
+        }
         counters.misses.increment();
-        return null;
+        return new Lookup(key, sorted, null, found.stamp(), found.lease());
+    }
+
+    private void keepInProcess(QueryKey key, List<String> tables, VersionStamp localStamp, SharedLookup found) {
+        long ttl = Math.min(found.remainingTtlNanos(), defaultTtlNanos);
+        if (ttl <= 0 || !localStamp.isCurrent() || anyBlocked(tables)) {
+            return;
+        }
+        CacheEntry entry = new CacheEntry(key, found.result(), tables, localStamp, ttl, found.stamp());
+        tier.put(entry);
+        if (!localStamp.isCurrent()) {
+            tier.remove(entry);
+        }
+    }
+
+    private static List<String> sortedTables(Collection<String> tables) {
+        if (tables.size() <= 1) {
+            return List.copyOf(tables);
+        }
+        return List.copyOf(new java.util.TreeSet<>(tables));
+    }
+
+    /**
+     * What {@link #lookup} found: a result, or a miss carrying what a fill needs (the tables, the shared versions
+     * read before the query, the shared lease). Pass a miss to {@link #beginFill(Lookup, Duration)} exactly once.
+     */
+    public static final class Lookup {
+
+        final QueryKey key;
+        final List<String> tables;
+        private final MaterializedResult result;
+        final SharedTier.Stamp sharedStamp;
+        final Object lease;
+
+        Lookup(QueryKey key, List<String> tables, MaterializedResult result, SharedTier.Stamp sharedStamp,
+               Object lease) {
+            this.key = key;
+            this.tables = tables;
+            this.result = result;
+            this.sharedStamp = sharedStamp;
+            this.lease = lease;
+        }
+
+        /** The result on a hit, else null. */
+        public MaterializedResult result() {
+            return result;
+        }
+
+        /** True when {@link #result()} is not null. */
+        public boolean isHit() {
+            return result != null;
+        }
+
+        /** True when this instance holds the shared lease of the key (it is expected to fill it). */
+        public boolean holdsLease() {
+            return lease != null;
+        }
     }
 
     /**
@@ -111,6 +287,11 @@ public final class ResultCache {
             if (result != null && !ticket.stamp().isCurrent()) {
                 // stored, then invalidated before this waiter could use it: this read may have started
                 // after that invalidation, so it must not see the old result
+                result = null;
+            }
+            if (result != null && verifyLocalHits
+                    && (ticket.sharedStamp() == null || !shared.isCurrent(ticket.tables(), ticket.sharedStamp()))) {
+                // strict: another instance may have written a table it read before this waiter started
                 result = null;
             }
             if (result != null) {
@@ -151,19 +332,39 @@ public final class ResultCache {
      */
     public FillTicket beginFill(QueryKey key, Set<String> tables, Duration ttl) {
         Objects.requireNonNull(key, "key");
+        return beginFill(key, shared == null ? List.copyOf(tables) : sortedTables(tables), ttl, null, null);
+    }
+
+    /**
+     * Starts the fill of a {@link #lookup} miss, as {@link #beginFill(QueryKey, Set, Duration)}; the fill records the
+     * shared versions the look-up read (before the query runs) and stores to the shared tier too. When no fill
+     * begins (null), the shared lease the look-up took is released.
+     */
+    public FillTicket beginFill(Lookup miss, Duration ttl) {
+        if (miss.isHit()) {
+            throw new IllegalArgumentException("a hit has nothing to fill");
+        }
+        FillTicket ticket = beginFill(miss.key, miss.tables, ttl, miss.sharedStamp, miss.lease);
+        if (ticket == null && miss.lease != null) {
+            shared.release(miss.key, miss.lease);
+        }
+        return ticket;
+    }
+
+    private FillTicket beginFill(QueryKey key, List<String> tableList, Duration ttl, SharedTier.Stamp sharedStamp,
+                                 Object lease) {
         long ttlNanos = ttl == null ? defaultTtlNanos : ttl.toNanos();
         if (ttlNanos <= 0) {
             return null;
         }
-        for (String table : tables) {
+        for (String table : tableList) {
             if (isBlocked(table)) {
                 counters.fillsBlocked.increment();
                 return null;
             }
         }
-        List<String> tableList = List.copyOf(tables);
         FillTicket ticket = new FillTicket(key, tableList, versions.stamp(tableList), ttlNanos,
-                settings.maxRowsPerEntry(), settings.maxBytesPerEntry(), ticker.read());
+                settings.maxRowsPerEntry(), settings.maxBytesPerEntry(), ticker.read(), sharedStamp, lease);
         FillTicket current = inFlight.putIfAbsent(key, ticket);
         if (current != null) {
             if (!current.isFinished() && ticket.startNanos() - current.startNanos() < inFlightWaitNanos
@@ -198,8 +399,13 @@ public final class ResultCache {
         if (!ticket.stamp().isCurrent() || anyBlocked(ticket.tables())) {
             return dropStale(ticket);
         }
+        if (verifyLocalHits && ticket.sharedStamp() == null) {
+            // strict, and the shared versions could not be read before the query: no tier could ever serve it
+            abandon(ticket);
+            return false;
+        }
         CacheEntry entry = new CacheEntry(ticket.key(), result, ticket.tables(), ticket.stamp(),
-                ticket.ttlNanos());
+                ticket.ttlNanos(), ticket.sharedStamp());
         tier.put(entry);
         // an invalidation between the check above and the put may have missed the entry: check again
         if (!ticket.stamp().isCurrent()) {
@@ -207,7 +413,14 @@ public final class ResultCache {
             return dropStale(ticket);
         }
         counters.fills.increment();
-        finish(ticket, result);
+        if (shared != null && ticket.sharedStamp() != null) {
+            // the shared entry records the versions read before the query: stale or not, it is never served stale
+            shared.store(ticket.key(), ticket.tables(), ticket.sharedStamp(), ticket.lease(), result,
+                    ticket.ttlNanos());
+            finishStored(ticket, result);
+        } else {
+            finish(ticket, result);
+        }
         return true;
     }
 
@@ -236,7 +449,17 @@ public final class ResultCache {
 
     private boolean finish(FillTicket ticket, MaterializedResult result) {
         inFlight.remove(ticket.key(), ticket);
-        return ticket.outcome.complete(result);
+        boolean first = ticket.outcome.complete(result);
+        if (first && result == null && ticket.lease() != null) {
+            shared.release(ticket.key(), ticket.lease());
+        }
+        return first;
+    }
+
+    /** As {@link #finish}, for a result handed to the shared tier, which releases the lease itself once stored. */
+    private void finishStored(FillTicket ticket, MaterializedResult result) {
+        inFlight.remove(ticket.key(), ticket);
+        ticket.outcome.complete(result);
     }
 
     /**
@@ -269,7 +492,10 @@ public final class ResultCache {
     /**
      * Invalidates {@code tables}: advances their versions (so fills that stamped them before are dropped)
      * and removes every entry that read any of them. When this returns, no look-up returns such an entry,
-     * and the fills in flight that read any of them are dropped: their waiters stop waiting at once.
+     * and the fills in flight that read any of them are dropped: their waiters stop waiting at once. With a
+     * shared tier, it then bumps the tables' shared versions, waiting for Redis to acknowledge (at most the
+     * tier's timeout; a bump not made is pending and made later), and broadcasts the invalidation to the other
+     * instances.
      */
     public void invalidate(Collection<String> tables) {
         if (tables.isEmpty()) {
@@ -279,6 +505,9 @@ public final class ResultCache {
         versions.advance(tables);
         tier.invalidate(tables);
         dropDoomedFills(tables);
+        if (shared != null) {
+            shared.invalidate(tables);
+        }
     }
 
     /** As {@link #invalidate(Collection)}. */
@@ -286,12 +515,18 @@ public final class ResultCache {
         invalidate(List.of(tables));
     }
 
-    /** Invalidates everything: every entry is removed and every fill in flight is dropped (waiters released). */
+    /**
+     * Invalidates everything: every entry is removed and every fill in flight is dropped (waiters released); with a
+     * shared tier, the shared epoch is bumped and every instance told, as for {@link #invalidate(Collection)}.
+     */
     public void invalidateAll() {
         counters.invalidateAlls.increment();
         versions.advanceAll();
         tier.invalidateAll();
         dropDoomedFills(null);
+        if (shared != null) {
+            shared.invalidateAll();
+        }
     }
 
     // ---------------------------------------------------------------- transaction block

@@ -1,0 +1,156 @@
+package dev.cachet.cache.shared;
+
+import static dev.cachet.cache.shared.Instances.key;
+import static dev.cachet.cache.shared.SharedTierSettings.Consistency.BROADCAST;
+import static dev.cachet.cache.shared.SharedTierSettings.Consistency.STRICT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cachet.cache.FillTicket;
+import dev.cachet.cache.QueryKey;
+import dev.cachet.cache.ResultCache;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis down, silent, out of memory, or dropping a connection: every call still answers (a miss, a refused check,
+ * a pending bump), never an exception; nothing filled or bumped before the fault is trusted after it without a
+ * resync; in broadcast mode the in-process tier is flushed when the stream is lost and again when it is back.
+ */
+class SharedTierFaultTest {
+
+    private static final QueryKey K = key("SELECT id, name FROM products WHERE id = ?", 3L);
+    private static final Set<String> PRODUCTS = Set.of("products");
+    private static final KeySpace KEYS = new KeySpace("shop-db");
+
+    private final MemoryRedis redis = new MemoryRedis();
+    private final Instances instances = new Instances();
+
+    @AfterEach
+    void close() {
+        instances.close();
+    }
+
+    private Instances.Instance instance(SharedTierSettings.Consistency consistency) {
+        return instances.start(redis.store(), Instances.settings(consistency).build());
+    }
+
+    @Test
+    void whileRedisIsDownLookupsMissBumpsWaitAndNothingOldIsTrustedAfterwards() {
+        Instances.Instance a = instance(STRICT);
+        Instances.Instance b = instance(STRICT);
+        a.fill(K, PRODUCTS, TestCodec.row(3, "old"));
+        await().until(() -> a.stats().stores() == 1);
+
+        redis.down = true;
+        b.cache.invalidate("products"); // B's write: Redis cannot take the bump
+        assertThat(b.stats().pendingBumps()).isEqualTo(1);
+        assertThat(a.cache.get(K)).isNull(); // strict: an in-process hit Redis cannot confirm is not served
+        ResultCache.Lookup miss = a.cache.lookup(K, PRODUCTS, true);
+        assertThat(miss.isHit()).isFalse();
+        assertThat(a.stats().fallbacks()).isPositive();
+        a.tier.maintain();
+        b.tier.maintain();
+        assertThat(a.stats().state()).isEqualTo("recovering");
+
+        redis.down = false;
+        // B's own look-ups skip Redis for the table whose bump is still pending
+        assertThat(b.cache.lookup(K, PRODUCTS, false).isHit()).isFalse();
+        b.tier.maintain();
+        a.tier.maintain();
+        assertThat(b.stats().pendingBumps()).isZero();
+        assertThat(b.stats().state()).isEqualTo("up");
+        assertThat(redis.field(KEYS.versions(), "t:products")).isEqualTo(1);
+        assertThat(redis.field(KEYS.versions(), "~epoch")).isGreaterThanOrEqualTo(1); // resynced after the loss
+        // the entry filled before the fault is never served again
+        assertThat(a.cache.lookup(K, PRODUCTS, false).isHit()).isFalse();
+        assertThat(instance(STRICT).cache.lookup(K, PRODUCTS, false).isHit()).isFalse();
+        // and the tier resumes: a new fill is shared again
+        Instances.Instance c = instance(STRICT);
+        QueryKey k2 = key("SELECT 2 FROM products");
+        a.fill(k2, PRODUCTS, TestCodec.row(3, "new"));
+        await().until(() -> a.stats().stores() == 2);
+        assertThat(c.cache.lookup(k2, PRODUCTS, false).isHit()).isTrue();
+    }
+
+    @Test
+    void aSilentRedisCostsAtMostTheTimeout() throws Exception {
+        Instances.Instance a = instance(STRICT);
+        a.fill(K, PRODUCTS, TestCodec.row(3, "tea"));
+        redis.silent = true;
+        CompletableFuture<ResultCache.Lookup> lookup = CompletableFuture.supplyAsync(
+                () -> a.cache.lookup(key("SELECT 9 FROM products"), PRODUCTS, true));
+        assertThat(lookup.get(10, TimeUnit.SECONDS).isHit()).isFalse();
+        assertThat(a.cache.get(K)).isNull();
+        a.cache.invalidate("products"); // returns after the timeout; the bump is pending
+        assertThat(a.stats().timeouts()).isGreaterThanOrEqualTo(3);
+        assertThat(a.stats().pendingBumps()).isEqualTo(1);
+        redis.silent = false;
+        a.tier.maintain();
+        assertThat(a.stats().pendingBumps()).isZero();
+        assertThat(redis.field(KEYS.versions(), "t:products")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aBumpRefusedForMemoryDeletesTheVersionsSoNoEntrySurvives() {
+        Instances.Instance a = instance(STRICT);
+        Instances.Instance b = instance(STRICT);
+        a.fill(K, PRODUCTS, TestCodec.row(3, "old"));
+        await().until(() -> a.stats().stores() == 1);
+        redis.outOfMemory = true;
+        b.cache.invalidate("products");
+        assertThat(b.stats().refusals() + b.stats().fallbacks()).isPositive();
+        assertThat(redis.field(KEYS.versions(), "~gen")).isZero(); // the versions hash is gone
+        Instances.Instance c = instance(STRICT);
+        assertThat(c.cache.lookup(K, PRODUCTS, false).isHit()).isFalse();
+        assertThat(a.cache.get(K)).isNull();
+    }
+
+    @Test
+    void broadcastFlushesWhenTheStreamIsLostAndAgainWhenItIsBack() {
+        Instances.Instance a = instance(BROADCAST);
+        Instances.Instance b = instance(BROADCAST);
+        a.fill(K, PRODUCTS, TestCodec.row(3, "old"));
+        assertThat(a.cache.get(K)).isNotNull();
+
+        MemoryRedis.Store aStore = (MemoryRedis.Store) a.store;
+        aStore.drop();
+        assertThat(a.cache.tier().entryCount()).isZero(); // flushed: messages may be lost from now on
+        assertThat(a.stats().streamLosses()).isEqualTo(1);
+        // while it is gone, A caches in process with this JVM's own guarantee, and misses B's write
+        QueryKey k2 = key("SELECT 2 FROM products");
+        ResultCache.Lookup miss = a.cache.lookup(k2, PRODUCTS, true);
+        FillTicket t = a.cache.beginFill(miss, null);
+        assertThat(a.cache.complete(t, TestCodec.row(3, "old"))).isTrue();
+        b.cache.invalidate("products");
+        assertThat(a.stats().messagesReceived()).isZero();
+
+        aStore.reconnect();
+        assertThat(a.cache.get(k2)).isNull(); // flushed again when the stream came back
+        a.tier.maintain();
+        assertThat(a.stats().state()).isEqualTo("up");
+        assertThat(a.stats().resyncs()).isEqualTo(2);
+    }
+
+    @Test
+    void aBumpThatCouldNotBeMadeKeepsThatTablesLookupsAwayFromRedisUntilItIsMade() {
+        Instances.Instance a = instance(STRICT);
+        a.fill(K, PRODUCTS, TestCodec.row(3, "old"));
+        await().until(() -> a.stats().stores() == 1);
+        Instances.Instance b = instance(STRICT);
+        redis.silent = true;
+        b.cache.invalidate("products"); // timed out: B does not know whether Redis took it
+        redis.silent = false;
+        assertThat(b.stats().pendingBumps()).isEqualTo(1);
+        // B's own write must be visible to B: the old entry (versions unchanged if the bump was lost) is not read
+        assertThat(b.cache.lookup(K, PRODUCTS, false).isHit()).isFalse();
+        assertThat(b.stats().hits()).isZero();
+        b.tier.maintain();
+        assertThat(b.stats().pendingBumps()).isZero();
+        assertThat(b.cache.lookup(K, PRODUCTS, false).isHit()).isFalse();
+        assertThat(b.stats().staleEntries()).isEqualTo(1);
+    }
+}

@@ -171,6 +171,29 @@ class AdoptionHooksTest {
         }
     }
 
+    @Test
+    void theAgentsOwnNamesAreNeitherSettingsNorUnknownInSharedSources() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cachet-agent-names");
+        java.nio.file.Files.writeString(dir.resolve("cachet.properties"),
+                "cachet.agent.include=jdbc:h2:*\ncachet.ttl=7s\n");
+        System.setProperty("cachet.agent.exclude", "jdbc:h2:mem:skip*");
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[]{dir.toUri().toURL()},
+                null)) {
+            t.setContextClassLoader(loader);
+            SettingsFile.clearCache();
+            assertThat(CachetSettings.resolve(new Properties(), java.util.Map.of()).ttl()).hasSeconds(7);
+            // where they cannot mean anything, they are unknown names like any other
+            assertThatThrownBy(() -> CachetSettings.resolve(null, java.util.Map.of("cachet.agent.include", "x")))
+                    .hasMessageContaining("Unknown Cachet setting cachet.agent.include in the connection URL");
+        } finally {
+            t.setContextClassLoader(previous);
+            System.clearProperty("cachet.agent.exclude");
+            SettingsFile.clearCache();
+        }
+    }
+
     private static JdbcDataSource h2(String url) {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL(url);

@@ -171,7 +171,12 @@ class AgentJarTest {
     @Test
     void anApplicationUsingCachetItselfIsNotWrappedTwice() throws Exception {
         // the application's own class path holds Cachet (un-relocated) and it connects with jdbc:cachet: URLs
-        List<String> cp = new ArrayList<>(List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
+        List<String> cp = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!entry.replace('\\', '/').matches(".*/agent/target/classes/?")) { // the agent is in its jar only
+                cp.add(entry);
+            }
+        }
         ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(), List.of("-javaagent:" + AGENT), cp,
                 JdbcApp.class.getName(), "own", "hikari", "jdbc:cachet:h2:mem:");
         assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -26,6 +26,7 @@ import javax.management.remote.JMXServiceURL;
 final class ShopProcess implements AutoCloseable {
 
     private static final Pattern PORT = Pattern.compile("Tomcat started on port[s]?[(s): ]*(\\d+)");
+    private static final Pattern STARTED = Pattern.compile("Started \\w+ in [0-9.]+ seconds");
 
     private final Process process;
     private final Path log;
@@ -48,7 +49,9 @@ final class ShopProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             String out = Files.readString(log, StandardCharsets.UTF_8);
             Matcher m = PORT.matcher(out);
-            if (m.find()) {
+            // the port is known when the server starts; the application is ready once it says Started (after its
+            // start-up runners, which seed the shop)
+            if (m.find() && STARTED.matcher(out).find()) {
                 return new ShopProcess(p, log, Integer.parseInt(m.group(1)));
             }
             if (!p.isAlive()) {

@@ -1,7 +1,7 @@
 package dev.cachet.examples.shop;
 
 import java.math.BigDecimal;
-import org.springframework.boot.CommandLineRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.cache.annotation.EnableCaching;
@@ -20,10 +20,10 @@ public class ShopApplication {
         SpringApplication.run(ShopApplication.class, args);
     }
 
-    /** Twenty products to start with. */
+    /** Twenty products to start with, in place before the web server takes requests. */
     @Bean
-    CommandLineRunner seed(ProductRepository products) {
-        return args -> {
+    SmartInitializingSingleton seed(ProductRepository products) {
+        return () -> {
             if (products.count() == 0) {
                 for (int i = 1; i <= 20; i++) {
                     products.save(new Product("product " + i, BigDecimal.valueOf(100 + i, 2), 10 * i));

@@ -49,8 +49,7 @@ final class ShopProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             String out = Files.readString(log, StandardCharsets.UTF_8);
             Matcher m = PORT.matcher(out);
-            // the port is known when the server starts; the application is ready once it says Started (after its
-            // start-up runners, which seed the shop)
+            // the port is known when the server starts; the application is ready once it says Started
             if (m.find() && STARTED.matcher(out).find()) {
                 return new ShopProcess(p, log, Integer.parseInt(m.group(1)));
             }

@@ -176,7 +176,12 @@ public class CachetDataSource implements DataSource {
         return username == null ? source.getConnection() : source.getConnection(username, pass);
     }
 
-    private Connection wrap(Connection real) throws SQLException {
+    /**
+     * Wrapping mode: wraps {@code real}, a connection already borrowed from the wrapped DataSource, as
+     * {@link #getConnection()} would have (for agents and frameworks that intercept the DataSource's own
+     * {@code getConnection}). Closing the returned connection closes {@code real}; on failure {@code real} is closed.
+     */
+    public Connection wrap(Connection real) throws SQLException {
         try {
             Wrapping w = wrapping;
             if (w == null) {

@@ -53,11 +53,32 @@ public final class CachetDriver implements Driver {
         if (url == null || !CachetUrl.accepts(url)) {
             return null;
         }
+        return connect(url, info, null);
+    }
+
+    /**
+     * Opens a Cachet connection to {@code realUrl} (a plain {@code jdbc:} URL, as the application wrote it) through
+     * {@code realDriver} itself rather than the driver {@link DriverManager} would pick: for agents and frameworks
+     * that intercepted a call to that driver. Behaves as {@link #connect} with {@code jdbc:cachet:} in front of the
+     * URL: settings per DESIGN §3, Cachet's own parameters removed, and every physical connection (primary,
+     * replicas, probes) opened through {@code realDriver}.
+     *
+     * @throws SQLException as {@link #connect}; the real driver's exceptions pass through unchanged
+     */
+    public static Connection connect(Driver realDriver, String realUrl, Properties info) throws SQLException {
+        java.util.Objects.requireNonNull(realDriver, "realDriver");
+        if (realUrl == null || !realUrl.regionMatches(true, 0, "jdbc:", 0, 5) || CachetUrl.accepts(realUrl)) {
+            throw new SQLException("Cachet: expected a plain jdbc: URL", "08001");
+        }
+        return INSTANCE.connect(CachetUrl.PREFIX + realUrl.substring(5), info, realDriver);
+    }
+
+    private Connection connect(String url, Properties info, Driver realDriver) throws SQLException {
         CachetUrl parsed = CachetUrl.parse(url);
         Properties given = info == null ? new Properties() : info;
         CachetSettings settings = CachetSettings.resolve(given, parsed.cachetParameters());
         String realUrl = parsed.realUrl();
-        Driver driver = realDriver(realUrl);
+        Driver driver = realDriver != null ? realDriver : realDriver(realUrl);
         Properties realProperties = CachetSettings.stripCachetProperties(given);
         String clusterId = ClusterId.of(parsed, settings);
         String options = DriverOptions.of(realUrl, realProperties);

@@ -64,6 +64,12 @@ public final class CachetSettings {
     public static final String PARSE_BUDGET = "cachet.parseBudget";
 
     private static final String TABLE_TTL_PREFIX = "cachet.ttl.";
+    /**
+     * Names under {@code cachet.agent.} belong to the Java agent (docs/agent.md), which reads them from its arguments,
+     * system properties and {@code cachet.properties}; in those two shared sources they are neither settings nor
+     * unknown names. In the URL or the connection properties they mean nothing and are reported as unknown.
+     */
+    public static final String AGENT_PREFIX = "cachet.agent.";
     private static final Logger LOG = LoggerFactory.getLogger(CachetSettings.class);
     /** Messages already logged, so a shared source's stray name is reported once, not on every connect. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -529,6 +535,9 @@ public final class CachetSettings {
                 continue;
             }
             String lower = name.toLowerCase(Locale.ROOT);
+            if ((allKeysAreOurs || shared) && lower.startsWith(AGENT_PREFIX)) {
+                continue; // the agent's own settings (cachet.agent.include / exclude): read by the agent, not here
+            }
             String key;
             if (BY_LOWER_NAME.containsKey(lower) && !lower.equals(TABLE_TTL.toLowerCase(Locale.ROOT))) {
                 key = lower;

@@ -88,6 +88,12 @@ public final class Cluster {
     final LongAdder notCacheable = new LongAdder();
     final LongAdder writes = new LongAdder();
     final LongAdder invalidations = new LongAdder();
+    /** Reads counted in {@link #notCacheable}, by reason (indexed by ordinal). */
+    private final LongAdder[] notCacheableByReason = adders(dev.cachet.parser.NotCacheableReason.values().length);
+    /** Statements the database ran, by where they ran (indexed by {@link Route} ordinal). */
+    private final LongAdder[] routed = adders(Route.values().length);
+    /** Summed time of misses on the database, from the query's start until its result set was returned. */
+    final LongAdder missNanos = new LongAdder();
 
     Cluster(String id, CachetSettings settings, Dialect dialect) {
         this.id = id;
@@ -423,9 +429,41 @@ public final class Cluster {
         services.clear();
     }
 
+    /** Counts a read that ran uncached, with its reason. */
+    void countNotCacheable(dev.cachet.parser.NotCacheableReason reason) {
+        notCacheable.increment();
+        notCacheableByReason[(reason == null ? dev.cachet.parser.NotCacheableReason.NOT_A_QUERY : reason)
+                .ordinal()].increment();
+    }
+
+    /** Counts a statement the database ran on {@code target}. */
+    void countRoute(Route target) {
+        routed[target.ordinal()].increment();
+    }
+
     public ClusterStatistics statistics() {
+        java.util.EnumMap<dev.cachet.parser.NotCacheableReason, Long> byReason =
+                new java.util.EnumMap<>(dev.cachet.parser.NotCacheableReason.class);
+        for (dev.cachet.parser.NotCacheableReason r : dev.cachet.parser.NotCacheableReason.values()) {
+            long n = notCacheableByReason[r.ordinal()].sum();
+            if (n != 0) {
+                byReason.put(r, n);
+            }
+        }
+        ClusterRouting r = routing;
         return new ClusterStatistics(cache.statistics(), executions.sum(), hits.sum(), misses.sum(),
-                notCacheable.sum(), writes.sum(), invalidations.sum(), openConnections.get());
+                notCacheable.sum(), writes.sum(), invalidations.sum(), openConnections.get(),
+                java.util.Collections.unmodifiableMap(byReason), routed[Route.PRIMARY.ordinal()].sum(),
+                routed[Route.REPLICA.ordinal()].sum(), missNanos.sum(),
+                r == null ? List.of() : r.replicaStatistics());
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
     }
 
     @Override

@@ -142,6 +142,20 @@ public final class ClusterRouting implements AutoCloseable {
         return hosts;
     }
 
+    /** Every configured host as routing sees it now, in configuration order (operator statistics). */
+    public List<dev.cachet.driver.ReplicaStatistics> replicaStatistics() {
+        String primary = primaryHost;
+        long timeline = router.primaryTimeline();
+        Duration maxLag = cluster.settings().maxReplicaLag();
+        List<dev.cachet.driver.ReplicaStatistics> all = new ArrayList<>();
+        for (ReplicaState s : router.replicas()) {
+            boolean isPrimary = s.host().equals(primary);
+            all.add(new dev.cachet.driver.ReplicaStatistics(s.host(), isPrimary,
+                    !isPrimary && s.eligible(timeline, maxLag), isPrimary || !measuresReplication || s.failed() ? null : s.lag()));
+        }
+        return all;
+    }
+
     /** The host that is the primary now. */
     public String primaryHost() {
         return primaryHost;

@@ -132,6 +132,7 @@ final class ExecutionPipeline {
         PhysicalConnection target;
         ValueProfile profile;
         ResultSet real;
+        long queryStart = System.nanoTime();
         try {
             real = connection.runQuery(owner, info);
             target = connection.lastTarget();
@@ -140,7 +141,9 @@ final class ExecutionPipeline {
             cache.abandon(ticket);
             throw e;
         }
+        cluster.missNanos.add(System.nanoTime() - queryStart);
         cluster.misses.increment();
+        cluster.countRoute(target.role());
         if (start != 0) {
             event(info, Outcome.MISS, null, target.role(), start);
         }
@@ -165,11 +168,12 @@ final class ExecutionPipeline {
             ResultSet real = connection.runQuery(owner, info);
             target = connection.lastTarget();
             succeeded = true;
+            cluster.countRoute(target.role());
             return new CachetResultSet(owner, real, info);
         } finally {
             afterStatement(info, scope, succeeded, target);
             if (scope.isEmpty()) {
-                cluster.notCacheable.increment();
+                cluster.countNotCacheable(reason);
             }
             if (start != 0) {
                 event(info, scope.isEmpty() ? Outcome.NOT_CACHEABLE : Outcome.WRITE, reason,
@@ -186,6 +190,7 @@ final class ExecutionPipeline {
         cluster.executions.increment();
         owner.lastInfo = info;
         PhysicalConnection target = connection.route(info, owner);
+        cluster.countRoute(target.role());
         Set<String> scope = beforeWrite(info);
         boolean succeeded = false;
         try {
@@ -206,6 +211,7 @@ final class ExecutionPipeline {
         cluster.executions.increment();
         StatementInfo first = batch.isEmpty() ? null : batch.get(0);
         PhysicalConnection target = owner.batchTarget(first);
+        cluster.countRoute(target.role());
         Set<String> scope = Set.of();
         for (StatementInfo info : batch) {
             scope = union(scope, cluster.writeScope(info));

@@ -1,0 +1,247 @@
+package dev.cachet.spring;
+
+import dev.cachet.driver.ReadStrategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Cachet's settings bound from {@code application.properties} / YAML ({@code cachet.*}, relaxed names such as
+ * {@code cachet.max-bytes}). Each one is the Cachet setting of the same name (docs/configuration.md); unset ones keep
+ * Cachet's own resolution (system properties, {@code cachet.properties}, defaults). Per-table TTLs are written as in
+ * Cachet, {@code cachet.ttl.<table>=5s}, and read from the environment by the auto-configuration.
+ */
+@ConfigurationProperties(prefix = "cachet")
+public class CachetProperties {
+
+    /**
+     * Whether the starter wraps the application's DataSources, binds meters and the endpoint. With false the starter
+     * does nothing; a jdbc:cachet: URL still goes through Cachet's driver.
+     */
+    private boolean enabled = true;
+
+    /** How long a cached result may be served (cachet.ttl, default 60s); 0 caches nothing. */
+    private Duration ttl;
+
+    /** Upper bound of the memory held by each cluster's cached results (cachet.maxBytes, default 64MB). */
+    private DataSize maxBytes;
+
+    /** Results with more rows are not cached (cachet.maxRowsPerEntry, default 10000). */
+    private Integer maxRowsPerEntry;
+
+    /** Results estimated larger are not cached (cachet.maxBytesPerEntry, default 1MB). */
+    private DataSize maxBytesPerEntry;
+
+    /** User-defined functions that return the same result for the same arguments and write nothing. */
+    private List<String> deterministicFunctions;
+
+    /** User-defined functions that write nothing but are not deterministic. */
+    private List<String> readOnlyFunctions;
+
+    /** Extra hidden-write edges, "a:b" meaning a write to table a also changes table b. */
+    private List<String> dependencies;
+
+    /** Read replicas of the primary in the URL, as host:port items. */
+    private List<String> replicas;
+
+    /** How an autocommit read picks among the healthy replicas (default round-robin). */
+    private ReadStrategy readStrategy;
+
+    /** A replica further behind the primary leaves the rotation (cachet.maxReplicaLag, default 5s). */
+    private Duration maxReplicaLag;
+
+    /** The cluster id: connections with the same id share one cache. Default: derived from hosts and database. */
+    private String cluster;
+
+    /** How long concurrent misses of one query wait for the first (cachet.inFlightWait, default 5s). */
+    private Duration inFlightWait;
+
+    /** Bound of a leaked transaction's block on filling the tables it wrote (default 10m). */
+    private Duration transactionBlockTimeout;
+
+    /** Timeout for opening a physical connection to the primary or a replica (default 10s). */
+    private Duration connectTimeout;
+
+    /** Read timeout of physical connections (default 5m). */
+    private Duration socketTimeout;
+
+    /**
+     * The settings given here, as Cachet connection properties ({@code cachet.ttl=30000ms}, ...), plus
+     * {@code tableTtls} as {@code cachet.ttl.<table>}.
+     */
+    public Properties toCachetProperties(Map<String, Duration> tableTtls) {
+        Map<String, String> m = new LinkedHashMap<>();
+        put(m, "cachet.ttl", ttl);
+        put(m, "cachet.maxBytes", maxBytes);
+        put(m, "cachet.maxRowsPerEntry", maxRowsPerEntry);
+        put(m, "cachet.maxBytesPerEntry", maxBytesPerEntry);
+        put(m, "cachet.deterministicFunctions", deterministicFunctions);
+        put(m, "cachet.readOnlyFunctions", readOnlyFunctions);
+        put(m, "cachet.dependencies", dependencies);
+        put(m, "cachet.replicas", replicas);
+        put(m, "cachet.readStrategy", readStrategy == null ? null : readStrategy.settingValue());
+        put(m, "cachet.maxReplicaLag", maxReplicaLag);
+        put(m, "cachet.cluster", cluster);
+        put(m, "cachet.inFlightWait", inFlightWait);
+        put(m, "cachet.transactionBlockTimeout", transactionBlockTimeout);
+        put(m, "cachet.connectTimeout", connectTimeout);
+        put(m, "cachet.socketTimeout", socketTimeout);
+        tableTtls.forEach((table, d) -> put(m, "cachet.ttl." + table.toLowerCase(Locale.ROOT), d));
+        Properties p = new Properties();
+        p.putAll(m);
+        return p;
+    }
+
+    private static void put(Map<String, String> m, String name, Object value) {
+        if (value == null) {
+            return;
+        }
+        String text;
+        if (value instanceof Duration d) {
+            text = d.toMillis() + "ms";
+        } else if (value instanceof DataSize s) {
+            text = Long.toString(s.toBytes());
+        } else if (value instanceof List<?> list) {
+            List<String> items = new ArrayList<>();
+            list.forEach(item -> items.add(String.valueOf(item).trim()));
+            text = String.join(",", items);
+        } else {
+            text = value.toString();
+        }
+        m.put(name, text);
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Duration getTtl() {
+        return ttl;
+    }
+
+    public void setTtl(Duration ttl) {
+        this.ttl = ttl;
+    }
+
+    public DataSize getMaxBytes() {
+        return maxBytes;
+    }
+
+    public void setMaxBytes(DataSize maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public Integer getMaxRowsPerEntry() {
+        return maxRowsPerEntry;
+    }
+
+    public void setMaxRowsPerEntry(Integer maxRowsPerEntry) {
+        this.maxRowsPerEntry = maxRowsPerEntry;
+    }
+
+    public DataSize getMaxBytesPerEntry() {
+        return maxBytesPerEntry;
+    }
+
+    public void setMaxBytesPerEntry(DataSize maxBytesPerEntry) {
+        this.maxBytesPerEntry = maxBytesPerEntry;
+    }
+
+    public List<String> getDeterministicFunctions() {
+        return deterministicFunctions;
+    }
+
+    public void setDeterministicFunctions(List<String> deterministicFunctions) {
+        this.deterministicFunctions = deterministicFunctions;
+    }
+
+    public List<String> getReadOnlyFunctions() {
+        return readOnlyFunctions;
+    }
+
+    public void setReadOnlyFunctions(List<String> readOnlyFunctions) {
+        this.readOnlyFunctions = readOnlyFunctions;
+    }
+
+    public List<String> getDependencies() {
+        return dependencies;
+    }
+
+    public void setDependencies(List<String> dependencies) {
+        this.dependencies = dependencies;
+    }
+
+    public List<String> getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(List<String> replicas) {
+        this.replicas = replicas;
+    }
+
+    public ReadStrategy getReadStrategy() {
+        return readStrategy;
+    }
+
+    public void setReadStrategy(ReadStrategy readStrategy) {
+        this.readStrategy = readStrategy;
+    }
+
+    public Duration getMaxReplicaLag() {
+        return maxReplicaLag;
+    }
+
+    public void setMaxReplicaLag(Duration maxReplicaLag) {
+        this.maxReplicaLag = maxReplicaLag;
+    }
+
+    public String getCluster() {
+        return cluster;
+    }
+
+    public void setCluster(String cluster) {
+        this.cluster = cluster;
+    }
+
+    public Duration getInFlightWait() {
+        return inFlightWait;
+    }
+
+    public void setInFlightWait(Duration inFlightWait) {
+        this.inFlightWait = inFlightWait;
+    }
+
+    public Duration getTransactionBlockTimeout() {
+        return transactionBlockTimeout;
+    }
+
+    public void setTransactionBlockTimeout(Duration transactionBlockTimeout) {
+        this.transactionBlockTimeout = transactionBlockTimeout;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getSocketTimeout() {
+        return socketTimeout;
+    }
+
+    public void setSocketTimeout(Duration socketTimeout) {
+        this.socketTimeout = socketTimeout;
+    }
+}

@@ -82,6 +82,9 @@ class CorpusTest {
                         }
                         expect.put(m.group(1), v);
                     }
+                    if (!expect.containsKey("pins")) {
+                        throw new IOException(file + ":" + lineNo + ": every entry states its pins (pins=- for none)");
+                    }
                     for (Dialect d : dialects) {
                         out.add(new Entry(file, sqlLine, d, sql, expect));
                     }
@@ -166,6 +169,9 @@ class CorpusTest {
             assertThat(info.hints().ttl()).as(context + "ttl hint")
                     .isEqualTo(x.get("ttl").equals("-") ? null : java.time.Duration.parse(x.get("ttl")));
         }
+        String pins = x.get("pins");
+        RowPins actual = info.rowPins();
+        assertThat(actual == null ? "-" : actual.toString()).as(context + "pins").isEqualTo(pins);
         if (x.containsKey("hinterror")) {
             assertThat(info.hints().hintError() != null).as(context + "hint error")
                     .isEqualTo(Boolean.parseBoolean(x.get("hinterror")));

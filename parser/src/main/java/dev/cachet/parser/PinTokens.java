@@ -65,6 +65,8 @@ final class PinTokens {
     static final int DASH_SPACE = 8;
     static final int SLASH = 16;
     static final int DOLLAR = 32;
+    /** PostgreSQL's E'…' strings, in which a backslash always escapes. */
+    static final int E_STRINGS = 64;
 
     private PinTokens() {
     }
@@ -79,7 +81,7 @@ final class PinTokens {
         int vary;
         switch (dialect) {
             case POSTGRESQL:
-                base = NESTED | DOLLAR;
+                base = NESTED | DOLLAR | E_STRINGS;
                 vary = BACKSLASH; // standard_conforming_strings
                 break;
             case MYSQL:
@@ -92,7 +94,7 @@ final class PinTokens {
                 break;
             default:
                 base = 0;
-                vary = BACKSLASH | NESTED | HASH | DASH_SPACE | SLASH | DOLLAR;
+                vary = BACKSLASH | NESTED | HASH | DASH_SPACE | SLASH | DOLLAR | E_STRINGS;
         }
         // an option matters only where its character occurs
         if (text.indexOf('\\') < 0) {
@@ -112,6 +114,9 @@ final class PinTokens {
         }
         if (text.indexOf('$') < 0) {
             vary &= ~DOLLAR;
+        }
+        if (text.indexOf('\\') < 0) {
+            vary &= ~E_STRINGS;
         }
         boolean doubleQuotedNames = dialect == Dialect.POSTGRESQL || dialect == Dialect.H2;
         List<Tok> first = null;
@@ -180,8 +185,9 @@ final class PinTokens {
             }
             if (c == '\'') {
                 boolean prefixed = i > 0 && (isIdent(s.charAt(i - 1)) || s.charAt(i - 1) == '&');
-                boolean escape = (reading & BACKSLASH) != 0
-                        || prefixed && (s.charAt(i - 1) == 'e' || s.charAt(i - 1) == 'E');
+                boolean escape = (reading & BACKSLASH) != 0 || (reading & E_STRINGS) != 0 && prefixed
+                        && (s.charAt(i - 1) == 'e' || s.charAt(i - 1) == 'E')
+                        && (i < 2 || !isIdent(s.charAt(i - 2)));
                 int end = quoteEnd(s, i, '\'', escape);
                 if (end < 0) {
                     return null;

@@ -140,7 +140,8 @@ final class TreePins {
             if (p.getASTNode() != null) {
                 Token token = p.getASTNode().jjtGetFirstToken();
                 // JSqlParser's absolute positions count from 1
-                if (token != null && token.absoluteBegin > 0 && token.absoluteBegin - 1 != markers.get(index - 1).start) {
+                if (token != null && token.absoluteBegin > 0
+                        && token.absoluteBegin - 1 != markers.get(index - 1).start) {
                     return false;
                 }
             }
@@ -207,7 +208,7 @@ final class TreePins {
             }
         } else if (action != null) {
             if (conflict != null) {
-                if (conflict.getIndexExpression() != null) {
+                if (conflict.getIndexExpression() != null || conflict.getIndexColumnNames() == null) {
                     return null;
                 }
                 for (String name : conflict.getIndexColumnNames()) {
@@ -242,8 +243,9 @@ final class TreePins {
 
     private RowPins replace(Upsert u, AstFacts f) {
         UpsertType type = u.getUpsertType();
-        if (!onlySet(u, UPSERT_FIELDS) || !u.isUsingInto() || (type != UpsertType.REPLACE && type != UpsertType.REPLACE_SET)
-                || !target(u.getTable()) || !writesOnlyTarget(f)) {
+        if (!onlySet(u, UPSERT_FIELDS) || !u.isUsingInto()
+                || type != UpsertType.REPLACE && type != UpsertType.REPLACE_SET || !target(u.getTable())
+                || !writesOnlyTarget(f)) {
             return null;
         }
         RowPins.Builder b = new RowPins.Builder(last(tableName));
@@ -343,6 +345,10 @@ final class TreePins {
         return written.toLowerCase(Locale.ROOT);
     }
 
+    private static boolean qualified(Column c) {
+        return c.getTable() != null && c.getTable().getName() != null;
+    }
+
     private static String last(List<String> parts) {
         return parts.get(parts.size() - 1);
     }
@@ -415,7 +421,7 @@ final class TreePins {
             return false;
         }
         for (Object o : columns) {
-            if (!(o instanceof Column) || ((Column) o).getTable() != null && ((Column) o).getTable().getName() != null) {
+            if (!(o instanceof Column) || qualified((Column) o)) {
                 return false;
             }
             String column = name(((Column) o).getColumnName());
@@ -527,8 +533,9 @@ final class TreePins {
         } else if (e != null && e.getClass() == Function.class) {
             Function f = (Function) e;
             ExpressionList<?> p = f.getParameters();
-            if ("values".equalsIgnoreCase(f.getName()) && (f.getMultipartName() == null || f.getMultipartName().size() == 1)
-                    && p != null && p.size() == 1 && p.get(0) instanceof Column && ((Column) p.get(0)).getTable() == null) {
+            boolean plainName = f.getMultipartName() == null || f.getMultipartName().size() == 1;
+            if ("values".equalsIgnoreCase(f.getName()) && plainName && p != null && p.size() == 1
+                    && p.get(0) instanceof Column && !qualified((Column) p.get(0))) {
                 column = name(((Column) p.get(0)).getColumnName());
             }
         }

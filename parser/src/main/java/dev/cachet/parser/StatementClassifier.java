@@ -229,16 +229,16 @@ final class StatementClassifier {
 
     /**
      * The statement's key pins when two independent readings agree on them — the syntax tree's
-     * ({@link TreePins}) and the tokens' ({@link TextPins}) — and the text's parameter markers are the
-     * same before and after JDBC escapes were translated; otherwise null.
+     * ({@link TreePins}) and the tokens' ({@link TextPins}) — the tree's parameters are exactly the text's
+     * markers, and the markers are the same before and after JDBC escapes were translated; otherwise null.
      */
     static RowPins rowPins(String sql, String text, Statement st, Dialect dialect, AstFacts f) {
-        if (!(st instanceof Select || st instanceof Update || st instanceof Delete || st instanceof Insert
-                || st instanceof Upsert)) {
-            return null;
+        RowPins tree = TreePins.read(st, dialect, f);
+        if (tree == null) {
+            return null; // the common case (joins, no WHERE pins): no tokenizing
         }
         java.util.List<PinTokens.Tok> tokens = PinTokens.read(text, dialect);
-        if (tokens == null) {
+        if (tokens == null || !TreePins.parametersMatch(f, tokens)) {
             return null;
         }
         if (!sql.equals(text)) {
@@ -247,8 +247,7 @@ final class StatementClassifier {
                 return null;
             }
         }
-        RowPins tree = TreePins.read(st, dialect, f, tokens);
-        return tree != null && tree.equals(TextPins.read(tokens)) ? tree : null;
+        return tree.equals(TextPins.read(tokens)) ? tree : null;
     }
 
     private static boolean isTemporary(CreateTable ct) {

@@ -85,13 +85,10 @@ final class TreePins {
 
     /**
      * The pins of {@code st} as its tree shows them, or null. {@code facts} is the walk over the whole
-     * statement; {@code tokens} the text's tokens, whose parameter markers every parameter of the tree must
-     * match by number and, where JSqlParser kept the position, by place.
+     * statement. The parameter indexes are JSqlParser's: they count only once
+     * {@link #parametersMatch(AstFacts, List)} has checked them against the text's markers.
      */
-    static RowPins read(Statement st, Dialect dialect, AstFacts facts, List<Tok> tokens) {
-        if (tokens == null || !parametersMatch(facts, tokens)) {
-            return null;
-        }
+    static RowPins read(Statement st, Dialect dialect, AstFacts facts) {
         TreePins r = new TreePins(dialect);
         if (st.getClass() == PlainSelect.class) {
             return r.query((PlainSelect) st, facts);

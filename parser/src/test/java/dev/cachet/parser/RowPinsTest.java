@@ -161,8 +161,8 @@ class RowPinsTest {
         assertThat(ANALYZER.analyze("explain analyze delete from t where id = ?", Dialect.POSTGRESQL).rowPins()).isNull();
         assertThat(ANALYZER.analyze("select * from t where id = ?; delete from t", Dialect.POSTGRESQL).rowPins()).isNull();
         assertThat(StatementInfo.unknown("x", NotCacheableReason.UNPARSEABLE, "x").rowPins()).isNull();
-        assertThat(new SqlAnalyzer(10, Duration.ZERO).analyze("select * from t where id = ?", Dialect.H2).rowPins())
-                .as("a parse over the budget").isNull();
+        assertThat(SqlAnalyzer.conservative("select * from t where id = ?", Hints.NONE,
+                NotCacheableReason.PARSE_TIMEOUT, "over the budget", Set.of()).rowPins()).isNull();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.cachet.parser;
 
 import dev.cachet.parser.Tokens.Token;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,7 +75,8 @@ final class Analysis {
             try {
                 for (String sql : WARM_UP) {
                     Statement st = new CCJSqlParser(new StringProvider(sql)).withAllowComplexParsing(true).Statement();
-                    StatementClassifier.classify(sql, st, Dialect.GENERIC, Hints.NONE, false, Collections.emptySet());
+                    StatementClassifier.classify(sql, sql, st, Dialect.GENERIC, Hints.NONE, false,
+                            Collections.emptySet());
                 }
             } catch (Exception | Error e) {
                 // warm-up only: a failure here changes nothing for real statements
@@ -341,7 +343,7 @@ final class Analysis {
             return SqlAnalyzer.conservative(sql, hints, NotCacheableReason.MULTIPLE_STATEMENTS,
                     "the text continues after the first statement", temporary);
         }
-        return StatementClassifier.classify(sql, st, dialect, hints, locking, temporary);
+        return StatementClassifier.classify(sql, text, st, dialect, hints, locking, temporary);
     }
 
     private static CCJSqlParser newParser(String text, Dialect dialect, boolean complex) {
@@ -529,15 +531,19 @@ final class Analysis {
             return null;
         }
         int i = next[0];
+        int columnsClose = -1;
         if (i < t.size() && t.get(i).isSymbol("(")) {
             i = closingParenthesis(t, i);
             if (i < 0) {
                 return null;
             }
+            columnsClose = i;
             i++;
         }
         boolean key = false;
+        int keyOpen = -1;
         if (i + 1 < t.size() && t.get(i).is("KEY") && t.get(i + 1).isSymbol("(")) {
+            keyOpen = i + 1;
             i = closingParenthesis(t, i + 1);
             if (i < 0) {
                 return null;
@@ -567,6 +573,56 @@ final class Analysis {
         b.tablesRead.addAll(source.tablesRead());
         b.functions.addAll(source.functions());
         b.unknownFunctions.addAll(source.unknownFunctions());
+        if (head.is("VALUES") && columnsClose > 0 && !b.writesAllTables) {
+            b.rowPins = h2MergePins(sql, text, t, 2, columnsClose, keyOpen, head, dialect, budget);
+        }
+        return b.build();
+    }
+
+    /**
+     * The pins of H2's {@code MERGE INTO t (columns) [KEY (k)] VALUES …}: its rows read as those of
+     * {@code INSERT INTO t (columns) VALUES …} (the same text without MERGE and KEY, so the same
+     * parameters), an upsert whose conflict target is the KEY columns (none named: the primary key) and
+     * which assigns the other columns of a matched row.
+     */
+    private static RowPins h2MergePins(String sql, String text, List<Token> t, int tableAt, int columnsClose,
+            int keyOpen, Token head, Dialect dialect, ParseBudget budget) {
+        String insert = "INSERT INTO " + text.substring(t.get(tableAt).start, t.get(columnsClose).start + 1) + " "
+                + text.substring(head.start);
+        List<PinTokens.Tok> original = PinTokens.read(sql, dialect);
+        List<PinTokens.Tok> rewritten = PinTokens.read(insert, dialect);
+        if (original == null || rewritten == null
+                || PinTokens.parameters(original) != PinTokens.parameters(rewritten)) {
+            return null;
+        }
+        RowPins rows = analyze(insert, dialect, budget.withoutLateAnswer()).rowPins();
+        if (rows == null || rows.isUpsert() || !rows.assignedColumns().isEmpty()) {
+            return null;
+        }
+        List<String> keyColumns = new ArrayList<>();
+        if (keyOpen > 0) {
+            int close = closingParenthesis(t, keyOpen);
+            for (int k = keyOpen + 1; k < close; k += 2) {
+                Token name = t.get(k);
+                if (name.type != Tokens.Type.WORD && name.type != Tokens.Type.QUOTED
+                        || !(t.get(k + 1).isSymbol(",") || k + 1 == close)) {
+                    return null;
+                }
+                keyColumns.add(name.value().toLowerCase(Locale.ROOT));
+            }
+            if (keyColumns.isEmpty() || !rows.insertedColumns().containsAll(keyColumns)) {
+                return null;
+            }
+        }
+        RowPins.Builder b = RowPins.Builder.of(rows);
+        b.onConflict = RowPins.OnConflict.DO_UPDATE;
+        b.conflictColumns.addAll(keyColumns);
+        boolean one = rows.insertedRows().size() == 1;
+        for (String column : rows.insertedColumns()) {
+            if (!keyColumns.contains(column)) {
+                b.assign(column, one ? rows.insertedRows().get(0).get(column) : null);
+            }
+        }
         return b.build();
     }
 

@@ -16,7 +16,10 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
+import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.NextValExpression;
+import net.sf.jsqlparser.expression.NumericBind;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
 import net.sf.jsqlparser.expression.UserVariable;
 import net.sf.jsqlparser.schema.Column;
@@ -46,9 +49,9 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
 final class AstFacts {
 
     // taken from classes rather than written out, so that a relocated (shaded) copy still matches
-    private static final String JSQLPARSER = Table.class.getName().substring(0,
+    static final String JSQLPARSER = Table.class.getName().substring(0,
             Table.class.getName().length() - "schema.Table".length());
-    private static final String PARSER_PACKAGE = Column.class.getName().substring(0,
+    static final String PARSER_PACKAGE = Column.class.getName().substring(0,
             Column.class.getName().length() - "schema.Column".length()) + "parser.";
     private static final ClassValue<Field[]> FIELDS = new ClassValue<>() {
         @Override
@@ -85,6 +88,12 @@ final class AstFacts {
     boolean selectInto;
     boolean setConfig;
     StatementKind nestedWriteKind;
+    /** Every JDBC parameter node, in the order walked (not the text's). */
+    final List<JdbcParameter> parameters = new ArrayList<>();
+    /** Whether a named ({@code :name}) or numbered ({@code :1}) bind variable was seen. */
+    boolean otherParameters;
+    /** How many query nodes (SELECT, VALUES, set operations, parenthesized queries) were seen. */
+    int selects;
 
     private final Map<Object, Boolean> visited = new IdentityHashMap<>();
     private final Map<Table, Boolean> targets = new IdentityHashMap<>();
@@ -168,6 +177,14 @@ final class AstFacts {
         if (node instanceof AllTableColumns) {
             return;
         }
+        if (node instanceof JdbcParameter) {
+            parameters.add((JdbcParameter) node);
+            return;
+        }
+        if (node instanceof JdbcNamedParameter || node instanceof NumericBind) {
+            otherParameters = true;
+            return;
+        }
         if (node instanceof TimeKeyExpression) {
             String n = ((TimeKeyExpression) node).getStringValue();
             n = n == null ? "current_timestamp" : n.toLowerCase(Locale.ROOT).replace("()", "").trim();
@@ -214,6 +231,7 @@ final class AstFacts {
         Set<String> scope = ctes;
         List<WithItem<?>> withItems = null;
         if (node instanceof Select) {
+            selects++;
             Select s = (Select) node;
             withItems = s.getWithItemsList();
             if (s.getForMode() != null) {

@@ -48,8 +48,8 @@ final class StatementClassifier {
     private StatementClassifier() {
     }
 
-    static StatementInfo classify(String sql, Statement st, Dialect dialect, Hints hints, boolean lockingRead,
-            Set<String> temporaryTables) {
+    static StatementInfo classify(String sql, String text, Statement st, Dialect dialect, Hints hints,
+            boolean lockingRead, Set<String> temporaryTables) {
         AstFacts f = new AstFacts(dialect);
         StatementKind kind;
         boolean writesAll = false;
@@ -182,6 +182,10 @@ final class StatementClassifier {
         b.writesAllTables = writesAll;
         b.lockingRead = lockingRead || f.lockingRead;
         b.requiresPrimary = !(kind == StatementKind.QUERY || readOnlyOther);
+        if (!b.lockingRead && (kind == StatementKind.QUERY || kind == StatementKind.UPDATE
+                || kind == StatementKind.DELETE || kind == StatementKind.INSERT || kind == StatementKind.MERGE)) {
+            b.rowPins = rowPins(sql, text, st, dialect, f);
+        }
         if (f.setConfig) {
             b.sessionEffect = SessionEffect.of(SessionEffect.Type.UNMODELLED, null);
         }
@@ -221,6 +225,29 @@ final class StatementClassifier {
             b.reason(NotCacheableReason.NOT_A_QUERY, "EXPLAIN, SHOW and DESCRIBE results are not cached");
         }
         return b.build();
+    }
+
+    /**
+     * The statement's key pins when two independent readings agree on them — the syntax tree's
+     * ({@link TreePins}) and the tokens' ({@link TextPins}) — the tree's parameters are exactly the text's
+     * markers, and the markers are the same before and after JDBC escapes were translated; otherwise null.
+     */
+    static RowPins rowPins(String sql, String text, Statement st, Dialect dialect, AstFacts f) {
+        RowPins tree = TreePins.read(st, dialect, f);
+        if (tree == null) {
+            return null; // the common case (joins, no WHERE pins): no tokenizing
+        }
+        java.util.List<PinTokens.Tok> tokens = PinTokens.read(text, dialect);
+        if (tokens == null || !TreePins.parametersMatch(f, tokens)) {
+            return null;
+        }
+        if (!sql.equals(text)) {
+            java.util.List<PinTokens.Tok> original = PinTokens.read(sql, dialect);
+            if (original == null || PinTokens.parameters(original) != PinTokens.parameters(tokens)) {
+                return null;
+            }
+        }
+        return tree.equals(TextPins.read(tokens)) ? tree : null;
     }
 
     private static boolean isTemporary(CreateTable ct) {

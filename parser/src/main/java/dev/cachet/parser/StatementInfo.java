@@ -32,6 +32,7 @@ public final class StatementInfo {
     private final SessionEffect sessionEffect;
     private final Hints hints;
     private final boolean lockingRead;
+    private final RowPins baseRowPins;
 
     // facts that do not depend on unknown functions, kept so withFunctionSettings can re-derive
     private final boolean baseWritesAllTables;
@@ -57,6 +58,7 @@ public final class StatementInfo {
         this.sessionEffect = b.sessionEffect;
         this.hints = b.hints == null ? Hints.NONE : b.hints;
         this.lockingRead = b.lockingRead;
+        this.baseRowPins = b.rowPins;
         this.baseWritesAllTables = b.writesAllTables || b.kind == StatementKind.UNKNOWN;
         this.baseRequiresPrimary = b.requiresPrimary || b.kind == StatementKind.UNKNOWN
                 || this.hints.primary() || b.lockingRead;
@@ -189,6 +191,17 @@ public final class StatementInfo {
         return lockingRead;
     }
 
+    /**
+     * Which rows of one table the statement reads or writes, as far as its text pins them by equality
+     * (see {@link RowPins}); {@code null} when it is not a plain single-table statement, when the text
+     * cannot be read precisely, or when the statement {@link #writesAllTables() writes every table} (an
+     * unknown function may write anything; {@link #withFunctionSettings(Set, Set)} can lift that). Part of
+     * the memoized, text-only answer.
+     */
+    public RowPins rowPins() {
+        return writesAllTables ? null : baseRowPins;
+    }
+
     /** The temporary tables the statement creates (CREATE TEMP / TEMPORARY / LOCAL TEMPORARY TABLE x → {"x"}). */
     public Set<String> temporaryTablesCreated() {
         return temporaryTablesCreated;
@@ -291,6 +304,7 @@ public final class StatementInfo {
         b.sessionEffect = sessionEffect;
         b.hints = hints;
         b.lockingRead = lockingRead;
+        b.rowPins = baseRowPins;
         b.writesAllTables = baseWritesAllTables;
         b.requiresPrimary = baseRequiresPrimary;
         b.reason = baseReason;
@@ -345,6 +359,9 @@ public final class StatementInfo {
         if (hints != Hints.NONE) {
             b.append(", ").append(hints);
         }
+        if (rowPins() != null) {
+            b.append(", pins=[").append(rowPins()).append(']');
+        }
         return b.append(']').toString();
     }
 
@@ -361,6 +378,7 @@ public final class StatementInfo {
         SessionEffect sessionEffect;
         Hints hints;
         boolean lockingRead;
+        RowPins rowPins;
         boolean writesAllTables;
         boolean requiresPrimary;
         NotCacheableReason reason;

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Runs every statement of the corpus (src/test/resources/corpus, format in its README.md). */
 class CorpusTest {
 
-    static final String[] FILES = {"common.txt", "postgresql.txt", "mysql.txt", "h2.txt", "orm.txt"};
+    static final String[] FILES = {"common.txt", "postgresql.txt", "mysql.txt", "h2.txt", "orm.txt", "rowpins.txt"};
     private static final SqlAnalyzer ANALYZER = new SqlAnalyzer(10_000, java.time.Duration.ofSeconds(5));
     private static final Pattern PAIR = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S*)");
 
@@ -81,6 +81,9 @@ class CorpusTest {
                             v = v.substring(1, v.length() - 1);
                         }
                         expect.put(m.group(1), v);
+                    }
+                    if (!expect.containsKey("pins")) {
+                        throw new IOException(file + ":" + lineNo + ": every entry states its pins (pins=- for none)");
                     }
                     for (Dialect d : dialects) {
                         out.add(new Entry(file, sqlLine, d, sql, expect));
@@ -166,6 +169,9 @@ class CorpusTest {
             assertThat(info.hints().ttl()).as(context + "ttl hint")
                     .isEqualTo(x.get("ttl").equals("-") ? null : java.time.Duration.parse(x.get("ttl")));
         }
+        String pins = x.get("pins");
+        RowPins actual = info.rowPins();
+        assertThat(actual == null ? "-" : actual.toString()).as(context + "pins").isEqualTo(pins);
         if (x.containsKey("hinterror")) {
             assertThat(info.hints().hintError() != null).as(context + "hint error")
                     .isEqualTo(Boolean.parseBoolean(x.get("hinterror")));
@@ -178,7 +184,7 @@ class CorpusTest {
     void corpusIsLargeAndCoversEveryDialect() throws IOException {
         List<Entry> all = entries();
         long distinct = all.stream().map(Entry::sql).distinct().count();
-        assertThat(distinct).as("distinct statements").isGreaterThanOrEqualTo(220);
+        assertThat(distinct).as("distinct statements").isGreaterThanOrEqualTo(600);
         assertThat(all.stream().map(Entry::dialect).collect(Collectors.toSet()))
                 .contains(Dialect.POSTGRESQL, Dialect.MYSQL, Dialect.H2);
     }

@@ -47,5 +47,60 @@ final class Invariants {
         for (String t : info.tablesWritten()) {
             assertThat(t).as("canonical name").isNotEmpty().isEqualTo(t.toLowerCase(java.util.Locale.ROOT));
         }
+        checkPins(info, c);
+    }
+
+    /** Pins exist only for plain single-table statements, and say nothing a reader could misapply. */
+    private static void checkPins(StatementInfo info, String c) {
+        RowPins p = info.rowPins();
+        if (p == null) {
+            return;
+        }
+        assertThat(info.writesAllTables()).as("a statement that writes every table has no pins: " + c).isFalse();
+        assertThat(info.lockingRead()).as("a locking read has no pins: " + c).isFalse();
+        String table = p.table();
+        assertThat(table).as(c).isNotEmpty().isEqualTo(table.toLowerCase(java.util.Locale.ROOT));
+        switch (info.kind()) {
+            case QUERY:
+                assertThat(info.tablesRead()).as("a query with pins reads one table: " + c).containsExactly(table);
+                assertThat(info.tablesWritten()).as(c).isEmpty();
+                break;
+            case UPDATE:
+            case DELETE:
+            case INSERT:
+            case MERGE:
+                assertThat(info.tablesWritten()).as("a write with pins writes one table: " + c).containsExactly(table);
+                break;
+            default:
+                throw new AssertionError("pins on a " + info.kind() + " statement: " + c);
+        }
+        boolean insert = info.kind() == StatementKind.INSERT || info.kind() == StatementKind.MERGE;
+        if (insert) {
+            assertThat(p.pinnedColumns()).as(c).isEmpty();
+            assertThat(p.insertedRows()).as(c).isNotEmpty();
+            assertThat(p.insertedColumns()).as(c).isNotEmpty();
+            assertThat(p.isUpsert()).as("MERGE is exactly an upsert: " + c).isEqualTo(info.kind() == StatementKind.MERGE);
+            for (java.util.Map<String, PinnedValue> row : p.insertedRows()) {
+                assertThat(p.insertedColumns()).as(c).containsAll(row.keySet());
+            }
+        } else {
+            assertThat(p.pinnedColumns()).as("a WHERE with pins pins a column: " + c).isNotEmpty();
+            assertThat(p.insertedRows()).as(c).isEmpty();
+            assertThat(p.isUpsert()).as(c).isFalse();
+            assertThat(p.conflictColumns()).as(c).isEmpty();
+            if (info.kind() != StatementKind.UPDATE) {
+                assertThat(p.assignedColumns()).as(c).isEmpty();
+            }
+            for (String column : p.pinnedColumns()) {
+                assertThat(p.whereKeys(java.util.List.of(column))).as(c).isNotNull();
+            }
+        }
+        java.util.Set<String> columns = new java.util.HashSet<>(p.pinnedColumns());
+        columns.addAll(p.assignedColumns());
+        columns.addAll(p.insertedColumns());
+        for (String column : columns) {
+            assertThat(column).as("canonical column: " + c).isNotEmpty()
+                    .isEqualTo(column.toLowerCase(java.util.Locale.ROOT));
+        }
     }
 }

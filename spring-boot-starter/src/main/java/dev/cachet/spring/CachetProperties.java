@@ -71,6 +71,50 @@ public class CachetProperties {
     /** Read timeout of physical connections (default 5m). */
     private Duration socketTimeout;
 
+    /** How long an execution waits for its statement's first analysis (cachet.parseBudget, default 250ms). */
+    private Duration parseBudget;
+
+    /** The user of the cluster's own probe and catalog connections (cachet.probe.*). */
+    private final Probe probe = new Probe();
+
+    /** {@code cachet.probe.user} and {@code cachet.probe.password}. */
+    public static class Probe {
+
+        /** The user of the cluster's own connections (replica poller, primary search, catalog reads). */
+        private String user;
+
+        /** The password of cachet.probe.user; never logged. */
+        private String password;
+
+        public String getUser() {
+            return user;
+        }
+
+        public void setUser(String user) {
+            this.user = user;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+    }
+
+    public Probe getProbe() {
+        return probe;
+    }
+
+    public Duration getParseBudget() {
+        return parseBudget;
+    }
+
+    public void setParseBudget(Duration parseBudget) {
+        this.parseBudget = parseBudget;
+    }
+
     /**
      * The settings given here, as Cachet connection properties ({@code cachet.ttl=30000ms}, ...), plus
      * {@code tableTtls} as {@code cachet.ttl.<table>}.
@@ -92,6 +136,9 @@ public class CachetProperties {
         put(m, "cachet.transactionBlockTimeout", transactionBlockTimeout);
         put(m, "cachet.connectTimeout", connectTimeout);
         put(m, "cachet.socketTimeout", socketTimeout);
+        put(m, "cachet.parseBudget", parseBudget);
+        put(m, "cachet.probe.user", probe.getUser());
+        put(m, "cachet.probe.password", probe.getPassword());
         tableTtls.forEach((table, d) -> put(m, "cachet.ttl." + table.toLowerCase(Locale.ROOT), d));
         Properties p = new Properties();
         p.putAll(m);

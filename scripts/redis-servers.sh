@@ -170,7 +170,15 @@ start_node() {
   local node="$1"
   [[ -f "$(node_dir "$node")/redis.conf" ]] || die "node $node does not exist (run up first)"
   if ! is_running "$node"; then
-    redis-server "$(node_dir "$node")/redis.conf" || { tail -n 20 "$(node_dir "$node")/redis.log" >&2; die "$node did not start"; }
+    # The daemon must not keep descriptors it inherited (a caller's `flock` lock above all), or the lock
+    # would outlive the script that took it.
+    (
+      for fd in /proc/$BASHPID/fd/*; do
+        fd="${fd##*/}"
+        (( fd > 2 )) && eval "exec $fd>&-"
+      done
+      exec redis-server "$(node_dir "$node")/redis.conf"
+    ) || { tail -n 20 "$(node_dir "$node")/redis.log" >&2; die "$node did not start"; }
   fi
   wait_until "$node to answer" answers "$node"
 }

@@ -2,7 +2,7 @@
  * Cachet's JDBC objects and the machinery behind them — internal: applications use {@code dev.cachet.driver}.
  *
  * <p>The pass-through classes ({@code Delegating*}) are generated at build time by
- * {@code driver/src/build/java/GenerateDelegates.java}; the {@code Cachet*} classes override only what Cachet
+ * {@code build-tools/GenerateDelegates.java}; the {@code Cachet*} classes override only what Cachet
  * changes. {@link dev.cachet.driver.jdbc.CachetConnection} is the logical connection (session and transaction
  * state, physical connection slots, {@code route}); {@code ExecutionPipeline} is the path of every statement;
  * {@link dev.cachet.driver.jdbc.Cluster} and {@link dev.cachet.driver.jdbc.ClusterRegistry} hold the per-cluster

@@ -21,11 +21,13 @@ import java.util.Map;
 /**
  * Writes Cachet's pass-through JDBC classes at build time, so that no delegation is written by hand.
  *
- * <p>For each JDBC interface it emits an abstract class in {@code dev.cachet.driver.jdbc} whose every method
- * forwards to a final delegate field of the interface's type. Two shapes exist:
+ * <p>For each JDBC interface it emits an abstract class whose every method forwards to a delegate of the
+ * interface's type. Three shapes exist:
  * <ul>
  *   <li>a root class ({@code DelegatingStatement}, {@code DelegatingResultSet}, ...) that implements all the
- *       interface's methods;</li>
+ *       interface's methods over a delegate field;</li>
+ *   <li>a root class whose subclass names the delegate through an abstract {@code delegate()} method
+ *       (the cache module's {@code ForwardingResultSet}, for a delegate the subclass holds itself);</li>
  *   <li>a class that extends a hand-written Cachet class ({@code DelegatingPreparedStatement extends CachetStatement})
  *       and forwards only the methods the sub-interface declares itself, so the hand-written behaviour of the
  *       parent is inherited rather than duplicated.</li>
@@ -35,28 +37,56 @@ import java.util.Map;
  * bound values are part of a cache key; setters of streams, LOBs and objects Cachet cannot compare by value report a
  * "stream" parameter instead, which makes the execution uncacheable.
  *
- * <p>Usage: {@code java GenerateDelegates.java <output source root>}.
+ * <p>Usage: {@code java GenerateDelegates.java <output source root> driver|cache}: the classes of that module.
  */
 public final class GenerateDelegates {
-
-    private static final String PACKAGE = "dev.cachet.driver.jdbc";
 
     /**
      * One class to write. {@code movable}: the delegate field is not final, for a wrapper whose real object changes
      * over its life (a logical connection whose lead physical connection moves from a replica to the primary).
+     * {@code accessor}: no field; the subclass answers an abstract {@code delegate()} method instead.
      */
-    private record Spec(String className, Class<?> iface, String field, String superclass, String superParams,
-                        String superArgs, boolean recordParameters, boolean wrapResultSets, boolean movable) {
+    private record Spec(String pkg, String className, Class<?> iface, String field, String superclass,
+                        String superParams, String superArgs, boolean recordParameters, boolean wrapResultSets,
+                        boolean movable, boolean accessor) {
+        Spec(String className, Class<?> iface, String field, String superclass, String superParams, String superArgs,
+             boolean recordParameters, boolean wrapResultSets, boolean movable) {
+            this(DRIVER, className, iface, field, superclass, superParams, superArgs, recordParameters,
+                    wrapResultSets, movable, false);
+        }
+
         Spec(String className, Class<?> iface, String field, String superclass, String superParams, String superArgs,
              boolean recordParameters) {
             this(className, iface, field, superclass, superParams, superArgs, recordParameters, false, false);
         }
+
+        /** Where calls go: the field, or the subclass's accessor. */
+        String target() {
+            return accessor ? "delegate()" : field;
+        }
     }
 
+    private static final String DRIVER = "dev.cachet.driver.jdbc";
+
     public static void main(String[] args) throws IOException {
-        Path root = Path.of(args[0]).resolve(PACKAGE.replace('.', '/'));
-        Files.createDirectories(root);
-        List<Spec> specs = List.of(
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: GenerateDelegates <output source root> driver|cache");
+        }
+        List<Spec> specs = switch (args[1]) {
+            case "driver" -> driverSpecs();
+            case "cache" -> List.of(new Spec("dev.cachet.cache", "ForwardingResultSet", ResultSet.class, null, null,
+                    null, null, false, false, false, true));
+            default -> throw new IllegalArgumentException("unknown module " + args[1]);
+        };
+        for (Spec spec : specs) {
+            Path dir = Path.of(args[0]).resolve(spec.pkg.replace('.', '/'));
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(spec.className + ".java"), generate(spec));
+        }
+    }
+
+    private static List<Spec> driverSpecs() {
+        return List.of(
                 new Spec("DelegatingConnection", Connection.class, "delegate", null, null, null, false, false, true),
                 new Spec("DelegatingStatement", Statement.class, "delegate", null, null, null, false),
                 new Spec("DelegatingPreparedStatement", PreparedStatement.class, "preparedDelegate",
@@ -70,31 +100,34 @@ public final class GenerateDelegates {
                 new Spec("DelegatingResultSet", ResultSet.class, "delegate", null, null, null, false),
                 new Spec("DelegatingDatabaseMetaData", DatabaseMetaData.class, "delegate", null, null, null, false,
                         true, false));
-        for (Spec spec : specs) {
-            Files.writeString(root.resolve(spec.className + ".java"), generate(spec));
-        }
     }
 
     private static String generate(Spec spec) {
         String iface = spec.iface.getName();
         StringBuilder out = new StringBuilder(64 * 1024);
-        out.append("// Generated by driver/src/build/java/GenerateDelegates.java; do not edit.\n");
-        out.append("package ").append(PACKAGE).append(";\n\n");
+        out.append("// Generated by build-tools/GenerateDelegates.java; do not edit.\n");
+        out.append("package ").append(spec.pkg).append(";\n\n");
         out.append("/** Forwards every {@link ").append(iface).append("} method")
                 .append(spec.superclass == null ? "" : " the interface declares itself")
-                .append(" to {@link #").append(spec.field).append("}; Cachet's classes override what they change. */\n");
+                .append(" to {@link #").append(spec.accessor ? "delegate()" : spec.field)
+                .append("}; Cachet's classes override what they change. */\n");
         out.append("@SuppressWarnings({\"deprecation\", \"removal\"})\n");
         out.append("public abstract class ").append(spec.className)
                 .append(spec.superclass == null ? "" : " extends " + spec.superclass)
                 .append(" implements ").append(iface).append(" {\n\n");
-        if (spec.movable) {
+        if (spec.accessor) {
+            out.append("    /** The object every call goes to; never null. */\n");
+            out.append("    protected abstract ").append(iface).append(" delegate();\n\n");
+        } else if (spec.movable) {
             out.append("    /** The real driver's object calls go to now; never null. Only the subclass moves it. */\n");
             out.append("    protected ").append(iface).append(' ').append(spec.field).append(";\n\n");
         } else {
             out.append("    /** The real driver's object; never null. */\n");
             out.append("    protected final ").append(iface).append(' ').append(spec.field).append(";\n\n");
         }
-        if (spec.superclass == null) {
+        if (spec.accessor) {
+            // the subclass's own constructor is all it needs
+        } else if (spec.superclass == null) {
             out.append("    protected ").append(spec.className).append('(').append(iface).append(' ')
                     .append(spec.field).append(") {\n");
             out.append("        this.").append(spec.field).append(" = java.util.Objects.requireNonNull(")
@@ -173,17 +206,17 @@ public final class GenerateDelegates {
         out.append(" {\n");
         if (name.equals("unwrap")) {
             out.append("        if (a0.isInstance(this)) {\n            return a0.cast(this);\n        }\n");
-            out.append("        if (a0.isInstance(").append(spec.field).append(")) {\n            return a0.cast(")
-                    .append(spec.field).append(");\n        }\n");
-            out.append("        return ").append(spec.field).append(".unwrap(a0);\n    }\n\n");
+            out.append("        if (a0.isInstance(").append(spec.target()).append(")) {\n            return a0.cast(")
+                    .append(spec.target()).append(");\n        }\n");
+            out.append("        return ").append(spec.target()).append(".unwrap(a0);\n    }\n\n");
             return;
         }
         if (name.equals("isWrapperFor")) {
-            out.append("        return a0.isInstance(this) || a0.isInstance(").append(spec.field).append(") || ")
-                    .append(spec.field).append(".isWrapperFor(a0);\n    }\n\n");
+            out.append("        return a0.isInstance(this) || a0.isInstance(").append(spec.target()).append(") || ")
+                    .append(spec.target()).append(".isWrapperFor(a0);\n    }\n\n");
             return;
         }
-        String invocation = spec.field + '.' + name + '(' + call + ')';
+        String invocation = spec.target() + '.' + name + '(' + call + ')';
         String record = spec.recordParameters ? parameterRecord(m) : null;
         if (m.getReturnType() == void.class) {
             out.append("        ").append(invocation).append(";\n");

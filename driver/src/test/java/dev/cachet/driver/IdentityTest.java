@@ -506,13 +506,13 @@ class IdentityTest {
             try (Statement s = nodes.get(home).createStatement()) {
                 s.execute("SHUTDOWN");
             }
-            // reads run on the other replica (a read that fails on the home runs again there)
+            // no read ran since: calls on the whole session lead from a live connection once the poller found the
+            // home's replica failed
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> bob.getMetaData().getURL().contains(prefix + "_replica" + (3 - home)));
             for (int i = 0; i < 2; i++) {
                 assertThat(nodeOf(bob)).isEqualTo(prefix + "_replica" + (3 - home));
             }
-            // calls on the whole session lead from a live connection once the home is known to have failed
-            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                    .until(() -> bob.getMetaData().getURL().contains(prefix + "_replica" + (3 - home)));
             assertThat(bob.getMetaData().getUserName()).isEqualTo(BOB);
             assertThat(bob.isValid(2)).isTrue();
         }

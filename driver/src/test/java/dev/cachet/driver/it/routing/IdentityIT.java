@@ -247,10 +247,9 @@ class IdentityIT {
   }
 
   @Test
-  void sessionSettersOnAReplicaLeadNeitherBreakReadsNorLeaveTransactionsOpen() throws SQLException {
+  void serializableSetOnAReplicaLeadDoesNotBreakWhatRunsThere() throws SQLException {
     String url = Nodes.url(fresh("c"), "");
     String app = fresh("app");
-    String via = fresh("via");
     try (Connection a = DriverManager.getConnection(url, login(alice, alice + "-pw", app))) {
       // the primary is not connected yet: these reach the replica the connection leads with
       a.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
@@ -261,6 +260,13 @@ class IdentityIT {
       assertThat(one(a, "SELECT v FROM " + shared)).isEqualTo("everyone"); // SERIALIZABLE: on the primary
       a.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     }
+  }
+
+  @Test
+  void commitEndsTheTransactionAMetadataCallBeganOnAReplica() throws SQLException {
+    String url = Nodes.url(fresh("c"), "");
+    String app = fresh("app");
+    String via = fresh("via");
     try (Connection a = DriverManager.getConnection(url, login(alice, alice + "-pw", app))) {
       a.setAutoCommit(false);
       try (ResultSet rs = a.getMetaData().getTables(null, null, shared, null)) { // begins a transaction on the replica

@@ -543,6 +543,20 @@ class IdentityTest {
         assertThat(sources.get(1).logins()).contains(BOB);
     }
 
+    @Test
+    void lobsAreCreatedOnThePrimary() throws SQLException {
+        String prefix = "identity_lobs_" + COUNTER.incrementAndGet();
+        CachetDataSource ds = routed(prefix, new Properties());
+        try (Connection bob = ds.getConnection(BOB, BOB_PASSWORD)) {
+            assertThat(nodeOf(bob)).startsWith(prefix + "_replica");
+            assertThat(sessionUsers(nodes.get(0))).doesNotContain(BOB);
+            java.sql.Clob clob = bob.createClob();
+            clob.setString(1, "written where large objects live");
+            assertThat(sessionUsers(nodes.get(0))).contains(BOB);
+            clob.free();
+        }
+    }
+
     /** How many replicas of cluster {@code id} serve reads now, as routing sees them. */
     private static long availableReplicas(String id) {
         return ClusterRegistry.find(id).routing().replicaStatistics().stream()

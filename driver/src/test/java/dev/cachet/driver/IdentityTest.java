@@ -225,9 +225,15 @@ class IdentityTest {
             return node.getConnection();
         }
 
+        /** A user this node refuses as a server at its connection limit would ({@code 53300}); null: none. */
+        volatile String atConnectionLimit;
+
         @Override
         public Connection getConnection(String user, String password) throws SQLException {
             logins.add(user);
+            if (user != null && user.equals(atConnectionLimit)) {
+                throw new SQLException("too many connections for role \"" + user + "\"", "53300");
+            }
             return node.getConnection(user, password);
         }
 
@@ -554,6 +560,28 @@ class IdentityTest {
             clob.setString(1, "written where large objects live");
             assertThat(sessionUsers(nodes.get(0))).contains(BOB);
             clob.free();
+        }
+    }
+
+    @Test
+    void oneUsersConnectionLimitOnAReplicaLeavesItInTheRotationForEveryoneElse() throws SQLException {
+        String prefix = "identity_limit_" + COUNTER.incrementAndGet();
+        CachetDataSource ds = routed(prefix, new Properties());
+        try (Connection admin = ds.getConnection(ADMIN, ADMIN_PASSWORD)) {
+            sources.get(2).atConnectionLimit = BOB;
+            for (int i = 0; i < 3; i++) { // each new connection connects a replica first, in turn
+                try (Connection bob = ds.getConnection(BOB, BOB_PASSWORD)) {
+                    for (int j = 0; j < 2; j++) {
+                        assertThat(nodeOf(bob)).isIn(prefix + "_replica1", prefix + "_primary");
+                    }
+                }
+            }
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                seen.add(nodeOf(admin));
+            }
+            assertThat(seen).contains(prefix + "_replica2");
+            assertThat(availableReplicas(prefix)).isEqualTo(2);
         }
     }
 

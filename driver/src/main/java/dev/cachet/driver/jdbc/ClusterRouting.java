@@ -159,11 +159,6 @@ public final class ClusterRouting implements AutoCloseable {
         }
     }
 
-    /** How far behind a replica may be and still serve reads. */
-    java.time.Duration maxReplicaLag() {
-        return cluster.settings().maxReplicaLag();
-    }
-
     /** The configured hosts, primary first. */
     public List<String> hosts() {
         return hosts;

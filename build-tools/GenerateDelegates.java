@@ -147,6 +147,11 @@ public final class GenerateDelegates {
             out.append("    protected abstract void parameterBound(int index, Object value, int sqlType);\n\n");
             out.append("    /** Called after a stream, LOB or other value that cannot be compared by content was bound. */\n");
             out.append("    protected abstract void streamParameterBound(int index);\n\n");
+            out.append("    /**\n     * Whether a stream-like value ({@code stream}: a stream, LOB, array, ... setter; else a {@code setObject} value to\n");
+            out.append("     * look at) is bound later, on the physical connection the execution runs on, instead of on the real statement now.\n     */\n");
+            out.append("    protected abstract boolean bindsLater(Object value, boolean stream);\n\n");
+            out.append("    /** Keeps a setter call for the physical statement an execution runs on (see {@link #bindsLater}). */\n");
+            out.append("    protected abstract void bindLater(int index, ParameterBinder binder);\n\n");
         }
         for (Method m : methods(spec)) {
             appendMethod(out, spec, m);
@@ -218,6 +223,12 @@ public final class GenerateDelegates {
         }
         String invocation = spec.target() + '.' + name + '(' + call + ')';
         String record = spec.recordParameters ? parameterRecord(m) : null;
+        if (record != null && (record.startsWith("streamParameterBound") || name.equals("setObject"))) {
+            // a stream is read once: bound where the execution runs when the statement's home may not be that place
+            out.append("        if (bindsLater(").append(name.equals("setObject") ? "a1, false" : "null, true")
+                    .append(")) {\n            bindLater(a0, s -> s.").append(name).append('(').append(call)
+                    .append("));\n            return;\n        }\n");
+        }
         if (m.getReturnType() == void.class) {
             out.append("        ").append(invocation).append(";\n");
             if (record != null) {

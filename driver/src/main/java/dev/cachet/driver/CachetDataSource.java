@@ -189,7 +189,7 @@ public class CachetDataSource implements DataSource {
                 wrapping = w;
             }
             return CachetDriver.open(real, w.settings(), w.clusterId(), w.dialect(), DriverOptions.ofDataSource(serial),
-                    catalogConnector(dataSource, w.settings()));
+                    catalogConnector(dataSource, w.settings())).releasesToPool();
         } catch (SQLException | RuntimeException e) {
             try {
                 real.close();
@@ -237,7 +237,9 @@ public class CachetDataSource implements DataSource {
             dev.cachet.driver.jdbc.ClusterRouting r =
                     new dev.cachet.driver.jdbc.ClusterRouting(cluster, "primary", names, probes, true);
             return configuredProbe ? r.withConfiguredProbe() : r;
-        }, own, probes, DriverOptions.ofDataSource(serial), catalogConnector(primary, settings));
+        }, own, probes, DriverOptions.ofDataSource(serial), catalogConnector(primary, settings),
+                dev.cachet.driver.jdbc.ClusterRouting.hostList("primary", names), "a wrapped DataSource's")
+                .releasesToPool();
     }
 
     /** With {@code cachet.probe.user}, the cluster's catalog reads borrow connections of that user; else null. */

@@ -119,7 +119,8 @@ public final class CachetDriver implements Driver {
         return openRouted(settings, clusterId, parsed.dialect(), c -> {
             ClusterRouting r = new ClusterRouting(c, primary, replicas, probes, false);
             return configuredProbe ? r.withConfiguredProbe() : r;
-        }, connector, probes, options, configuredProbe ? () -> probes.connect(primary) : null);
+        }, connector, probes, options, configuredProbe ? () -> probes.connect(primary) : null,
+                ClusterRouting.hostList(primary, replicas), "the URL's");
     }
 
     /** The real properties with the user and password replaced by {@code cachet.probe.user}'s. */
@@ -181,7 +182,8 @@ public final class CachetDriver implements Driver {
     static CachetConnection openRouted(CachetSettings settings, String clusterId, dev.cachet.parser.Dialect dialect,
                                        java.util.function.Function<Cluster, ClusterRouting> routing,
                                        JdbcNodeProbe.HostConnector connector, JdbcNodeProbe.HostConnector probes,
-                                       String options, Cluster.CatalogConnector catalog) throws SQLException {
+                                       String options, Cluster.CatalogConnector catalog, List<String> hosts,
+                                       String whose) throws SQLException {
         Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
         Connection real = null;
         try {
@@ -189,6 +191,13 @@ public final class CachetDriver implements Driver {
                 cluster.catalogConnector(catalog);
             }
             ClusterRouting r = cluster.routing(routing);
+            if (!r.hosts().equals(hosts)) {
+                // one cluster id, two ways to reach its nodes (a URL's hosts, a DataSource's replicas): this
+                // connection's connector could not reach the hosts the cluster routes over
+                throw new SQLException("Cachet: cluster " + clusterId + " routes over " + r.hosts() + ", set up by an"
+                        + " earlier connection, but this connection names " + whose + " hosts " + hosts + "; give it"
+                        + " another cachet.cluster, or open every connection of the cluster the same way", "08001");
+            }
             r.ensureStarted();
             ClusterRouting.Home home = r.connectHome(connector);
             real = home.connection();

@@ -225,9 +225,15 @@ class IdentityTest {
             return node.getConnection();
         }
 
+        /** A user this node refuses as a server at its connection limit would ({@code 53300}); null: none. */
+        volatile String atConnectionLimit;
+
         @Override
         public Connection getConnection(String user, String password) throws SQLException {
             logins.add(user);
+            if (user != null && user.equals(atConnectionLimit)) {
+                throw new SQLException("too many connections for role \"" + user + "\"", "53300");
+            }
             return node.getConnection(user, password);
         }
 
@@ -343,6 +349,8 @@ class IdentityTest {
         settings.setProperty("cachet.probe.user", "PROBE");
         settings.setProperty("cachet.probe.password", "probe-secret");
         CachetDataSource ds = routed(prefix, settings);
+        ds.getConnection(BOB, BOB_PASSWORD).close(); // the DataSource reads its dialect and cluster id, once
+        assertThat(sources.get(0).logins()).containsOnlyOnce(BOB);
         for (int i = 0; i < 2; i++) {
             try (Connection reader = ds.getConnection(BOB, BOB_PASSWORD)) {
                 assertThat(value(reader, "SELECT v FROM shared")).isEqualTo("everyone");
@@ -350,10 +358,17 @@ class IdentityTest {
                     p.setString(1, "everyone");
                     p.executeQuery().close();
                 }
+                try (var p = reader.prepareStatement("SELECT v FROM shared WHERE v <> ?", Statement.NO_GENERATED_KEYS)) {
+                    p.setString(1, "x");
+                    p.executeQuery().close();
+                }
+                assertThat(reader.getAutoCommit()).isTrue();
+                assertThat(reader.getMetaData().getUserName()).isEqualTo(BOB);
+                // observed on the primary itself: no session of BOB while his connection is open and has read
+                assertThat(sessionUsers(nodes.get(0))).doesNotContain(BOB);
             }
         }
-        // connections that only read never connected the primary: BOB's one login there read the DataSource's
-        // dialect and cluster id, once
+        // connections that only read never connected the primary: no login of BOB there since the first
         assertThat(sources.get(0).logins()).containsOnlyOnce(BOB).containsOnly(BOB, "PROBE");
         try (Statement s = nodes.get(0).createStatement()) {
             s.execute("SHUTDOWN");
@@ -375,5 +390,204 @@ class IdentityTest {
             // reads go on after the failed write
             assertThat(value(bob, "SELECT /*cachet:nocache*/ name FROM node")).startsWith(prefix + "_replica");
         }
+    }
+
+    /** The database name of the node {@code c} is connected to, from its own metadata URL. */
+    private static String nodeOf(Connection c) throws SQLException {
+        return value(c, "SELECT /*cachet:nocache*/ name FROM node");
+    }
+
+    @Test
+    void streamParametersOfAStatementPreparedOnAReplicaAreBoundWhereItRuns() throws SQLException {
+        String prefix = "identity_streams_" + COUNTER.incrementAndGet();
+        CachetDataSource ds = routed(prefix, new Properties());
+        try (Connection bob = ds.getConnection(BOB, BOB_PASSWORD);
+             var p = bob.prepareStatement("SELECT name FROM node WHERE name <> ?")) {
+            // prepared on BOB's replica (the primary is not connected yet); a reader can be read only once, so the
+            // execution runs on the primary, where the reader is bound
+            p.setCharacterStream(1, new java.io.StringReader("x"));
+            assertThat(p.execute()).isTrue();
+            try (ResultSet rs = p.getResultSet()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(prefix + "_primary");
+            }
+            p.setCharacterStream(1, new java.io.StringReader("y"));
+            try (ResultSet rs = p.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(prefix + "_primary");
+            }
+            // setObject with a stream and a length is a stream too
+            p.setObject(1, new java.io.StringReader("z"), java.sql.Types.VARCHAR, 1);
+            try (ResultSet rs = p.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(prefix + "_primary");
+            }
+            // plain parameters again: the replicas serve it
+            p.setString(1, "x");
+            try (ResultSet rs = p.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).startsWith(prefix + "_replica");
+            }
+        }
+    }
+
+    @Test
+    void aConnectionWithoutReplicasInARoutedClusterStillReportsItsWrites() throws SQLException {
+        String prefix = "identity_unrouted_" + COUNTER.incrementAndGet();
+        CachetDataSource routed = routed(prefix, new Properties());
+        Properties same = new Properties();
+        same.setProperty("cachet.cluster", prefix);
+        CachetDataSource plain = new CachetDataSource(sources.get(0));
+        plain.setProperties(same);
+        try (Connection reader = routed.getConnection(BOB, BOB_PASSWORD);
+             Connection writer = plain.getConnection(BOB, BOB_PASSWORD)) {
+            assertThat(nodeOf(reader)).startsWith(prefix + "_replica");
+            assertThat(value(reader, "SELECT COUNT(*) FROM audit")).isEqualTo("0");
+            try (Statement s = writer.createStatement()) {
+                s.executeUpdate("INSERT INTO audit VALUES ('w')");
+            }
+            // the write went to the primary through a connection of the same cluster without replicas: reads of the
+            // table it wrote go to the primary (which, on H2, Cachet cannot see the replicas replay)
+            for (int i = 0; i < 3; i++) {
+                assertThat(value(reader, "SELECT COUNT(*) FROM audit")).isEqualTo("1");
+                assertThat(value(reader, "SELECT /*cachet:nocache*/ COUNT(*) FROM audit")).isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
+    void aUrlAndADataSourceThatReachTheNodesDifferentlyCannotShareACluster() throws SQLException {
+        String prefix = "identity_mismatch_" + COUNTER.incrementAndGet();
+        CachetDataSource routed = routed(prefix, new Properties());
+        try (Connection first = routed.getConnection(BOB, BOB_PASSWORD)) {
+            assertThat(nodeOf(first)).startsWith(prefix + "_replica");
+            String url = "jdbc:cachet:h2:mem:" + prefix + "_primary;IFEXISTS=TRUE;cachet.cluster=" + prefix
+                    + ";cachet.replicas=localhost:1";
+            SQLException refused = catchThrowableOfType(SQLException.class,
+                    () -> DriverManager.getConnection(url, BOB, BOB_PASSWORD).close());
+            assertThat((Throwable) refused).isNotNull().hasMessageContaining(prefix);
+            assertThat(refused.getSQLState()).isEqualTo("08001");
+            assertThat(nodeOf(first)).startsWith(prefix + "_replica");
+        }
+    }
+
+    @Test
+    void oneUsersRefusedLoginOnAReplicaLeavesItInTheRotationForEveryoneElse() throws SQLException {
+        String prefix = "identity_refused_" + COUNTER.incrementAndGet();
+        CachetDataSource ds = routed(prefix, new Properties());
+        try (Statement s = nodes.get(2).createStatement()) {
+            s.execute("ALTER USER " + BOB + " SET PASSWORD 'another'"); // BOB cannot log in on replica 2 alone
+        }
+        try (Connection admin = ds.getConnection(ADMIN, ADMIN_PASSWORD)) {
+            Connection bob = null;
+            for (int attempt = 0; bob == null && attempt < 3; attempt++) {
+                try {
+                    bob = ds.getConnection(BOB, BOB_PASSWORD); // his first physical connection: a replica in turn
+                } catch (SQLException refusedOnReplica2) {
+                    assertThat(refusedOnReplica2.getSQLState()).startsWith("28");
+                }
+            }
+            assertThat(bob).isNotNull();
+            try (Connection b = bob) {
+                for (int i = 0; i < 4; i++) {
+                    assertThat(nodeOf(b)).isIn(prefix + "_replica1", prefix + "_primary");
+                }
+            }
+            // replica 2 refused BOB's login, not the administrator's: it still serves his reads
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                seen.add(nodeOf(admin));
+            }
+            assertThat(seen).contains(prefix + "_replica2");
+        }
+    }
+
+    @Test
+    void aConnectionWhoseHomeReplicaDiedLeadsFromAnotherOne() throws SQLException {
+        String prefix = "identity_rehome_" + COUNTER.incrementAndGet();
+        CachetDataSource ds = routed(prefix, new Properties());
+        try (Connection bob = ds.getConnection(BOB, BOB_PASSWORD)) {
+            String homeUrl = bob.getMetaData().getURL();
+            int home = homeUrl.contains("_replica1") ? 1 : 2;
+            try (Statement s = nodes.get(home).createStatement()) {
+                s.execute("SHUTDOWN");
+            }
+            // no read ran since: calls on the whole session lead from a live connection once the poller found the
+            // home's replica failed
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> bob.getMetaData().getURL().contains(prefix + "_replica" + (3 - home)));
+            for (int i = 0; i < 2; i++) {
+                assertThat(nodeOf(bob)).isEqualTo(prefix + "_replica" + (3 - home));
+            }
+            assertThat(bob.getMetaData().getUserName()).isEqualTo(BOB);
+            assertThat(bob.isValid(2)).isTrue();
+        }
+    }
+
+    @Test
+    void probesWhoseCredentialsAreRefusedTakeThoseOfTheNextLogin() throws SQLException {
+        String prefix = "identity_revouch_" + COUNTER.incrementAndGet();
+        CachetDataSource ds = routed(prefix, new Properties());
+        // the administrator's open connection keeps the poller running; the probes use his login
+        try (Connection admin = ds.getConnection(ADMIN, ADMIN_PASSWORD)) {
+            assertThat(nodeOf(admin)).startsWith(prefix + "_replica");
+            for (Connection node : nodes) {
+                try (Statement s = node.createStatement()) {
+                    s.execute("ALTER USER " + ADMIN + " SET PASSWORD 'changed'");
+                }
+            }
+            // the probes are refused, so the replicas leave the rotation (no connection opened meanwhile)
+            // (H2 delays every refused login, up to 4 s, so a polling round takes seconds)
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> availableReplicas(prefix) == 0);
+            // BOB's login vouches for the probes again, and the replicas come back
+            ds.getConnection(BOB, BOB_PASSWORD).close();
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> availableReplicas(prefix) == 2);
+            try (Connection bob = ds.getConnection(BOB, BOB_PASSWORD)) {
+                assertThat(nodeOf(bob)).startsWith(prefix + "_replica");
+            }
+        }
+        assertThat(sources.get(1).logins()).contains(BOB);
+    }
+
+    @Test
+    void lobsAreCreatedOnThePrimary() throws SQLException {
+        String prefix = "identity_lobs_" + COUNTER.incrementAndGet();
+        CachetDataSource ds = routed(prefix, new Properties());
+        try (Connection bob = ds.getConnection(BOB, BOB_PASSWORD)) {
+            assertThat(nodeOf(bob)).startsWith(prefix + "_replica");
+            assertThat(sessionUsers(nodes.get(0))).doesNotContain(BOB);
+            java.sql.Clob clob = bob.createClob();
+            clob.setString(1, "written where large objects live");
+            assertThat(sessionUsers(nodes.get(0))).contains(BOB);
+            clob.free();
+        }
+    }
+
+    @Test
+    void oneUsersConnectionLimitOnAReplicaLeavesItInTheRotationForEveryoneElse() throws SQLException {
+        String prefix = "identity_limit_" + COUNTER.incrementAndGet();
+        CachetDataSource ds = routed(prefix, new Properties());
+        try (Connection admin = ds.getConnection(ADMIN, ADMIN_PASSWORD)) {
+            sources.get(2).atConnectionLimit = BOB;
+            for (int i = 0; i < 3; i++) { // each new connection connects a replica first, in turn
+                try (Connection bob = ds.getConnection(BOB, BOB_PASSWORD)) {
+                    for (int j = 0; j < 2; j++) {
+                        assertThat(nodeOf(bob)).isIn(prefix + "_replica1", prefix + "_primary");
+                    }
+                }
+            }
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                seen.add(nodeOf(admin));
+            }
+            assertThat(seen).contains(prefix + "_replica2");
+            assertThat(availableReplicas(prefix)).isEqualTo(2);
+        }
+    }
+
+    /** How many replicas of cluster {@code id} serve reads now, as routing sees them. */
+    private static long availableReplicas(String id) {
+        return ClusterRegistry.find(id).routing().replicaStatistics().stream()
+                .filter(ReplicaStatistics::available).count();
     }
 }

@@ -61,14 +61,27 @@ public final class CachetConnection extends DelegatingConnection {
     private boolean blocksOutliveConnection;
     /** Set by a session change Cachet does not model: no caching until RESET ALL / DISCARD ALL or close. */
     private boolean unmodelledSession;
+    /**
+     * Set when a search_path or time zone reached a physical connection as SQL (SET search_path, SET TIME ZONE), which
+     * a pool does not see: the physical connections are reset before they are released (see {@link #clearWarnings}).
+     */
+    private boolean sqlSettings;
+    /** Set when a statement that may change the catalog ran inside the open transaction: read it again at commit. */
+    private boolean catalogChangedInTransaction;
+    /** Set when the physical connections are borrowed from pools (a wrapped DataSource): see {@link #releasesToPool}. */
+    private boolean pooled;
     /** Temporary tables this connection created (canonical names); their reads are never cached. */
     private Set<String> temporaryTables;
     private CachetDatabaseMetaData metaData;
     /** The real connection {@link #metaData} was made from. */
     private Connection metaDataOf;
     private boolean closed;
-    /** Replica routing (DESIGN §9); null when the cluster has no replicas. */
-    private final ConnectionRouting routing;
+    /**
+     * Replica routing (DESIGN §9); null while the cluster has no replicas. A connection opened without a connector in
+     * a cluster that has replicas gets a routing that runs everything on its primary but reports its writes
+     * (read-your-writes), attached when it is opened or, if the cluster gained replicas later, at its next write.
+     */
+    private ConnectionRouting routing;
     /** Where the last query ran when there is no routing. */
     private PhysicalConnection lastTarget;
     /** Connection settings that are not session state but must reach every physical connection (see #configure). */
@@ -109,21 +122,19 @@ public final class CachetConnection extends DelegatingConnection {
         this.session = new SessionState(user, real.getAutoCommit(), real.getTransactionIsolation(), real.isReadOnly(),
                 null, null, null, null, real.getHoldability());
         this.pipeline = new ExecutionPipeline(this, cluster);
-        cluster.ensureDependencies(real);
         ClusterRouting clusterRouting = cluster.routing();
-        if (clusterRouting != null && connector != null) {
+        if (clusterRouting != null) {
             clusterRouting.ensureStarted();
             this.routing = new ConnectionRouting(this, clusterRouting, session, connector);
-        } else {
-            this.routing = null;
         }
         if (replica == null) {
             this.home = new PhysicalConnection(real, Route.PRIMARY, session);
             this.primary = home;
         } else {
-            this.home = new PhysicalConnection(real, Route.REPLICA, session, replica);
+            this.home = PhysicalConnection.replica(real, session, replica);
             routing.adopt(home);
         }
+        cluster.ensureDependencies(real);
     }
 
     // ---------------------------------------------------------------- state used by the pipeline
@@ -160,6 +171,15 @@ public final class CachetConnection extends DelegatingConnection {
 
     boolean unmodelledSession() {
         return unmodelledSession;
+    }
+
+    /**
+     * Whether a replica connection can run as this session's user: always on PostgreSQL, where {@code SET SESSION
+     * AUTHORIZATION} is applied to every physical connection; elsewhere only while the session user is the login user
+     * (DESIGN §2, §11: a replica never runs a read as another user than the primary would).
+     */
+    boolean sessionUserReplayable() {
+        return dialect == Dialect.POSTGRESQL || java.util.Objects.equals(session.user(), originalUser);
     }
 
     boolean readsTemporaryTable(Set<String> tablesRead) {
@@ -213,10 +233,21 @@ public final class CachetConnection extends DelegatingConnection {
         return primary;
     }
 
-    /** The physical connection that leads JDBC calls on the whole session: the primary once open, else the home. */
-    private PhysicalConnection lead() {
+    /**
+     * The physical connection that leads JDBC calls on the whole session: the primary once open, else the home — a new
+     * one when routing dropped the home and no other replica connection was open (a healthy replica, else the
+     * primary; see {@link #statementHome}).
+     */
+    private PhysicalConnection lead() throws SQLException {
         PhysicalConnection p = primary;
-        return p != null ? p : home;
+        if (p != null) {
+            return p;
+        }
+        PhysicalConnection h = home;
+        if (!homeLost && h.replica() != null && h.replica().failed()) {
+            routing.dropFailed(h); // the poller or another connection found its replica failed: lead from another
+        }
+        return homeLost ? statementHome(false) : home;
     }
 
     /**
@@ -337,8 +368,19 @@ public final class CachetConnection extends DelegatingConnection {
 
     /** A write to {@code scope} is about to run (read-your-writes bookkeeping, DESIGN §9). */
     void writeStarting(Set<String> scope) {
-        if (routing != null) {
-            routing.writeStarting(scope);
+        ConnectionRouting r = routing;
+        if (r == null && !scope.isEmpty()) {
+            ClusterRouting clusterRouting = cluster.routing();
+            if (clusterRouting == null) {
+                return;
+            }
+            // the cluster gained replicas after this connection opened: its writes must reach read-your-writes too
+            clusterRouting.ensureStarted();
+            r = new ConnectionRouting(this, clusterRouting, session, null);
+            routing = r;
+        }
+        if (r != null) {
+            r.writeStarting(scope);
         }
     }
 
@@ -376,6 +418,18 @@ public final class CachetConnection extends DelegatingConnection {
             sessionKey = key;
         }
         return key;
+    }
+
+    /**
+     * A statement that may have changed the catalog (DDL, or one Cachet cannot see through) succeeded on {@code target}:
+     * the cluster's table dependencies are read again now and, inside a transaction whose catalog reads run on another
+     * session (the probe user's), again when it commits: that session cannot see the transaction's DDL before then.
+     */
+    void catalogMayHaveChanged(PhysicalConnection target) {
+        cluster.loadDependencies(target.connection());
+        if (inTransaction() && cluster.readsCatalogElsewhere()) {
+            catalogChangedInTransaction = true;
+        }
     }
 
     /**
@@ -503,13 +557,19 @@ public final class CachetConnection extends DelegatingConnection {
             }
             case SET_TRANSACTION_READ_ONLY -> transaction.readOnly(Boolean.parseBoolean(value));
             case SET_SESSION_READ_ONLY -> sessionChanged(session.withReadOnly(Boolean.parseBoolean(value)));
-            case SET_SCHEMA -> sessionChanged(session.withSchema(value));
+            case SET_SCHEMA -> {
+                sqlSettings = true;
+                sessionChanged(session.withSchema(value));
+            }
             case USE_CATALOG -> sessionChanged(session.withCatalog(value));
             case SET_ROLE -> sessionChanged(session.withRole(value));
             case RESET_ROLE -> sessionChanged(session.withRole(null));
             case SET_SESSION_AUTHORIZATION -> sessionChanged(session.withRole(null).withUser(
                     value == null || value.equalsIgnoreCase("default") ? originalUser : value));
-            case SET_TIME_ZONE -> sessionChanged(session.withTimeZone(value));
+            case SET_TIME_ZONE -> {
+                sqlSettings = true;
+                sessionChanged(session.withTimeZone(value));
+            }
             case RESET_ALL -> {
                 unmodelledSession = false;
                 // the server's defaults are read again when the key is next built
@@ -548,10 +608,20 @@ public final class CachetConnection extends DelegatingConnection {
             // PostgreSQL undoes SET inside a rolled-back transaction: what Cachet recorded may no longer hold
             unmodelledSession = true;
         }
+        boolean committedCatalog = catalogChangedInTransaction && cause.equals("commit");
+        catalogChangedInTransaction = false;
         try {
+            if (committedCatalog) {
+                // the catalog read at the DDL ran outside the transaction (the probe user's connection) or saw what
+                // it may since have undone: read what committed, and follow its new edges from what was written
+                PhysicalConnection p = primary;
+                cluster.loadDependencies(p != null ? p.connection() : home.connection());
+            }
             if (transaction.hasWritten()) {
                 try {
-                    cluster.invalidate(transaction.scope(), cause);
+                    Set<String> scope = transaction.scope();
+                    cluster.invalidate(committedCatalog && scope != Cluster.ALL_TABLES ? cluster.expand(scope) : scope,
+                            cause);
                 } finally {
                     cluster.releaseBlocks(transaction);
                 }
@@ -659,9 +729,15 @@ public final class CachetConnection extends DelegatingConnection {
                 on.connection().prepareStatement(sql, type, concurrency, holdability), options));
     }
 
-    /** Generated keys come from writes, which run on the primary: these forms are prepared there. */
+    /**
+     * Generated keys come from writes, which run on the primary: these forms are prepared there (but
+     * {@code NO_GENERATED_KEYS} is the plain form, placed as {@link #prepareStatement(String)} places it).
+     */
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        if (autoGeneratedKeys == Statement.NO_GENERATED_KEYS) {
+            return prepareStatement(sql);
+        }
         PhysicalConnection on = primary();
         return new CachetPreparedStatement(this, on, on.connection().prepareStatement(sql, autoGeneratedKeys),
                 StatementOptions.prepared(sql));
@@ -701,6 +777,25 @@ public final class CachetConnection extends DelegatingConnection {
         return new CachetCallableStatement(this, on,
                 on.connection().prepareCall(sql, type, concurrency, holdability),
                 new StatementOptions(type, concurrency, sql));
+    }
+
+    /**
+     * Large objects are written where they are created (pgjdbc's live in the database's large-object store), so LOBs
+     * are created on the primary.
+     */
+    @Override
+    public java.sql.Blob createBlob() throws SQLException {
+        return primary().connection().createBlob();
+    }
+
+    @Override
+    public java.sql.Clob createClob() throws SQLException {
+        return primary().connection().createClob();
+    }
+
+    @Override
+    public java.sql.NClob createNClob() throws SQLException {
+        return primary().connection().createNClob();
     }
 
     /** Savepoints belong to the transaction's physical connection: the one it is pinned to, else the primary. */
@@ -760,11 +855,12 @@ public final class CachetConnection extends DelegatingConnection {
             if (autoCommit && wasInTransaction && routing != null) {
                 routing.endPinned(true); // a replica the transaction ran on commits with it
             }
-            syncedLead().connection().setAutoCommit(autoCommit);
+            PhysicalConnection lead = syncedLead();
+            lead.connection().setAutoCommit(autoCommit);
             if (autoCommit) {
                 // turning it on commits a transaction wherever one runs; the others follow when next used
                 for (PhysicalConnection p : physicalConnections()) {
-                    if (p != lead() && !p.applied().autoCommit()) {
+                    if (p != lead && !p.applied().autoCommit()) {
                         p.connection().setAutoCommit(true);
                         p.applied(p.applied().withAutoCommit(true));
                     }
@@ -791,10 +887,7 @@ public final class CachetConnection extends DelegatingConnection {
     public void commit() throws SQLException {
         boolean succeeded = false;
         try {
-            if (routing != null) {
-                routing.endPinned(true);
-            }
-            endOnPrimary(true);
+            endEverywhere(true);
             succeeded = true;
         } finally {
             transactionCallReturned(succeeded, "commit");
@@ -805,10 +898,7 @@ public final class CachetConnection extends DelegatingConnection {
     public void rollback() throws SQLException {
         boolean succeeded = false;
         try {
-            if (routing != null) {
-                routing.endPinned(false);
-            }
-            endOnPrimary(false);
+            endEverywhere(false);
             succeeded = true;
         } finally {
             transactionCallReturned(succeeded, "rollback");
@@ -816,16 +906,41 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     /**
-     * Commits or rolls back on the primary, where every read-write transaction runs; when this logical connection has
-     * not connected the primary, on the lead connection, so that the real driver still answers as it would (pgjdbc
-     * refuses both under auto-commit) — nothing of the transaction can be there but what it pinned.
+     * Commits or rolls back where the transaction runs: its pinned replica, and the primary, where every read-write
+     * transaction runs — or, when this logical connection has not connected the primary, the lead connection, so that
+     * the real driver still answers as it would (pgjdbc refuses both under auto-commit). Their exceptions are the
+     * application's. Then every other open physical connection in manual-commit mode ends its own transaction (a
+     * metadata call or a read on a replica begins one there, which would otherwise stay idle in transaction and
+     * hold back the standby's replay); a replica that fails at it leaves the rotation, and the application's call
+     * still succeeds: nothing of its transaction's writes was there.
      */
-    private void endOnPrimary(boolean commit) throws SQLException {
-        PhysicalConnection p = primary;
-        if (p == null && routing != null && routing.pinnedReplica() != null) {
-            return; // the transaction ran on its replica, which endPinned ended
+    private void endEverywhere(boolean commit) throws SQLException {
+        PhysicalConnection pinned = routing != null ? routing.pinnedReplica() : null;
+        if (pinned != null) {
+            routing.endPinned(commit);
         }
-        Connection c = (p != null ? p : home).connection();
+        PhysicalConnection main = primary;
+        if (main == null && pinned == null) {
+            main = lead();
+        }
+        if (main != null) {
+            end(main.connection(), commit);
+        }
+        for (PhysicalConnection p : physicalConnections()) {
+            if (p == main || p == pinned || p.applied().autoCommit()) {
+                continue;
+            }
+            try {
+                end(p.connection(), commit);
+            } catch (SQLException e) {
+                if (routing != null) {
+                    routing.failed(p, e);
+                }
+            }
+        }
+    }
+
+    private static void end(Connection c, boolean commit) throws SQLException {
         if (commit) {
             c.commit();
         } else {
@@ -874,9 +989,10 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
-        syncedLead().connection().setTransactionIsolation(level);
+        PhysicalConnection lead = syncedLead();
+        lead.setTransactionIsolation(level); // a standby lead gets SERIALIZABLE as REPEATABLE READ
         sessionChanged(session.withIsolation(level));
-        lead().applied(session);
+        lead.applied(session);
     }
 
     @Override
@@ -887,9 +1003,10 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
-        syncedLead().connection().setReadOnly(readOnly);
+        PhysicalConnection lead = syncedLead();
+        lead.connection().setReadOnly(readOnly);
         sessionChanged(session.withReadOnly(readOnly));
-        lead().applied(session);
+        lead.applied(session);
     }
 
     @Override
@@ -902,25 +1019,31 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
-        syncedLead().connection().setCatalog(catalog);
+        PhysicalConnection lead = syncedLead();
+        lead.connection().setCatalog(catalog);
         settingChangedInTransaction();
         sessionChanged(session.withCatalog(catalog));
-        lead().applied(session);
+        lead.applied(session);
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
-        syncedLead().connection().setSchema(schema);
+        PhysicalConnection lead = syncedLead();
+        lead.connection().setSchema(schema);
         settingChangedInTransaction();
+        if (routing != null) {
+            sqlSettings = true; // the other physical connections get it as SET search_path, unseen by their pools
+        }
         sessionChanged(session.withSchema(schema));
-        lead().applied(session);
+        lead.applied(session);
     }
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
-        syncedLead().connection().setHoldability(holdability);
+        PhysicalConnection lead = syncedLead();
+        lead.connection().setHoldability(holdability);
         sessionChanged(session.withHoldability(holdability));
-        lead().applied(session);
+        lead.applied(session);
     }
 
     /**
@@ -950,7 +1073,8 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
-        lead().connection().setClientInfo(name, value);
+        PhysicalConnection lead = clientInfoLead();
+        lead.connection().setClientInfo(name, value);
         if (clientInfo == null) {
             clientInfo = new java.util.Properties();
         }
@@ -960,7 +1084,7 @@ public final class CachetConnection extends DelegatingConnection {
             clientInfo.setProperty(name, value);
         }
         for (PhysicalConnection p : physicalConnections()) {
-            if (p != lead()) {
+            if (p != lead) {
                 p.connection().setClientInfo(name, value);
             }
         }
@@ -968,15 +1092,26 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
-        lead().connection().setClientInfo(properties);
+        PhysicalConnection lead = clientInfoLead();
+        lead.connection().setClientInfo(properties);
         clientInfo = new java.util.Properties();
         if (properties != null) {
             clientInfo.putAll(properties);
         }
         for (PhysicalConnection p : physicalConnections()) {
-            if (p != lead()) {
+            if (p != lead) {
                 p.connection().setClientInfo(properties);
             }
+        }
+    }
+
+    /** {@link #lead()} for the client info setters, whose only exception is {@link java.sql.SQLClientInfoException}. */
+    private PhysicalConnection clientInfoLead() throws java.sql.SQLClientInfoException {
+        try {
+            return lead();
+        } catch (SQLException e) {
+            throw new java.sql.SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), java.util.Map.of(),
+                    e);
         }
     }
 
@@ -1009,6 +1144,16 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     /**
+     * Marks this connection's physical connections as borrowed from pools (a wrapped DataSource), which hand them to
+     * the next borrower as they are: before they return, a transaction begun by SQL is rolled back and a search_path
+     * or time zone set through SQL is reset ({@link #resetBeforeRelease}). Returns this connection.
+     */
+    public CachetConnection releasesToPool() {
+        pooled = true;
+        return this;
+    }
+
+    /**
      * Before the physical connections are released — closed, or returned to the pool a wrapped DataSource borrowed
      * them from, where the next logical connection would take them as they are: rolls back a transaction left open
      * (as closing a real connection would; HikariCP does not roll back a transaction begun by SQL under auto-commit,
@@ -1019,17 +1164,17 @@ public final class CachetConnection extends DelegatingConnection {
      */
     private void resetBeforeRelease() {
         if (inTransaction()) {
-            try {
-                rollBackLeftOpen();
+            if (!pooled || rollBackLeftOpen()) {
+                // closing a real connection rolls its transaction back
                 endTransaction("rollback");
-            } catch (SQLException | RuntimeException e) {
+            } else {
                 if (transaction.hasWritten()) {
                     cluster.invalidate(transaction.scope(), "connection closed");
                 }
                 blocksOutliveConnection = transaction.hasWritten();
             }
         }
-        if (sqlSessionStateSet()) {
+        if (sqlSessionStateSet() || (pooled && sqlSettings && dialect == Dialect.POSTGRESQL)) {
             try {
                 resetSqlSession();
             } catch (SQLException | RuntimeException e) {
@@ -1038,22 +1183,38 @@ public final class CachetConnection extends DelegatingConnection {
         }
     }
 
-    /** Rolls back the open transaction where it runs: its pinned replica, the primary (by SQL if it began by SQL). */
-    private void rollBackLeftOpen() throws SQLException {
-        if (routing != null) {
-            routing.endPinned(false);
-        }
-        PhysicalConnection p = primary;
-        if (p == null) {
-            return; // nothing of the transaction can be on a primary this logical connection never connected
-        }
-        if (session.autoCommit()) {
-            try (Statement rollback = p.connection().createStatement()) {
-                rollback.execute("ROLLBACK"); // a BEGIN left open
+    /**
+     * Rolls back, on pooled physical connections, the transaction left open where it runs: a transaction begun by
+     * SQL under auto-commit on the primary ({@code ROLLBACK}: HikariCP rolls back only what it saw begin), and every
+     * physical connection in manual-commit mode (the primary, a pinned replica, a replica a read began a transaction
+     * on). A physical connection where the rollback fails is aborted, so that its pool discards it rather than hand an
+     * open transaction to the next borrower. False when one failed (its transaction ends when the server notices).
+     */
+    private boolean rollBackLeftOpen() {
+        boolean all = true;
+        for (PhysicalConnection p : physicalConnections()) {
+            boolean begunBySql = session.autoCommit() && p == primary;
+            if (!begunBySql && p.applied().autoCommit()) {
+                continue;
             }
-        } else {
-            p.connection().rollback();
+            try {
+                if (begunBySql) {
+                    try (Statement rollback = p.connection().createStatement()) {
+                        rollback.execute("ROLLBACK"); // a BEGIN left open
+                    }
+                } else {
+                    p.connection().rollback();
+                }
+            } catch (SQLException | RuntimeException e) {
+                all = false;
+                try {
+                    p.connection().abort(Runnable::run);
+                } catch (SQLException | RuntimeException ignored) {
+                    // the close that follows decides what the application sees
+                }
+            }
         }
+        return all;
     }
 
     private void resetSqlSession() throws SQLException {
@@ -1064,6 +1225,7 @@ public final class CachetConnection extends DelegatingConnection {
             resetPhysical(p, physicalState);
         }
         unmodelledSession = false;
+        sqlSettings = false;
         sessionChanged(reset);
     }
 
@@ -1164,7 +1326,12 @@ public final class CachetConnection extends DelegatingConnection {
         if (closed) {
             return false;
         }
-        PhysicalConnection lead = lead();
+        PhysicalConnection lead;
+        try {
+            lead = lead();
+        } catch (SQLException e) {
+            return false; // the home was lost and neither a replica nor the primary can be reached
+        }
         if (lead.connection().isValid(timeout)) {
             return true;
         }

@@ -34,6 +34,8 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     private int[] types = NO_TYPES;
     /** The highest parameter index bound. */
     private int count;
+    /** Set once a parameter was kept for binding later ({@link #bindLater}); cleared with the parameters. */
+    private boolean lateBindings;
 
     /** The connection's {@link CachetConnection#namespaceChanges()} when this statement was prepared. */
     private final int preparedInNamespace;
@@ -52,10 +54,20 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     // ---------------------------------------------------------------- parameters
 
+    /** A stream, LOB, array or other value that cannot be part of a key nor bound twice from what was recorded. */
+    private static boolean streamLike(Object value) {
+        return value instanceof InputStream || value instanceof Reader || value instanceof Blob || value instanceof Clob
+                || value instanceof Array || value instanceof Ref || value instanceof RowId || value instanceof SQLXML;
+    }
+
+    /** A setter call kept for the physical statement the execution runs on (see {@link #bindsLater}). */
+    private record LateBinding(ParameterBinder binder) {
+    }
+
     @Override
     protected final void parameterBound(int index, Object value, int sqlType) {
-        if (value instanceof InputStream || value instanceof Reader || value instanceof Blob || value instanceof Clob
-                || value instanceof Array || value instanceof Ref || value instanceof RowId || value instanceof SQLXML) {
+        // setObject(stream, type, length) arrives as a BoundCall: the stream inside is what counts
+        if (streamLike(value instanceof BoundCall call ? call.value() : value)) {
             streamParameterBound(index);
             return;
         }
@@ -69,6 +81,48 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         slot(index);
         values[index - 1] = value;
         types[index - 1] = sqlType;
+    }
+
+    /**
+     * On a statement prepared on a replica, a stream-like parameter is kept and bound on the physical statement the
+     * execution runs on (the primary, unless a transaction pinned to a replica runs it there): read once, where it is
+     * used. On the primary, where such executions stay, it is bound now, as the real driver expects.
+     */
+    @Override
+    protected final boolean bindsLater(Object value, boolean stream) {
+        return home.replica() != null && (stream || streamLike(value instanceof BoundCall call ? call.value() : value));
+    }
+
+    @Override
+    protected final void bindLater(int index, ParameterBinder binder) {
+        slot(index);
+        values[index - 1] = new LateBinding(binder);
+        types[index - 1] = java.sql.Types.OTHER;
+        lateBindings = true;
+    }
+
+    @Override
+    boolean bindsLater() {
+        if (lateBindings) {
+            for (int i = 0; i < count; i++) {
+                if (values[i] instanceof LateBinding) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Makes the kept setter calls on {@code physical}, the statement this execution runs on. */
+    @Override
+    void bindLateOn(java.sql.Statement physical) throws SQLException {
+        if (lateBindings) {
+            for (int i = 0; i < count; i++) {
+                if (values[i] instanceof LateBinding late) {
+                    late.binder().bind((PreparedStatement) physical);
+                }
+            }
+        }
     }
 
     @Override
@@ -91,7 +145,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     private boolean hasStreamParameter() {
         for (int i = 0; i < count; i++) {
-            if (values[i] == STREAM) {
+            if (values[i] == STREAM || values[i] instanceof LateBinding) {
                 return true;
             }
         }
@@ -112,6 +166,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         preparedDelegate.clearParameters();
         Arrays.fill(values, null);
         count = 0;
+        lateBindings = false;
     }
 
     @Override
@@ -137,6 +192,10 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
                 // routing keeps such executions on the statement they were bound on; reaching here is Cachet's bug
                 throw new SQLException("Cachet: parameter " + (i + 1) + " is a stream or LOB, which cannot be bound "
                         + "again on another physical connection", "0A000");
+            }
+            if (v instanceof LateBinding late) {
+                late.binder().bind(ps);
+                continue;
             }
             if (v == null) {
                 ps.setNull(i + 1, type == java.sql.Types.JAVA_OBJECT ? java.sql.Types.NULL : type);
@@ -182,8 +241,9 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     }
 
     /**
-     * False when a stream or LOB parameter is bound: it cannot be bound again from what was recorded, so the execution
-     * stays on the physical connection it was bound on.
+     * False when a stream or LOB parameter is bound on the real statement (its home is the primary): it cannot be bound
+     * again from what was recorded, so the execution stays on the physical connection it was bound on. Parameters
+     * kept for binding later ({@link #bindLater}) do not count: they are bound wherever the execution runs.
      */
     @Override
     boolean replayable() {
@@ -237,6 +297,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     public void addBatch() throws SQLException {
+        bindLateOn(preparedDelegate);
         preparedDelegate.addBatch();
         addBatch(info);
     }

@@ -74,6 +74,7 @@ public class CachetStatement extends DelegatingStatement {
      */
     Statement physical(PhysicalConnection target) throws SQLException {
         if (target == home) {
+            bindLateOn(delegate);
             active = delegate;
             return delegate;
         }
@@ -130,6 +131,18 @@ public class CachetStatement extends DelegatingStatement {
 
     /** Binds this statement's parameters on a counterpart (nothing for a plain statement). */
     void bindOn(Statement counterpart) throws SQLException {
+    }
+
+    /**
+     * Whether parameters are kept to be bound where the execution runs (streams of a statement prepared on a replica):
+     * such an execution runs on the primary, or the replica its transaction is pinned to, and is never retried.
+     */
+    boolean bindsLater() {
+        return false;
+    }
+
+    /** Binds the parameters kept for {@link #bindsLater} on the real statement an execution runs on. */
+    void bindLateOn(Statement physical) throws SQLException {
     }
 
     /** Whether this statement's current parameters can be bound again on another physical connection. */

@@ -239,6 +239,11 @@ public final class Cluster {
         }
     }
 
+    /** Whether catalog reads run on the probe user's own connections (so they see only committed DDL). */
+    boolean readsCatalogElsewhere() {
+        return catalogConnector != null;
+    }
+
     /** Opens a connection of the configured probe user for the cluster's catalog reads. */
     @FunctionalInterface
     public interface CatalogConnector {

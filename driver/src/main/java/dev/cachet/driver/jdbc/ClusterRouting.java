@@ -57,6 +57,8 @@ public final class ClusterRouting implements AutoCloseable {
     private volatile JdbcNodeProbe.HostConnector probeConnector;
     /** Set once a logical connection's credentials were accepted and became the probes' (see {@link #vouch}). */
     private volatile boolean probeVouched;
+    /** Set when the probes use {@code cachet.probe.user}: no logical connection's credentials replace it. */
+    private volatile boolean configuredProbe;
     private final ReplicaRouter router;
     private final LagEstimator lagEstimator = new LagEstimator(512);
     private final Ticker ticker = Ticker.system();
@@ -79,14 +81,7 @@ public final class ClusterRouting implements AutoCloseable {
         this.pooled = pooled;
         this.probeConnector = Objects.requireNonNull(probeConnector);
         this.cluster = Objects.requireNonNull(cluster);
-        List<String> all = new ArrayList<>();
-        all.add(primary);
-        for (String r : replicas) {
-            if (!all.contains(r)) {
-                all.add(r);
-            }
-        }
-        this.hosts = List.copyOf(all);
+        this.hosts = hostList(primary, replicas);
         this.primaryHost = primary;
         this.measuresReplication = cluster.dialect() == Dialect.POSTGRESQL;
         CachetSettings settings = cluster.settings();
@@ -95,6 +90,18 @@ public final class ClusterRouting implements AutoCloseable {
             states.add(new ReplicaState(host));
         }
         this.router = new ReplicaRouter(states, selector(settings), new ReadYourWrites(), settings.maxReplicaLag());
+    }
+
+    /** The configured hosts as routing keeps them: {@code primary} first, then each replica once. */
+    public static List<String> hostList(String primary, List<String> replicas) {
+        List<String> all = new ArrayList<>();
+        all.add(primary);
+        for (String r : replicas) {
+            if (!all.contains(r)) {
+                all.add(r);
+            }
+        }
+        return List.copyOf(all);
     }
 
     private static ReplicaSelector selector(CachetSettings settings) {
@@ -114,7 +121,7 @@ public final class ClusterRouting implements AutoCloseable {
     public void vouch(JdbcNodeProbe.HostConnector accepted) {
         if (!probeVouched) {
             synchronized (this) {
-                if (!probeVouched) {
+                if (!probeVouched && !configuredProbe) {
                     probeConnector = accepted;
                     probeVouched = true;
                 }
@@ -124,17 +131,32 @@ public final class ClusterRouting implements AutoCloseable {
 
     /** Marks the probe connector as configured: no logical connection's credentials replace it. */
     public ClusterRouting withConfiguredProbe() {
+        configuredProbe = true;
         probeVouched = true;
         return this;
     }
 
+    /**
+     * Opens a probe connection. When the vouched credentials are refused (class {@code 28}: the password changed, the
+     * role lost its login), the next logical connection that logs in vouches for the probes again; a configured probe
+     * user stays, and its refusal is logged.
+     */
     private Connection connectProbe(String host) throws SQLException {
-        return probeConnector.connect(host);
-    }
-
-    /** How far behind a replica may be and still serve reads. */
-    java.time.Duration maxReplicaLag() {
-        return cluster.settings().maxReplicaLag();
+        JdbcNodeProbe.HostConnector connector = probeConnector;
+        try {
+            return connector.connect(host);
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state != null && state.startsWith("28")) {
+                if (configuredProbe) {
+                    log.warn("Cachet cluster {}: cachet.probe.user was refused by {} ({})", cluster.id(), host,
+                            state);
+                } else if (probeConnector == connector) {
+                    probeVouched = false; // a benign race: at worst two logins vouch in turn
+                }
+            }
+            throw e;
+        }
     }
 
     /** The configured hosts, primary first. */
@@ -252,7 +274,7 @@ public final class ClusterRouting implements AutoCloseable {
         try {
             return own.connect(host);
         } catch (SQLException e) {
-            if (!connectionFailure(e) || hosts.size() < 2) {
+            if (!nodeFailure(e) || hosts.size() < 2) {
                 throw e;
             }
             PrimaryLocator.Located located;
@@ -278,30 +300,45 @@ public final class ClusterRouting implements AutoCloseable {
      * The first physical connection of a new logical connection, opened through {@code own}: a replica in the
      * rotation, so that a connection that only reads never connects the primary and new connections keep reading
      * while the primary is down (DESIGN §9); the primary when no replica can be reached. A replica that cannot be
-     * reached leaves the rotation; any other failure (a wrong password, say) is the real driver's and passes through.
+     * reached leaves the rotation; a refused login (class {@code 28}: a wrong password) is the real driver's and
+     * passes through; any other refusal of this user alone (a connection limit, {@code 53300}) tries the next host
+     * and leaves the replica in the rotation for everyone else.
      */
     public Home connectHome(JdbcNodeProbe.HostConnector own) throws SQLException {
+        java.util.Set<String> tried = new java.util.HashSet<>(4);
         for (int attempt = 0; attempt < hosts.size(); attempt++) {
             ReplicaState state = router.chooseFor(java.util.Set.of());
             if (state == null) {
                 break;
             }
+            if (!tried.add(state.host())) {
+                continue;
+            }
             try {
                 return new Home(own.connect(state.host()), state);
             } catch (SQLException e) {
-                if (!connectionFailure(e)) {
+                String sqlState = e.getSQLState();
+                if (sqlState != null && sqlState.startsWith("28")) {
                     throw e;
                 }
                 log.debug("Cachet: replica {} could not be opened: {}", state.host(), e.toString());
-                state.markFailed(ticker.read());
+                if (nodeFailure(e)) {
+                    state.markFailed(ticker.read());
+                }
             }
         }
         return new Home(connectPrimary(own), null);
     }
 
-    static boolean connectionFailure(SQLException e) {
+    /**
+     * Whether {@code e} says the node cannot be reached or is going away (no SQLState, class {@code 08}, an
+     * administrator or crash shutdown, a server still starting): the node leaves the rotation for everyone. A failure
+     * of one user's login — a wrong password ({@code 28P01}, {@code 28000}), that role's or the server's connection
+     * limit ({@code 53300}) — says nothing about the node and leaves it in the rotation.
+     */
+    static boolean nodeFailure(SQLException e) {
         String state = e.getSQLState();
-        return state == null || state.startsWith("08") || state.startsWith("57P") || state.equals("53300");
+        return state == null || state.startsWith("08") || state.startsWith("57P");
     }
 
     private void primaryFailed(SQLException e) {

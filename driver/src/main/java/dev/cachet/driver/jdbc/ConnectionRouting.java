@@ -41,8 +41,15 @@ final class ConnectionRouting {
 
     private final CachetConnection connection;
     private final ClusterRouting cluster;
-    /** Opens this logical connection's physical connections, with its own credentials and driver properties. */
+    /**
+     * Opens this logical connection's physical connections, with its own credentials and driver properties; null for a
+     * connection opened without replicas in a cluster that has them (a wrapped DataSource without replicas, a URL
+     * without {@code cachet.replicas} naming the same {@code cachet.cluster}): it runs everything on its primary but
+     * still reports its writes, so that the cluster's other connections read them back (read-your-writes).
+     */
     private final dev.cachet.driver.routing.JdbcNodeProbe.HostConnector connector;
+    /** Hosts whose connection this logical connection's user was refused (a password, a connection limit). */
+    private java.util.Set<String> refused;
     /** The state a freshly opened physical connection is in (the logical connection's at open). */
     private final SessionState fresh;
     private final Map<String, PhysicalConnection> open = new HashMap<>(4);
@@ -139,13 +146,8 @@ final class ConnectionRouting {
             }
         }
         if (owner != null && target != owner.home && !owner.replayable()) {
-            // its streams and LOBs are bound on its home and cannot be bound again elsewhere
-            if (owner.home.replica() != null) {
-                throw new SQLException("Cachet: this statement's stream or LOB parameters are bound on replica "
-                        + owner.home.replica().host() + ", but it must run on " + (target.replica() == null
-                        ? "the primary" : "replica " + target.replica().host()) + "; prepare it after"
-                        + " setAutoCommit(false), or mark it /*cachet:primary*/", "0A000");
-            }
+            // its streams and LOBs are bound on its home, always the primary (a statement prepared on a replica keeps
+            // them to bind where it runs), and cannot be bound again elsewhere
             target = owner.home;
         }
         target.sync(session, connection.dialect());
@@ -170,7 +172,8 @@ final class ConnectionRouting {
     private PhysicalConnection pin(StatementInfo info, CachetStatement owner) throws SQLException {
         SessionState session = connection.session();
         TransactionState tx = connection.transaction();
-        if (!tx.readOnly(session) || tx.isolation(session) == Connection.TRANSACTION_SERIALIZABLE
+        if (connector == null || !tx.readOnly(session) || tx.isolation(session) == Connection.TRANSACTION_SERIALIZABLE
+                || !connection.sessionUserReplayable()
                 || (owner != null && !mayRunOnReplica(info, owner))) {
             return connection.primary();
         }
@@ -181,11 +184,12 @@ final class ConnectionRouting {
 
     /** Whether an autocommit query may run on a replica at all (DESIGN §9's table). */
     private boolean mayRunOnReplica(StatementInfo info, CachetStatement owner) {
-        if (!replicaCapable(info)) {
+        if (connector == null || !replicaCapable(info)) {
             return false;
         }
-        if (owner.options().updatable() || !owner.replayable() || owner instanceof CachetCallableStatement || connection.unmodelledSession()
-                || connection.readsTemporaryTable(info.tablesRead())) {
+        if (owner.options().updatable() || !owner.replayable() || owner.bindsLater()
+                || owner instanceof CachetCallableStatement || connection.unmodelledSession()
+                || connection.readsTemporaryTable(info.tablesRead()) || !connection.sessionUserReplayable()) {
             return false;
         }
         return connection.transaction().isolation(connection.session()) != Connection.TRANSACTION_SERIALIZABLE;
@@ -204,10 +208,13 @@ final class ConnectionRouting {
         if (p != null) {
             return p;
         }
+        if (connector == null || (refused != null && refused.contains(state.host()))) {
+            return null;
+        }
         try {
             Connection c = connector.connect(state.host());
-            p = new PhysicalConnection(c, Route.REPLICA, fresh, state);
             try {
+                p = PhysicalConnection.replica(c, fresh, state);
                 connection.configure(p);
             } catch (SQLException | RuntimeException e) {
                 c.close();
@@ -216,7 +223,20 @@ final class ConnectionRouting {
             open.put(state.host(), p);
             connection.replicas.add(p);
             return p;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            log.debug("Cachet: replica {} could not be opened: {}", state.host(), e.toString());
+            if (ClusterRouting.nodeFailure(e)) {
+                state.markFailed(cluster.ticker().read());
+            } else {
+                // this user's failure (a password, a connection limit, a refused setting): the replica stays in the
+                // rotation for everyone else, and this connection reads elsewhere
+                if (refused == null) {
+                    refused = new java.util.HashSet<>(4);
+                }
+                refused.add(state.host());
+            }
+            return null;
+        } catch (RuntimeException e) {
             log.debug("Cachet: replica {} could not be opened: {}", state.host(), e.toString());
             state.markFailed(cluster.ticker().read());
             return null;
@@ -256,7 +276,7 @@ final class ConnectionRouting {
         }
         boolean broken;
         try {
-            broken = ClusterRouting.connectionFailure(e) || p.connection().isClosed();
+            broken = ClusterRouting.nodeFailure(e) || p.connection().isClosed();
         } catch (SQLException closedCheck) {
             broken = true;
         }
@@ -266,6 +286,13 @@ final class ConnectionRouting {
             drop(p);
         }
         return broken;
+    }
+
+    /** Drops a replica connection whose replica is known to have failed (routing will not use it again). */
+    void dropFailed(PhysicalConnection p) {
+        if (open.get(p.replica().host()) == p && pinned != p) {
+            drop(p);
+        }
     }
 
     private void drop(PhysicalConnection p) {
@@ -295,9 +322,6 @@ final class ConnectionRouting {
             PhysicalConnection target = route(info, owner);
             lastTarget = target;
             return owner.runQuery(target, info);
-        }
-        if (!owner.replayable() && owner.home.replica() != null) {
-            return runBound(owner, info);
         }
         int attempts = cluster.hosts().size();
         boolean replicas = mayRunOnReplica(info, owner);
@@ -339,32 +363,6 @@ final class ConnectionRouting {
                 }
             }
         }
-    }
-
-    /**
-     * Runs a query whose stream or LOB parameters are bound on its statement's home replica, where they must run:
-     * once that replica has replayed every write recorded for the tables it reads (polled up to
-     * {@code cachet.maxReplicaLag}), else refused with Cachet's own {@code 0A000} rather than answered stale.
-     */
-    private ResultSet runBound(CachetStatement owner, StatementInfo info) throws SQLException {
-        PhysicalConnection home = owner.home;
-        ReplicaState state = home.replica();
-        long deadline = System.nanoTime() + cluster.maxReplicaLag().toNanos();
-        while (true) {
-            Lsn required = cluster.readYourWrites().requiredPosition(info.tablesRead());
-            if (!required.equals(Lsn.MAX) && state.hasReplayed(required)) {
-                break;
-            }
-            if (required.equals(Lsn.MAX) || System.nanoTime() - deadline > 0) {
-                throw new SQLException("Cachet: this query's stream or LOB parameters are bound on replica "
-                        + state.host() + ", which has not replayed the latest writes to the tables it reads; mark"
-                        + " the query /*cachet:primary*/ to prepare it on the primary", "0A000");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
-        }
-        home.sync(connection.session(), connection.dialect());
-        lastTarget = home;
-        return owner.runQuery(home, info);
     }
 
     /** Refusals a standby gives that the primary would not: a recovery conflict, a read-only transaction. */

@@ -289,7 +289,7 @@ final class ExecutionPipeline {
                 if (mayChangeCatalog(info)) {
                     // views, foreign keys and triggers may have changed: read them again, then drop what the new
                     // edges reach too
-                    cluster.loadDependencies(target.connection());
+                    connection.catalogMayHaveChanged(target);
                     invalidateWrite(cluster.writeScope(info));
                 }
             }

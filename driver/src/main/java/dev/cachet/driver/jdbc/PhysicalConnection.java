@@ -49,6 +49,26 @@ final class PhysicalConnection {
         return applied;
     }
 
+    /**
+     * Sets the session's default isolation through JDBC; a standby gets SERIALIZABLE as REPEATABLE READ (see
+     * {@link SessionState#applyTo}).
+     */
+    void setTransactionIsolation(int level) throws SQLException {
+        connection.setTransactionIsolation(replica != null ? SessionState.standbyIsolation(level) : level);
+    }
+
+    /**
+     * A new connection to a replica, in {@code fresh} state as far as Cachet is concerned: a server whose default
+     * isolation is SERIALIZABLE gets REPEATABLE READ on it at once (a standby refuses SERIALIZABLE).
+     */
+    static PhysicalConnection replica(Connection c, SessionState fresh, dev.cachet.driver.routing.ReplicaState state)
+            throws SQLException {
+        if (fresh.isolation() == Connection.TRANSACTION_SERIALIZABLE) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
+        return new PhysicalConnection(c, Route.REPLICA, fresh, state);
+    }
+
     /** Records state the physical connection reached by itself (a JDBC call or a session statement it ran). */
     void applied(SessionState state) {
         this.applied = state;
@@ -57,7 +77,7 @@ final class PhysicalConnection {
     /** Brings the physical connection to {@code desired}; a no-op when it is already there. */
     void sync(SessionState desired, Dialect dialect) throws SQLException {
         if (applied != desired) {
-            applied = desired.applyTo(connection, applied, dialect);
+            applied = desired.applyTo(connection, applied, dialect, replica != null);
         }
     }
 }

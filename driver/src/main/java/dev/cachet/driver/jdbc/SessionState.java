@@ -69,8 +69,14 @@ record SessionState(String user, boolean autoCommit, int isolation, boolean read
     /**
      * Brings a physical connection whose state is {@code current} to this state, issuing only what differs, and
      * returns this state (the physical connection's new one). The real driver's exceptions pass through.
+     *
+     * <p>On a {@code standby} (a replica connection) SERIALIZABLE is applied as REPEATABLE READ: a hot standby refuses
+     * every statement at SERIALIZABLE, and routing sends SERIALIZABLE work to the primary anyway, so what still runs
+     * on the standby (metadata calls, catalog reads) must not break. A schema or time zone set before and null now
+     * (RESET ALL, DISCARD ALL) is reset; on PostgreSQL the session user (SET SESSION AUTHORIZATION) is applied too,
+     * before the role, so that a replica never runs as another user than the primary (DESIGN §2, §11).
      */
-    SessionState applyTo(Connection c, SessionState current, Dialect dialect) throws SQLException {
+    SessionState applyTo(Connection c, SessionState current, Dialect dialect, boolean standby) throws SQLException {
         if (current == this) {
             return this;
         }
@@ -80,8 +86,9 @@ record SessionState(String user, boolean autoCommit, int isolation, boolean read
         if (current.readOnly != readOnly) {
             c.setReadOnly(readOnly);
         }
-        if (current.isolation != isolation) {
-            c.setTransactionIsolation(isolation);
+        int level = standby ? standbyIsolation(isolation) : isolation;
+        if ((standby ? standbyIsolation(current.isolation) : current.isolation) != level) {
+            c.setTransactionIsolation(level);
         }
         if (current.holdability != holdability) {
             c.setHoldability(holdability);
@@ -89,21 +96,37 @@ record SessionState(String user, boolean autoCommit, int isolation, boolean read
         if (catalog != null && !catalog.equals(current.catalog)) {
             c.setCatalog(catalog);
         }
+        boolean postgres = dialect == Dialect.POSTGRESQL;
         if (schema != null && !schema.equals(current.schema)) {
-            if (dialect == Dialect.POSTGRESQL) {
+            if (postgres) {
                 execute(c, "SET search_path TO " + schema);
             } else {
                 c.setSchema(schema);
             }
+        } else if (schema == null && current.schema != null && postgres) {
+            execute(c, "RESET search_path");
         }
-        if (!Objects.equals(role, current.role)) {
+        String roleNow = current.role;
+        if (postgres && user != null && !user.equals(current.user)) {
+            // SET SESSION AUTHORIZATION also drops a role set before it
+            execute(c, "SET SESSION AUTHORIZATION " + name(user));
+            roleNow = null;
+        }
+        if (!Objects.equals(role, roleNow)) {
             execute(c, role == null ? resetRole(dialect) : "SET ROLE " + name(role));
         }
         if (timeZone != null && !timeZone.equals(current.timeZone)) {
             execute(c, dialect == Dialect.MYSQL ? "SET time_zone = '" + literal(timeZone) + "'"
                     : "SET TIME ZONE '" + literal(timeZone) + "'");
+        } else if (timeZone == null && current.timeZone != null && (postgres || dialect == Dialect.MYSQL)) {
+            execute(c, postgres ? "RESET TIME ZONE" : "SET time_zone = DEFAULT");
         }
         return this;
+    }
+
+    /** The isolation a standby runs for {@code level}: SERIALIZABLE, which it refuses, as REPEATABLE READ. */
+    static int standbyIsolation(int level) {
+        return level == Connection.TRANSACTION_SERIALIZABLE ? Connection.TRANSACTION_REPEATABLE_READ : level;
     }
 
     private static String resetRole(Dialect dialect) {

@@ -43,7 +43,7 @@ class SessionStateTest {
     @Test
     void nothingDiffersNothingIsIssued() throws SQLException {
         SessionState s = initial();
-        assertThat(s.applyTo(recording(), initial(), Dialect.POSTGRESQL)).isSameAs(s);
+        assertThat(s.applyTo(recording(), initial(), Dialect.POSTGRESQL, false)).isSameAs(s);
         assertThat(calls).isEmpty();
     }
 
@@ -51,7 +51,7 @@ class SessionStateTest {
     void onlyTheDifferencesAreIssued() throws SQLException {
         SessionState desired = initial().withAutoCommit(false).withIsolation(Connection.TRANSACTION_SERIALIZABLE)
                 .withSchema("s2").withRole("reporting").withTimeZone("UTC");
-        desired.applyTo(recording(), initial(), Dialect.POSTGRESQL);
+        desired.applyTo(recording(), initial(), Dialect.POSTGRESQL, false);
         assertThat(calls).containsExactly("setAutoCommit(false)", "setTransactionIsolation(8)",
                 "SET search_path TO s2", "SET ROLE reporting", "SET TIME ZONE 'UTC'");
     }
@@ -59,10 +59,37 @@ class SessionStateTest {
     @Test
     void roleIsResetInTheDialectsWords() throws SQLException {
         SessionState withRole = initial().withRole("odd \"name\"");
-        withRole.applyTo(recording(), initial(), Dialect.POSTGRESQL);
-        initial().applyTo(recording(), withRole, Dialect.POSTGRESQL);
-        initial().applyTo(recording(), withRole, Dialect.MYSQL);
+        withRole.applyTo(recording(), initial(), Dialect.POSTGRESQL, false);
+        initial().applyTo(recording(), withRole, Dialect.POSTGRESQL, false);
+        initial().applyTo(recording(), withRole, Dialect.MYSQL, false);
         assertThat(calls).containsExactly("SET ROLE \"odd \"\"name\"\"\"", "RESET ROLE", "SET ROLE NONE");
+    }
+
+    @Test
+    void theSessionUserIsAppliedBeforeTheRoleOnPostgresql() throws SQLException {
+        SessionState asAlice = initial().withRole("reporting").withUser("alice");
+        asAlice.applyTo(recording(), initial(), Dialect.POSTGRESQL, true);
+        initial().applyTo(recording(), asAlice, Dialect.POSTGRESQL, true);
+        assertThat(calls).containsExactly("SET SESSION AUTHORIZATION alice", "SET ROLE reporting",
+                "SET SESSION AUTHORIZATION app");
+    }
+
+    @Test
+    void aStandbyGetsSerializableAsRepeatableRead() throws SQLException {
+        SessionState serializable = initial().withIsolation(Connection.TRANSACTION_SERIALIZABLE);
+        serializable.applyTo(recording(), initial(), Dialect.POSTGRESQL, true);
+        assertThat(calls).containsExactly("setTransactionIsolation(4)");
+        calls.clear();
+        serializable.withIsolation(Connection.TRANSACTION_REPEATABLE_READ)
+                .applyTo(recording(), serializable, Dialect.POSTGRESQL, true);
+        assertThat(calls).isEmpty(); // the standby already runs REPEATABLE READ
+    }
+
+    @Test
+    void aSchemaAndTimeZoneResetToTheServersAreResetOnPostgresql() throws SQLException {
+        SessionState set = initial().withTimeZone("UTC");
+        set.withSchema(null).withTimeZone(null).applyTo(recording(), set, Dialect.POSTGRESQL, true);
+        assertThat(calls).containsExactly("RESET search_path", "RESET TIME ZONE");
     }
 
     @Test

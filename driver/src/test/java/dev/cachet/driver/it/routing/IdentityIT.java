@@ -189,17 +189,19 @@ class IdentityIT {
   @Test
   void everyStatementOfEachRoleRunsAsThatRoleOnEveryNode() throws SQLException {
     String url = Nodes.url(fresh("c"), "");
-    String appAlice = fresh("app");
-    String appBob = fresh("app");
-    try (Connection su = DriverManager.getConnection(url, login("postgres", "", fresh("app")))) {
+    // one application name for every login: the driver options (part of every key) are the same, so only the
+    // user and role in the key keep the superuser's entries from answering the others
+    String app = fresh("app");
+    String viaAlice = fresh("via");
+    String viaBob = fresh("via");
+    try (Connection su = DriverManager.getConnection(url, login("postgres", "", app))) {
       superuserWarms(su);
-      try (Connection a = DriverManager.getConnection(url, login(alice, alice + "-pw", appAlice));
-          Connection b = DriverManager.getConnection(url, login(bob, bob + "-pw", appBob))) {
-        exercise(a, alice, List.of("a1", "a2"), appAlice);
-        exercise(b, bob, List.of("b1"), appBob);
+      try (Connection a = DriverManager.getConnection(url, login(alice, alice + "-pw", app));
+          Connection b = DriverManager.getConnection(url, login(bob, bob + "-pw", app))) {
+        exercise(a, alice, List.of("a1", "a2"), viaAlice);
+        exercise(b, bob, List.of("b1"), viaBob);
         for (int n = 0; n < 3; n++) {
-          assertThat(sessionUsers(n, appAlice)).as("node " + n).containsExactly(alice);
-          assertThat(sessionUsers(n, appBob)).as("node " + n).containsExactly(bob);
+          assertThat(sessionUsers(n, app)).as("node " + n).contains(alice, bob).isSubsetOf("postgres", alice, bob);
         }
       }
     }
@@ -207,8 +209,120 @@ class IdentityIT {
       assertThat(statementUsers(n, "m_" + alice)).as("replica " + n).containsExactly(alice);
       assertThat(statementUsers(n, "m_" + bob)).as("replica " + n).containsExactly(bob);
     }
-    assertThat(audited(appAlice)).containsExactly(alice);
-    assertThat(audited(appBob)).containsExactly(bob);
+    assertThat(audited(viaAlice)).containsExactly(alice);
+    assertThat(audited(viaBob)).containsExactly(bob);
+  }
+
+  @Test
+  void aSessionAuthorizationOrRoleSetBySqlHoldsOnEveryReplicaAndInTheKey() throws SQLException {
+    String url = Nodes.url(fresh("c"), "");
+    String app = fresh("app");
+    try (Connection su = DriverManager.getConnection(url, login("postgres", "", app))) {
+      superuserWarms(su);
+      try (Statement s = su.createStatement()) {
+        s.execute("SET SESSION AUTHORIZATION " + alice);
+      }
+      for (int i = 0; i < 4; i++) { // round-robin: both replicas, cached and not
+        assertThat(column(su, "SELECT body FROM " + docs + " ORDER BY body")).containsExactly("a1", "a2");
+        assertThat(column(su, "SELECT /*cachet:nocache*/ body FROM " + docs + " ORDER BY body"))
+            .containsExactly("a1", "a2");
+        SQLException refused = catchThrowableOfType(SQLException.class,
+            () -> one(su, "SELECT /*cachet:nocache*/ v FROM " + secret));
+        assertThat(refused.getSQLState()).isEqualTo("42501");
+      }
+      try (Statement s = su.createStatement()) {
+        s.execute("SET SESSION AUTHORIZATION DEFAULT");
+        s.execute("SET ROLE " + bob);
+      }
+      for (int i = 0; i < 4; i++) {
+        assertThat(column(su, "SELECT body FROM " + docs + " ORDER BY body")).containsExactly("b1");
+        assertThat(column(su, "SELECT /*cachet:nocache*/ body FROM " + docs + " ORDER BY body"))
+            .containsExactly("b1");
+      }
+      try (Statement s = su.createStatement()) {
+        s.execute("RESET ROLE");
+      }
+      assertThat(column(su, "SELECT body FROM " + docs + " ORDER BY body")).containsExactly("a1", "a2", "b1");
+    }
+  }
+
+  @Test
+  void serializableSetOnAReplicaLeadDoesNotBreakWhatRunsThere() throws SQLException {
+    String url = Nodes.url(fresh("c"), "");
+    String app = fresh("app");
+    try (Connection a = DriverManager.getConnection(url, login(alice, alice + "-pw", app))) {
+      // the primary is not connected yet: these reach the replica the connection leads with
+      a.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+      try (ResultSet rs = a.getMetaData().getTables(null, null, shared, null)) {
+        assertThat(rs.next()).isTrue();
+      }
+      assertThat(a.getSchema()).isEqualTo("public");
+      assertThat(one(a, "SELECT v FROM " + shared)).isEqualTo("everyone"); // SERIALIZABLE: on the primary
+      a.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    }
+  }
+
+  @Test
+  void commitEndsTheTransactionAMetadataCallBeganOnAReplica() throws SQLException {
+    String url = Nodes.url(fresh("c"), "");
+    String app = fresh("app");
+    String via = fresh("via");
+    try (Connection a = DriverManager.getConnection(url, login(alice, alice + "-pw", app))) {
+      a.setAutoCommit(false);
+      try (ResultSet rs = a.getMetaData().getTables(null, null, shared, null)) { // begins a transaction on the replica
+        assertThat(rs.next()).isTrue();
+      }
+      try (Statement s = a.createStatement()) {
+        s.executeUpdate("INSERT INTO " + audit + "(who, via) SELECT current_user, '" + via + "'");
+      }
+      a.commit();
+      for (int n = 0; n < 3; n++) {
+        assertThat(sessionStates(n, app)).as("node " + n).doesNotContain("idle in transaction");
+      }
+      assertThat(audited(via)).containsExactly(alice);
+    }
+  }
+
+  /** The states of node {@code n}'s sessions for {@code application}, as its pg_stat_activity lists them. */
+  private static List<String> sessionStates(int n, String application) throws SQLException {
+    List<String> states = new ArrayList<>();
+    try (Connection c = PgCluster.connect(n);
+        PreparedStatement p = c.prepareStatement("SELECT state FROM pg_stat_activity WHERE application_name = ?")) {
+      p.setString(1, application);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          states.add(rs.getString(1));
+        }
+      }
+    }
+    return states;
+  }
+
+  @Test
+  void ddlCommittedInATransactionIsFollowedWhenTheProbeUserReadsTheCatalog() throws SQLException {
+    String table = fresh("t");
+    String view = fresh("v");
+    String url = Nodes.url(fresh("c"), "cachet.probe.user=" + probe + "&cachet.probe.password=" + probe + "-pw");
+    try (Connection su = DriverManager.getConnection(url, login("postgres", "", fresh("app")))) {
+      su.setAutoCommit(false);
+      try (Statement s = su.createStatement()) {
+        s.execute("CREATE TABLE " + table + "(id int)");
+        s.execute("CREATE VIEW " + view + " AS SELECT id FROM " + table);
+      }
+      su.commit();
+      su.setAutoCommit(true);
+      Nodes.replicated();
+      assertThat(one(su, "SELECT count(*) FROM " + view)).isEqualTo("0");
+      assertThat(one(su, "SELECT count(*) FROM " + view)).isEqualTo("0");
+      try (Statement s = su.createStatement()) {
+        s.executeUpdate("INSERT INTO " + table + " VALUES (1)");
+      }
+      // the write to the table reaches the view's entry and its reads: the catalog was read again at commit
+      assertThat(one(su, "SELECT count(*) FROM " + view)).isEqualTo("1");
+      assertThat(one(su, "SELECT count(*) FROM " + view)).isEqualTo("1");
+    } finally {
+      onPrimary("DROP VIEW IF EXISTS " + view, "DROP TABLE IF EXISTS " + table);
+    }
   }
 
   @Test
@@ -251,12 +365,16 @@ class IdentityIT {
   }
 
   private static HikariDataSource pool(int node, String user, String password, String application) {
+    return pool(node, user, password, application, 2);
+  }
+
+  private static HikariDataSource pool(int node, String user, String password, String application, int size) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(PgCluster.url(node) + (PgCluster.url(node).contains("?") ? "&" : "?")
         + "ApplicationName=" + application);
     config.setUsername(user);
     config.setPassword(password);
-    config.setMaximumPoolSize(2);
+    config.setMaximumPoolSize(size);
     config.setMinimumIdle(0);
     return new HikariDataSource(config);
   }
@@ -275,14 +393,14 @@ class IdentityIT {
   @Test
   void throughAWrappedHikariPoolPerUserEveryRoleRunsAsItself() throws SQLException {
     String cluster = fresh("c");
-    String appSu = fresh("app");
-    String appAlice = fresh("app");
-    String appBob = fresh("app");
+    String app = fresh("app");
+    String viaAlice = fresh("via");
+    String viaBob = fresh("via");
     List<HikariDataSource> pools = new ArrayList<>();
     try {
       List<List<HikariDataSource>> byUser = new ArrayList<>();
-      for (String[] user : List.of(new String[] {"postgres", "", appSu},
-          new String[] {alice, alice + "-pw", appAlice}, new String[] {bob, bob + "-pw", appBob})) {
+      for (String[] user : List.of(new String[] {"postgres", "", app},
+          new String[] {alice, alice + "-pw", app}, new String[] {bob, bob + "-pw", app})) {
         List<HikariDataSource> nodes = new ArrayList<>();
         for (int n = 0; n < 3; n++) {
           nodes.add(pool(n, user[0], user[1], user[2]));
@@ -298,20 +416,53 @@ class IdentityIT {
       }
       for (int round = 0; round < 2; round++) {
         try (Connection c = a.getConnection()) {
-          exercise(c, alice, List.of("a1", "a2"), appAlice);
+          exercise(c, alice, List.of("a1", "a2"), viaAlice);
         }
         try (Connection c = b.getConnection()) {
-          exercise(c, bob, List.of("b1"), appBob);
+          exercise(c, bob, List.of("b1"), viaBob);
         }
       }
       for (int n = 0; n < 3; n++) {
-        assertThat(sessionUsers(n, appAlice)).as("node " + n).containsExactly(alice);
-        assertThat(sessionUsers(n, appBob)).as("node " + n).containsExactly(bob);
+        assertThat(sessionUsers(n, app)).as("node " + n).contains(alice, bob).isSubsetOf("postgres", alice, bob);
       }
-      assertThat(audited(appAlice)).containsExactly(alice, alice);
-      assertThat(audited(appBob)).containsExactly(bob, bob);
+      assertThat(audited(viaAlice)).containsExactly(alice, alice);
+      assertThat(audited(viaBob)).containsExactly(bob, bob);
     } finally {
       pools.forEach(HikariDataSource::close);
+    }
+  }
+
+  @Test
+  void aSearchPathSetBySqlDoesNotReachTheNextBorrowerOfAWrappedPool() throws SQLException {
+    String schema = fresh("s");
+    String app = fresh("app");
+    onPrimary("CREATE SCHEMA " + schema, "CREATE TABLE " + schema + "." + shared + "(v text)",
+        "INSERT INTO " + schema + "." + shared + " VALUES ('other schema')",
+        "GRANT USAGE ON SCHEMA " + schema + " TO " + alice,
+        "GRANT SELECT ON " + schema + "." + shared + " TO " + alice);
+    List<HikariDataSource> pools = new ArrayList<>();
+    try {
+      for (int n = 0; n < 3; n++) {
+        pools.add(pool(n, alice, alice + "-pw", app, 1)); // the next logical connection borrows the same ones
+      }
+      CachetDataSource ds = wrapped(pools, fresh("c"));
+      try (Connection c = ds.getConnection()) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SET search_path TO " + schema + ", public");
+        }
+        for (int i = 0; i < 4; i++) {
+          assertThat(one(c, "SELECT /*cachet:nocache*/ v FROM " + shared)).isEqualTo("other schema");
+        }
+      }
+      try (Connection c = ds.getConnection()) {
+        for (int i = 0; i < 4; i++) { // on both replicas, as the server's default search_path reads it
+          assertThat(one(c, "SELECT /*cachet:nocache*/ v FROM " + shared)).isEqualTo("everyone");
+          assertThat(one(c, "SELECT v FROM " + shared)).isEqualTo("everyone");
+        }
+      }
+    } finally {
+      pools.forEach(HikariDataSource::close);
+      onPrimary("DROP SCHEMA " + schema + " CASCADE");
     }
   }
 }

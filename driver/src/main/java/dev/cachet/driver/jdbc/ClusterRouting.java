@@ -212,6 +212,7 @@ public final class ClusterRouting implements AutoCloseable {
             cluster.addService(this);
             poller.pollOnce();
             poller.start();
+            router.whenSampleWanted(poller::requestRound);
         }
     }
 
@@ -225,6 +226,7 @@ public final class ClusterRouting implements AutoCloseable {
             pr = probe;
             poller = null;
             probe = null;
+            router.whenSampleWanted(null);
         }
         if (p != null) {
             p.close();

@@ -34,6 +34,10 @@ public final class WorkloadRunner {
 
     private final RunOptions options;
     private final Mix.Keys keys;
+    /** False when {@link #measureRounds} runs it: no report is printed or written. */
+    private boolean report = true;
+    /** The measured rounds of the last {@link #run()}. */
+    private List<RoundResult> measured = List.of();
 
     WorkloadRunner(RunOptions options) {
         this.options = options;
@@ -55,6 +59,22 @@ public final class WorkloadRunner {
             return;
         }
         System.exit(new WorkloadRunner(options).run());
+    }
+
+    /**
+     * Runs what {@link #main} runs with {@code args} (the contenders' alternating rounds of each mix), without printing
+     * or writing a report, and returns every measured round — for a benchmark that reports one ratio of its own.
+     *
+     * @throws IllegalArgumentException on bad arguments
+     * @throws IllegalStateException    when no contender could be built
+     */
+    public static List<RoundResult> measureRounds(String... args) throws Exception {
+        WorkloadRunner runner = new WorkloadRunner(RunOptions.parse(args));
+        runner.report = false;
+        if (runner.run() != 0) {
+            throw new IllegalStateException("no contender could be built");
+        }
+        return runner.measured;
     }
 
     int run() throws Exception {
@@ -100,7 +120,11 @@ public final class WorkloadRunner {
                     }
                 }
             }
+            measured = List.copyOf(results);
             double minutes = (System.nanoTime() - started) / 60e9;
+            if (!this.report) {
+                return 0;
+            }
             Report report = new Report(options, contenders, routing, analysis, results, minutes);
             Files.createDirectories(options.outDir);
             Path md = options.outDir.resolve(options.target + ".md");

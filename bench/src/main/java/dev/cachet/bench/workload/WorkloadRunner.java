@@ -219,7 +219,9 @@ public final class WorkloadRunner {
         LatencyHistogram all = new LatencyHistogram();
         long errors = 0;
         String firstError = null;
+        long cpuNanos = 0;
         for (Worker w : workers) {
+            cpuNanos += w.cpuNanos;
             all.add(w.histogram);
             errors += w.errors;
             if (firstError == null) {
@@ -233,8 +235,8 @@ public final class WorkloadRunner {
             log("%s: warmed up%s", label, errors == 0 ? "" : ", errors " + errors + " (first: " + firstError + ")");
             return r;
         }
-        log("%s: %,.0f ops/s, p50 %.1f µs, p99 %.1f µs, errors %d%s%s", label, r.throughput(), r.p50Micros(),
-                r.p99Micros(), errors, firstError == null ? "" : " (first: " + firstError + ")",
+        log("%s: %,.0f ops/s, p50 %.1f µs, p99 %.1f µs, client CPU %.1f µs/op, errors %d%s%s", label, r.throughput(),
+                r.p50Micros(), r.p99Micros(), r.operations() == 0 ? Double.NaN : cpuNanos / 1e3 / r.operations(), errors, firstError == null ? "" : " (first: " + firstError + ")",
                 r.hasCache() ? String.format(Locale.ROOT, ", hit ratio %.3f, %,d entries, %.1f MB", r.hitRatio(),
                         r.cacheEntries(), r.cacheBytes() / 1e6) : "");
         return r;
@@ -284,6 +286,8 @@ public final class WorkloadRunner {
     private final class Worker implements Runnable {
         final LatencyHistogram histogram = new LatencyHistogram();
         final AtomicLong completed = new AtomicLong();
+        /** This worker's own CPU time over the measured window (the client's cost, whatever the load). */
+        long cpuNanos;
         long errors;
         String firstError;
         private final Mix mix;
@@ -313,7 +317,12 @@ public final class WorkloadRunner {
                 ready.countDown();
                 long n = 0;
                 int p;
+                long cpuAtMeasure = -1;
+                java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
                 while ((p = phase.value) != STOP) {
+                    if (p == MEASURE && cpuAtMeasure < 0) {
+                        cpuAtMeasure = cpu.getCurrentThreadCpuTime();
+                    }
                     long t0 = System.nanoTime();
                     try {
                         op.run(random);
@@ -330,6 +339,9 @@ public final class WorkloadRunner {
                         histogram.record(t1 - t0);
                     }
                     completed.lazySet(++n);
+                }
+                if (cpuAtMeasure >= 0) {
+                    cpuNanos = cpu.getCurrentThreadCpuTime() - cpuAtMeasure;
                 }
             } catch (SQLException | RuntimeException e) {
                 errors++;

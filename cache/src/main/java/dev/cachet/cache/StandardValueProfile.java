@@ -27,14 +27,15 @@ final class StandardValueProfile implements ValueProfile {
     static final StandardValueProfile INSTANCE = new StandardValueProfile();
 
     // static, as the instance is a singleton: a result refers to its profile, not to other statements' metadata
-    private static final StatementMetadata STATEMENTS = new StatementMetadata(INSTANCE);
+    private static final StatementMetadata STATEMENTS = new StatementMetadata(INSTANCE, H2Shapes::identity);
 
     private StandardValueProfile() {
     }
 
     /**
      * The snapshot last captured for {@code statementKey}, with its codecs, when the real metadata reports
-     * exactly the same facts (a comparison that allocates nothing); else a new capture.
+     * exactly the same facts (a comparison that allocates nothing; skipped for a result of H2's that comes from a
+     * compiled query already seen to report them, {@link H2Shapes}); else a new capture.
      */
     @Override
     public ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {

@@ -24,8 +24,11 @@ final class AlternatingRun {
         long run(FastPathBenchmark.Database db, FastPathBenchmark.Session s) throws SQLException;
     }
 
-    /** Throughput (ops/s) and allocation (B/op) of one contender in one round. */
-    record Sample(double opsPerSecond, double bytesPerOp) {}
+    /**
+     * Throughput (ops/s), allocation (B/op) and the workers' own CPU time per operation (ns/op, which the other
+     * processes on a shared machine disturb far less than throughput) of one contender in one round.
+     */
+    record Sample(double opsPerSecond, double bytesPerOp, double cpuNanosPerOp) {}
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -74,6 +77,7 @@ final class AlternatingRun {
         int n = sessions.size();
         LongAdder ops = new LongAdder();
         LongAdder bytes = new LongAdder();
+        LongAdder cpu = new LongAdder();
         CyclicBarrier start = new CyclicBarrier(n + 1);
         long[] window = new long[2];
         Throwable[] failure = new Throwable[1];
@@ -87,12 +91,14 @@ final class AlternatingRun {
                         sink += op.run(db, s);
                     }
                     long allocated = THREADS.getCurrentThreadAllocatedBytes();
+                    long cpuStart = THREADS.getCurrentThreadCpuTime();
                     long count = 0;
                     while (System.nanoTime() < window[1]) {
                         sink += op.run(db, s);
                         count++;
                     }
                     bytes.add(THREADS.getCurrentThreadAllocatedBytes() - allocated);
+                    cpu.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
                     ops.add(count);
                     SINK.add(sink);
                 } catch (Throwable e) {
@@ -115,7 +121,8 @@ final class AlternatingRun {
             throw new IllegalStateException("a worker failed", failure[0]);
         }
         long count = ops.sum();
-        return new Sample(count * 1000.0 / measureMillis, count == 0 ? Double.NaN : bytes.sum() / (double) count);
+        return new Sample(count * 1000.0 / measureMillis, count == 0 ? Double.NaN : bytes.sum() / (double) count,
+                count == 0 ? Double.NaN : cpu.sum() / (double) count);
     }
 
     /** The median and spread over rounds of contender / direct, each round against its own direct figure. */
@@ -129,6 +136,10 @@ final class AlternatingRun {
 
     static Spread ops(List<Sample> samples) {
         return Spread.of(samples.stream().mapToDouble(Sample::opsPerSecond).toArray());
+    }
+
+    static Spread cpuNanos(List<Sample> samples) {
+        return Spread.of(samples.stream().mapToDouble(Sample::cpuNanosPerOp).toArray());
     }
 
     static Spread bytes(List<Sample> samples) {

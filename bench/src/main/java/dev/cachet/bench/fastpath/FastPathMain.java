@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Prints the ratios of issue 10 in one run: a miss and cache-off against the direct driver (1 and 8 threads), a
- * hit against the direct driver (1, 2, 4 and 8 threads), the allocation per operation of each, and the bytes per
+ * hit against the direct driver (1, 2, 4 and 8 threads), the allocation per operation of each, the routing overhead
+ * (Cachet with the cache off over a primary and two replicas against a hand-written split), and the bytes per
  * cached entry (counted by the cache and measured by JOL). The throughput figures come from
  * {@link AlternatingRun}: {@link FastPathBenchmark}'s operations in alternating rounds, each ratio taken within a
  * round and the median over rounds reported with its range. For profiling, run the same operations under JMH:
@@ -17,7 +18,9 @@ import java.util.Map;
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.cachet.bench.fastpath.FastPathMain [--backends h2,postgres,mariadb]
  * [--threads 1,8] [--hit-threads 1,2,4,8] [--rounds 5] [--warmup-ms 500] [--measure-ms 1500] [--quick]
- * [--no-footprint]}.
+ * [--no-footprint] [--routing primary,replica1,replica2]}. The routing overhead (cache off with two replicas
+ * against a hand-written two-pool split) needs a primary with two streaming replicas ({@code --routing}, host:port
+ * each; {@code scripts/bench-fastpath.sh} starts a throwaway one): see {@link RoutingOverhead}.
  */
 public final class FastPathMain {
 
@@ -35,6 +38,7 @@ public final class FastPathMain {
         long warmup = 500;
         long measure = 1500;
         boolean footprint = true;
+        String routing = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--backends" -> backends = List.of(args[++i].split(","));
@@ -49,15 +53,19 @@ public final class FastPathMain {
                     measure = 700;
                 }
                 case "--no-footprint" -> footprint = false;
+                case "--routing" -> routing = args[++i];
+                case "--no-routing" -> routing = null;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--backends, --threads,"
-                        + " --hit-threads, --rounds, --warmup-ms, --measure-ms, --quick, --no-footprint)");
+                        + " --hit-threads, --rounds, --warmup-ms, --measure-ms, --quick, --no-footprint,"
+                        + " --routing primary,replica1,replica2)");
             }
         }
         StringBuilder report = new StringBuilder();
         report.append(String.format(Locale.ROOT, "%d rounds of %d ms warm-up + %d ms measured per contender; "
                 + "median of per-round ratios [min-max]%n%n", rounds, warmup, measure));
-        report.append("| backend | threads | path | Cachet / direct | Cachet ops/s | direct ops/s | Cachet B/op | direct B/op |\n");
-        report.append("|---|---:|---|---:|---:|---:|---:|---:|\n");
+        report.append("| backend | threads | path | Cachet / direct | Cachet ops/s | direct ops/s | Cachet B/op | direct B/op "
+                + "| Cachet CPU µs/op | direct CPU µs/op |\n");
+        report.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String backend : backends) {
             List<Integer> all = new ArrayList<>(threads);
             for (Integer t : hitThreads) {
@@ -93,6 +101,7 @@ public final class FastPathMain {
         System.out.println("## Throughput: Cachet against the direct driver, alternating rounds");
         System.out.println();
         System.out.println(report);
+        System.out.println(RoutingOverhead.measure(routing, rounds, warmup, measure));
         if (footprint) {
             System.out.println("## Footprint per cached entry (INT, VARCHAR, DECIMAL, INT, VARCHAR, TIMESTAMP; H2, "
                     + "ValueProfile.standard())");
@@ -109,10 +118,12 @@ public final class FastPathMain {
     private static void row(StringBuilder out, String backend, int threads, String path,
                             List<AlternatingRun.Sample> cachet, List<AlternatingRun.Sample> direct) {
         Spread ratio = AlternatingRun.ratio(cachet, direct);
-        out.append(String.format(Locale.ROOT, "| %s | %d | %s | **%.2fx** [%.2f-%.2f] | %,.0f | %,.0f | %,.0f | %,.0f |%n",
+        out.append(String.format(Locale.ROOT, "| %s | %d | %s | **%.2fx** [%.2f-%.2f] | %,.0f | %,.0f | %,.0f | %,.0f "
+                + "| %.2f | %.2f |%n",
                 backend, threads, path, ratio.median(), ratio.min(), ratio.max(), AlternatingRun.ops(cachet).median(),
                 AlternatingRun.ops(direct).median(), AlternatingRun.bytes(cachet).median(),
-                AlternatingRun.bytes(direct).median()));
+                AlternatingRun.bytes(direct).median(), AlternatingRun.cpuNanos(cachet).median() / 1e3,
+                AlternatingRun.cpuNanos(direct).median() / 1e3));
         System.err.print(out.substring(out.lastIndexOf("| " + backend)));
     }
 

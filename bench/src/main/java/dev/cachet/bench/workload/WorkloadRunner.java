@@ -34,6 +34,10 @@ public final class WorkloadRunner {
 
     private final RunOptions options;
     private final Mix.Keys keys;
+    /** False when {@link #measureRounds} runs it: no report is printed or written. */
+    private boolean report = true;
+    /** The measured rounds of the last {@link #run()}. */
+    private List<RoundResult> measured = List.of();
 
     WorkloadRunner(RunOptions options) {
         this.options = options;
@@ -55,6 +59,22 @@ public final class WorkloadRunner {
             return;
         }
         System.exit(new WorkloadRunner(options).run());
+    }
+
+    /**
+     * Runs what {@link #main} runs with {@code args} (the contenders' alternating rounds of each mix), without printing
+     * or writing a report, and returns every measured round — for a benchmark that reports one ratio of its own.
+     *
+     * @throws IllegalArgumentException on bad arguments
+     * @throws IllegalStateException    when no contender could be built
+     */
+    public static List<RoundResult> measureRounds(String... args) throws Exception {
+        WorkloadRunner runner = new WorkloadRunner(RunOptions.parse(args));
+        runner.report = false;
+        if (runner.run() != 0) {
+            throw new IllegalStateException("no contender could be built");
+        }
+        return runner.measured;
     }
 
     int run() throws Exception {
@@ -100,7 +120,11 @@ public final class WorkloadRunner {
                     }
                 }
             }
+            measured = List.copyOf(results);
             double minutes = (System.nanoTime() - started) / 60e9;
+            if (!this.report) {
+                return 0;
+            }
             Report report = new Report(options, contenders, routing, analysis, results, minutes);
             Files.createDirectories(options.outDir);
             Path md = options.outDir.resolve(options.target + ".md");
@@ -195,7 +219,9 @@ public final class WorkloadRunner {
         LatencyHistogram all = new LatencyHistogram();
         long errors = 0;
         String firstError = null;
+        long cpuNanos = 0;
         for (Worker w : workers) {
+            cpuNanos += w.cpuNanos;
             all.add(w.histogram);
             errors += w.errors;
             if (firstError == null) {
@@ -209,8 +235,8 @@ public final class WorkloadRunner {
             log("%s: warmed up%s", label, errors == 0 ? "" : ", errors " + errors + " (first: " + firstError + ")");
             return r;
         }
-        log("%s: %,.0f ops/s, p50 %.1f µs, p99 %.1f µs, errors %d%s%s", label, r.throughput(), r.p50Micros(),
-                r.p99Micros(), errors, firstError == null ? "" : " (first: " + firstError + ")",
+        log("%s: %,.0f ops/s, p50 %.1f µs, p99 %.1f µs, client CPU %.1f µs/op, errors %d%s%s", label, r.throughput(),
+                r.p50Micros(), r.p99Micros(), r.operations() == 0 ? Double.NaN : cpuNanos / 1e3 / r.operations(), errors, firstError == null ? "" : " (first: " + firstError + ")",
                 r.hasCache() ? String.format(Locale.ROOT, ", hit ratio %.3f, %,d entries, %.1f MB", r.hitRatio(),
                         r.cacheEntries(), r.cacheBytes() / 1e6) : "");
         return r;
@@ -260,6 +286,8 @@ public final class WorkloadRunner {
     private final class Worker implements Runnable {
         final LatencyHistogram histogram = new LatencyHistogram();
         final AtomicLong completed = new AtomicLong();
+        /** This worker's own CPU time over the measured window (the client's cost, whatever the load). */
+        long cpuNanos;
         long errors;
         String firstError;
         private final Mix mix;
@@ -289,7 +317,12 @@ public final class WorkloadRunner {
                 ready.countDown();
                 long n = 0;
                 int p;
+                long cpuAtMeasure = -1;
+                java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
                 while ((p = phase.value) != STOP) {
+                    if (p == MEASURE && cpuAtMeasure < 0) {
+                        cpuAtMeasure = cpu.getCurrentThreadCpuTime();
+                    }
                     long t0 = System.nanoTime();
                     try {
                         op.run(random);
@@ -306,6 +339,9 @@ public final class WorkloadRunner {
                         histogram.record(t1 - t0);
                     }
                     completed.lazySet(++n);
+                }
+                if (cpuAtMeasure >= 0) {
+                    cpuNanos = cpu.getCurrentThreadCpuTime() - cpuAtMeasure;
                 }
             } catch (SQLException | RuntimeException e) {
                 errors++;

@@ -324,6 +324,39 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     /**
+     * Creates a prepared statement where it will most likely run. On the primary without routing; when it cannot run on
+     * a replica by what it is; or when a JDBC transaction is open or about to be (auto-commit off), where it will most
+     * likely run on the primary and parameters that cannot be bound again elsewhere (streams) would be stranded on a
+     * replica. Otherwise on the replica the read strategy picks for it now — its first execution runs there while that
+     * replica may serve it, so the statement is not prepared twice — else on the home; preparing a query never
+     * connects the primary.
+     */
+    private <T extends CachetStatement> T onQueryHome(String sql, StatementOptions options, StatementMaker<T> maker)
+            throws SQLException {
+        if (routing == null || !session.autoCommit() || inTransaction()) {
+            return onHome(true, maker);
+        }
+        StatementInfo info = pipeline.analyze(sql);
+        if (routing.needsPrimary(info, options)) {
+            return onHome(true, maker);
+        }
+        checkOpen();
+        PhysicalConnection replica = routing.readHome(info);
+        if (replica != null) {
+            try {
+                T made = maker.make(replica);
+                made.firstRunAtHome = true;
+                return made;
+            } catch (SQLException e) {
+                if (!routing.failed(replica, e)) {
+                    throw e;
+                }
+            }
+        }
+        return onHome(false, maker);
+    }
+
+    /**
      * Chooses the physical connection a statement runs on, from its analysis and the transaction and session state,
      * and brings that connection to the logical session state. The one place routing decides (DESIGN §9); today every
      * statement runs on the primary.
@@ -696,28 +729,17 @@ public final class CachetConnection extends DelegatingConnection {
         });
     }
 
-    /**
-     * Whether a statement prepared now must live on the primary: without routing; when it cannot run on a replica by
-     * what it is; or when a JDBC transaction is open or about to be (auto-commit off), where it will most likely run
-     * on the primary and parameters that cannot be bound again elsewhere (streams) would be stranded on a replica.
-     * Otherwise it lives on the home, so that preparing a query does not connect the primary.
-     */
-    private boolean preparedOnPrimary(String sql, StatementOptions options) {
-        return routing == null || !session.autoCommit() || inTransaction()
-                || routing.needsPrimary(pipeline.analyze(sql), options);
-    }
-
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
         StatementOptions options = StatementOptions.prepared(sql);
-        return onHome(preparedOnPrimary(sql, options),
+        return onQueryHome(sql, options,
                 on -> new CachetPreparedStatement(this, on, on.connection().prepareStatement(sql), options));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
         StatementOptions options = new StatementOptions(type, concurrency, sql);
-        return onHome(preparedOnPrimary(sql, options), on -> new CachetPreparedStatement(this, on,
+        return onQueryHome(sql, options, on -> new CachetPreparedStatement(this, on,
                 on.connection().prepareStatement(sql, type, concurrency), options));
     }
 
@@ -725,7 +747,7 @@ public final class CachetConnection extends DelegatingConnection {
     public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
             throws SQLException {
         StatementOptions options = new StatementOptions(type, concurrency, sql);
-        return onHome(preparedOnPrimary(sql, options), on -> new CachetPreparedStatement(this, on,
+        return onQueryHome(sql, options, on -> new CachetPreparedStatement(this, on,
                 on.connection().prepareStatement(sql, type, concurrency, holdability), options));
     }
 
@@ -952,9 +974,15 @@ public final class CachetConnection extends DelegatingConnection {
     private void applyToAll(PhysicalCall call) throws SQLException {
         PhysicalConnection lead = lead();
         call.run(lead.connection());
-        for (PhysicalConnection p : physicalConnections()) {
-            if (p != lead) {
-                call.run(p.connection());
+        // as physicalConnections() orders them, without its list: pools call clearWarnings on every return
+        PhysicalConnection p = primary;
+        if (p != null && p != lead) {
+            call.run(p.connection());
+        }
+        for (int i = 0; i < replicas.size(); i++) {
+            PhysicalConnection r = replicas.get(i);
+            if (r != lead && r != p) {
+                call.run(r.connection());
             }
         }
     }

@@ -44,6 +44,11 @@ public class CachetStatement extends DelegatingStatement {
     StatementInfo lastInfo;
     /** The real statement of the last execution: {@link #delegate}, or one on a replica connection. */
     private volatile Statement active;
+    /**
+     * Set when routing prepared this statement on the replica the read strategy picked for it: its first autocommit
+     * execution runs there if that replica may serve it (see ConnectionRouting#query); cleared by that execution.
+     */
+    boolean firstRunAtHome;
     /** Real statements on other physical connections than the primary, created when routing first used them. */
     private java.util.Map<PhysicalConnection, Statement> elsewhere;
 

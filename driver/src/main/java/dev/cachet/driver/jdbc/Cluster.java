@@ -155,7 +155,8 @@ public final class Cluster {
     public Duration ttl(StatementInfo info) {
         Duration shortest = settings.ttl();
         boolean zero = false;
-        for (String table : info.tablesRead()) {
+        // every miss asks twice: without per-table TTLs there is nothing to look up per table
+        for (String table : settings.tableTtls().isEmpty() ? java.util.Set.<String>of() : info.tablesRead()) {
             Duration d = settings.ttlFor(table);
             if (d.isZero() || d.isNegative()) {
                 zero = true;

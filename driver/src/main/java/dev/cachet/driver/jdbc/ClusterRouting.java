@@ -234,6 +234,7 @@ public final class ClusterRouting implements AutoCloseable {
             cluster.addService(this);
             poller.pollOnce();
             poller.start();
+            router.whenSampleWanted(poller::requestRound);
         }
     }
 
@@ -247,6 +248,7 @@ public final class ClusterRouting implements AutoCloseable {
             pr = probe;
             poller = null;
             probe = null;
+            router.whenSampleWanted(null);
         }
         if (p != null) {
             p.close();

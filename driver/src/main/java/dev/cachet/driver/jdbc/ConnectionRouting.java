@@ -11,7 +11,6 @@ import dev.cachet.parser.StatementKind;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -182,6 +181,22 @@ final class ConnectionRouting {
         return replica == null ? connection.primary() : replica;
     }
 
+    /**
+     * Where a query prepared now under auto-commit should live: the replica connection the read strategy picks for
+     * it now, opened if need be — its first execution runs there while that replica may still serve it (see
+     * {@link #query}); null when it may not run on a replica now (then it lives on the logical connection's home).
+     */
+    PhysicalConnection readHome(StatementInfo info) {
+        SessionState session = connection.session();
+        if (!session.autoCommit() || connection.inTransaction() || !replicaCapable(info)
+                || connection.unmodelledSession() || connection.readsTemporaryTable(info.tablesRead())
+                || connection.transaction().isolation(session) == Connection.TRANSACTION_SERIALIZABLE) {
+            return null;
+        }
+        ReplicaState state = cluster.router().chooseFor(info.tablesRead());
+        return state == null ? null : replica(state);
+    }
+
     /** Whether an autocommit query may run on a replica at all (DESIGN §9's table). */
     private boolean mayRunOnReplica(StatementInfo info, CachetStatement owner) {
         if (connector == null || !replicaCapable(info)) {
@@ -328,7 +343,12 @@ final class ConnectionRouting {
         while (true) {
             PhysicalConnection target = null;
             if (replicas && attempts-- > 0) {
-                ReplicaState state = cluster.router().chooseFor(info.tablesRead());
+                // a statement's first execution runs on the replica it was prepared on, picked for it then by the
+                // read strategy (readHome), while that replica may serve it; later ones are picked one by one
+                ReplicaState home = owner.firstRunAtHome ? owner.home.replica() : null;
+                owner.firstRunAtHome = false;
+                ReplicaState state = home != null && cluster.router().mayServe(home, info.tablesRead()) ? home
+                        : cluster.router().chooseFor(info.tablesRead());
                 if (state != null) {
                     target = replica(state);
                     if (target == null) {
@@ -431,10 +451,13 @@ final class ConnectionRouting {
     }
 
     /**
-     * Reports the outcome of writes. A commit is resolved with the primary's insert position sampled now (after it
-     * returned) when the primary connection is in auto-commit mode; otherwise (a sample would open a transaction
-     * there) the poller's next sample resolves it. Without measurable replication (not PostgreSQL) nothing is
-     * reported and the tables stay on the primary.
+     * Reports the outcome of writes. A commit is reported unsampled, as of now (after it returned): its tables stay on
+     * the primary until the poller's next sample of the primary's insert position, which started after it, resolves
+     * it — coalescing every commit since the previous sample into one, and taken early when a read of a table written
+     * finds it waiting ({@link dev.cachet.driver.routing.ReplicaRouter#requestSampleIfAwaited}). So a commit costs
+     * no round trip of its own, and read-your-writes stays exact: no read that starts after the commit returned runs
+     * on a replica that has not replayed a position sampled after it. Without measurable replication (not
+     * PostgreSQL) nothing is reported and the tables stay on the primary.
      */
     private void settle(List<ReadYourWrites.WriteTicket> tickets, boolean committed) {
         ReadYourWrites ryw = cluster.readYourWrites();
@@ -445,32 +468,9 @@ final class ConnectionRouting {
         if (!cluster.measuresReplication()) {
             return;
         }
-        Lsn position = samplePrimary();
+        long now = cluster.ticker().read();
         for (ReadYourWrites.WriteTicket t : tickets) {
-            if (position != null) {
-                ryw.committed(t, position);
-            } else {
-                ryw.committedUnsampled(t, cluster.ticker().read());
-            }
-        }
-    }
-
-    private Lsn samplePrimary() {
-        PhysicalConnection primary = connection.primaryIfOpen();
-        if (primary == null) {
-            return null;
-        }
-        Connection c = primary.connection();
-        try {
-            if (!c.getAutoCommit()) {
-                return null;
-            }
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn() /*cachet:sample*/")) {
-                return rs.next() ? Lsn.parse(rs.getString(1)) : null;
-            }
-        } catch (SQLException | RuntimeException e) {
-            return null;
+            ryw.committedUnsampled(t, now);
         }
     }
 

@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Protocol for a writer: call {@link #beginWrite} before the statement or commit that makes the write visible,
  * then exactly one of {@link #committed} (with {@code pg_current_wal_insert_lsn()} taken on the primary after the
- * commit returned), {@link #committedUnsampled} (the commit happened or may have happened, but no position could be
- * sampled: the next poller sample that started after it stands in) or {@link #abandoned} (nothing was committed,
+ * commit returned), {@link #committedUnsampled} (the commit happened or may have happened, and no position was
+ * sampled with it: the next poller sample that started after it stands in — what the driver reports, so that a
+ * commit costs no extra round trip) or {@link #abandoned} (nothing was committed,
  * e.g. a rollback). From {@code beginWrite} until the position is known, reads of the tables go to the primary, so
  * no read that starts after the commit returned can land on a replica that lacks it.
  *
@@ -44,6 +45,8 @@ public final class ReadYourWrites {
 
   private final ConcurrentHashMap<String, Mark> marks = new ConcurrentHashMap<>();
   private final List<WriteTicket> awaitingSample = new ArrayList<>();
+  /** Whether {@link #awaitingSample} is non-empty, readable without its lock. */
+  private volatile boolean samplePending;
 
   /**
    * Announces a write to {@code tables} (or to every table when {@code allTables}) that is about to commit. Until its
@@ -77,6 +80,7 @@ public final class ReadYourWrites {
     synchronized (awaitingSample) {
       ticket.committedAtNanos = committedAtNanos;
       awaitingSample.add(ticket);
+      samplePending = true;
     }
   }
 
@@ -100,10 +104,19 @@ public final class ReadYourWrites {
         }
         return before;
       });
+      samplePending = !awaitingSample.isEmpty();
     }
     for (WriteTicket ticket : resolved) {
       resolve(ticket, primaryInsert);
     }
+  }
+
+  /**
+   * Whether a commit reported by {@link #committedUnsampled} still waits for a primary sample: then a read that
+   * finds its tables pinned to the primary may ask the poller for an early round. Lock-free.
+   */
+  public boolean awaitingSample() {
+    return samplePending;
   }
 
   /**
@@ -134,6 +147,7 @@ public final class ReadYourWrites {
   public void reset() {
     synchronized (awaitingSample) {
       awaitingSample.clear();
+      samplePending = false;
     }
     marks.clear();
   }

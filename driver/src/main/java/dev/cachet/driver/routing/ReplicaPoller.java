@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -11,7 +12,7 @@ import java.util.function.Supplier;
  * Keeps one cluster's replica states current: every interval it samples the primary's insert position and timeline,
  * then each replica's replayed position and timeline, and derives each replica's lag (DESIGN §9). The primary
  * samples also resolve {@linkplain ReadYourWrites#committedUnsampled unsampled commits} that returned before the
- * sample started.
+ * sample started; a read held on the primary by such a commit {@linkplain #requestRound asks} for the next round early.
  *
  * <p>Runs on one daemon thread named {@code cachet-replica-poller-<name>} once {@link #start()}ed, until
  * {@link #close()}. {@link #pollOnce()} runs one round on the caller's thread (tests drive it with a fake
@@ -21,6 +22,12 @@ import java.util.function.Supplier;
 public final class ReplicaPoller implements AutoCloseable {
 
   private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /**
+   * The least time between the starts of two rounds when rounds are {@linkplain #requestRound requested}: a burst of
+   * requests costs the servers at most one round per this interval.
+   */
+  static final long MIN_REQUESTED_SPACING_NANOS = 5_000_000L;
 
   private final ReplicaRouter router;
   private final NodeProbe probe;
@@ -32,7 +39,10 @@ public final class ReplicaPoller implements AutoCloseable {
   private final Consumer<SQLException> primaryFailureListener;
   private final Object lifecycle = new Object();
   private Thread thread;
+  private volatile Thread running;
   private volatile boolean closed;
+  /** Set by {@link #requestRound}, cleared when a round starts. */
+  private volatile boolean roundRequested;
 
   /**
    * A poller for {@code router}'s replicas.
@@ -63,7 +73,26 @@ public final class ReplicaPoller implements AutoCloseable {
       }
       thread = new Thread(this::run, "cachet-replica-poller-" + name + "-" + THREADS.incrementAndGet());
       thread.setDaemon(true);
+      running = thread;
       thread.start();
+    }
+  }
+
+  /**
+   * Asks for a round sooner than the interval: a commit waits for a primary sample that started after it (DESIGN §9,
+   * read-your-writes), and a read found its tables on the primary because of it. Requests are coalesced: the next
+   * round serves every request made before it starts, and requested rounds start at least
+   * {@link #MIN_REQUESTED_SPACING_NANOS} apart. Never blocks; a no-op before {@link #start()} and after
+   * {@link #close()}.
+   */
+  public void requestRound() {
+    if (roundRequested) {
+      return;
+    }
+    roundRequested = true;
+    Thread t = running;
+    if (t != null) {
+      LockSupport.unpark(t);
     }
   }
 
@@ -121,6 +150,7 @@ public final class ReplicaPoller implements AutoCloseable {
     synchronized (lifecycle) {
       closed = true;
       t = thread;
+      running = null;
     }
     if (t != null) {
       t.interrupt();
@@ -136,12 +166,19 @@ public final class ReplicaPoller implements AutoCloseable {
     long intervalNanos = interval.toNanos();
     while (!closed) {
       long started = System.nanoTime();
+      roundRequested = false; // a request from now on is served by this round's sample or the next
       pollOnce();
-      long remaining = intervalNanos - (System.nanoTime() - started);
-      if (remaining > 0) {
-        try {
-          Thread.sleep(remaining / 1_000_000L, (int) (remaining % 1_000_000L));
-        } catch (InterruptedException e) {
+      while (!closed) {
+        long elapsed = System.nanoTime() - started;
+        long wait = intervalNanos - elapsed;
+        if (roundRequested) {
+          wait = Math.min(wait, MIN_REQUESTED_SPACING_NANOS - elapsed);
+        }
+        if (wait <= 0) {
+          break;
+        }
+        LockSupport.parkNanos(this, wait);
+        if (Thread.currentThread().isInterrupted()) {
           return;
         }
       }

@@ -20,6 +20,8 @@ public final class ReplicaRouter {
   private final ReadYourWrites readYourWrites;
   private final Duration maxLag;
   private volatile long primaryTimeline;
+  /** Asks the poller for an early round; a no-op until one is attached. */
+  private volatile Runnable sampleWanted = () -> { };
 
   /**
    * A router over {@code replicas} (in configured order).
@@ -55,11 +57,42 @@ public final class ReplicaRouter {
   }
 
   /**
+   * Attaches what asks for an early primary sample ({@link ReplicaPoller#requestRound}); null detaches it. Called
+   * when a read finds its tables pinned to the primary by a commit that still waits for a sample.
+   */
+  public void whenSampleWanted(Runnable request) {
+    sampleWanted = request == null ? () -> { } : request;
+  }
+
+  /**
+   * Asks for an early primary sample when a commit waits for one (it keeps the tables it wrote on the primary until
+   * then). Never blocks and makes no database call: the poller takes the sample on its own thread.
+   */
+  public void requestSampleIfAwaited() {
+    if (readYourWrites.awaitingSample()) {
+      sampleWanted.run();
+    }
+  }
+
+  /**
    * The replica to serve an autocommit read of {@code tables} (canonical names), or null when none may: then the
    * primary serves it.
    */
   public ReplicaState chooseFor(Collection<String> tables) {
     return choose(readYourWrites.requiredPosition(tables));
+  }
+
+  /**
+   * Whether {@code replica} may serve an autocommit read of {@code tables} now: it is one {@link #chooseFor} could
+   * pick (in the rotation, replayed what the tables require).
+   */
+  public boolean mayServe(ReplicaState replica, Collection<String> tables) {
+    Lsn required = readYourWrites.requiredPosition(tables);
+    if (required.equals(Lsn.MAX)) {
+      requestSampleIfAwaited();
+      return false;
+    }
+    return replica.eligible(primaryTimeline, maxLag) && replica.hasReplayed(required);
   }
 
   /**
@@ -86,6 +119,11 @@ public final class ReplicaRouter {
   }
 
   private ReplicaState choose(Lsn required) {
+    if (required.equals(Lsn.MAX)) {
+      // a write to these tables is in flight or waits for its sample: the primary serves, the poller samples soon
+      requestSampleIfAwaited();
+      return null;
+    }
     List<ReplicaState> eligible = eligible(required);
     return eligible.isEmpty() ? null : selector.select(eligible);
   }

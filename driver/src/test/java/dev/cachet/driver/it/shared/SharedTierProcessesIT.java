@@ -130,6 +130,64 @@ class SharedTierProcessesIT {
                 .isEqualTo(3);
     }
 
+    // ---------------------------------------------------------------- the operator API reaches every instance
+
+    @Test
+    void operatorInvalidationsReachEveryInstance() throws Exception {
+        String table = SharedFixture.tables(1).get(0);
+        String role = SharedFixture.appRole(List.of(table));
+        String counter = SharedFixture.fresh("calls");
+        String function = counter + "_count";
+        try (Connection c = PgCluster.connect(0); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + counter + " (n bigint NOT NULL)");
+            s.execute("INSERT INTO " + counter + " VALUES (0)");
+            s.execute("CREATE FUNCTION " + function + "() RETURNS bigint LANGUAGE sql VOLATILE AS 'UPDATE " + counter
+                    + " SET n = n + 1 RETURNING n'");
+            s.execute("GRANT SELECT, UPDATE ON " + counter + " TO " + role);
+            s.execute("GRANT EXECUTE ON FUNCTION " + function + "() TO " + role);
+        }
+        String cluster = SharedFixture.fresh("operator");
+        // broadcast: the watching instance trusts its in-process entry until a message says otherwise
+        Properties settings = SharedFixture.settings(cluster, role, Topology.REPLICATION, "broadcast");
+        settings.setProperty("cachet.deterministicFunctions", function);
+        for (boolean all : new boolean[] {false, true}) {
+            try (Workers workers = new Workers()) {
+                Properties p = new Properties();
+                p.putAll(settings);
+                p.setProperty("command", "watch");
+                p.setProperty("sql", "SELECT " + function + "(), v FROM " + table + " WHERE id = 1");
+                Workers.Worker watcher = workers.start(p);
+                workers.awaitReady();
+                workers.go();
+                workers.awaitAll(Duration.ofSeconds(30), w -> w.stat("hits") >= 3);
+                // this JVM is another instance of the cluster: its operator call must reach the watcher
+                Properties connect = new Properties();
+                for (String name : settings.stringPropertyNames()) {
+                    if (name.startsWith("cachet.")) {
+                        connect.setProperty(name, settings.getProperty(name));
+                    }
+                }
+                connect.setProperty("user", role);
+                connect.setProperty("password", SharedFixture.APP_PASSWORD);
+                try (Connection c = java.sql.DriverManager.getConnection(settings.getProperty("url"), connect)) {
+                    dev.cachet.driver.CachetCluster operator = dev.cachet.driver.Cachet.cluster(c);
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                            .until(() -> "up".equals(operator.statistics().shared().state()));
+                    if (all) {
+                        operator.invalidateAll();
+                    } else {
+                        operator.invalidate(table.toUpperCase());
+                    }
+                } finally {
+                    dev.cachet.driver.Cachet.shutdown();
+                }
+                workers.awaitDone(Duration.ofSeconds(40));
+                assertThat(watcher.lines).as(all ? "invalidateAll" : "invalidate").contains("CHANGED true");
+                assertThat(watcher.stat("messagesReceived")).isPositive();
+            }
+        }
+    }
+
     private Workers runOnce(String cluster, String role, String function, String sql, int n,
                             java.util.function.Predicate<Workers.Worker> before) throws Exception {
         try (Workers workers = new Workers()) {

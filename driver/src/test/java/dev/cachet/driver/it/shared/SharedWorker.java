@@ -92,6 +92,18 @@ public final class SharedWorker {
             stats.start();
             switch (p.getProperty("command")) {
                 case "load" -> load(p, url, credentials);
+                case "watch" -> {
+                    // fill, then re-read until the database really runs the query again (its first column changes)
+                    String sql = p.getProperty("sql");
+                    String seen = once(first, sql);
+                    String now = seen;
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (now.equals(seen) && System.nanoTime() < deadline && !stop) {
+                        LockSupport.parkNanos(5_000_000L); // pacing only: the test waits for the change itself
+                        now = once(first, sql);
+                    }
+                    say("CHANGED " + !now.equals(seen));
+                }
                 case "once" -> {
                     say("VALUE " + once(first, p.getProperty("sql")));
                     awaitSettled(first);

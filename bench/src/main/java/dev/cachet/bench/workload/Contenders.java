@@ -151,6 +151,9 @@ final class Contenders {
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
             }
+            // what the tier did during the run (timeouts, stream losses, resyncs), printed when the runner ends
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("[bench] " + c.name()
+                    + " shared tier at the end: " + cluster.statistics().shared())));
         }
         return c;
     }

@@ -36,6 +36,7 @@ final class Workers implements AutoCloseable {
         final List<String> lines = new CopyOnWriteArrayList<>();
         volatile Map<String, String> stats = Map.of();
         volatile Map<String, String> done;
+        volatile Map<String, String> base = Map.of();
         volatile boolean ready;
 
         Worker(int index, Process process, Path out) {
@@ -48,6 +49,12 @@ final class Workers implements AutoCloseable {
             Map<String, String> s = done != null ? done : stats;
             String v = s.get(name);
             return v == null ? 0 : Long.parseLong(v);
+        }
+
+        /** How much {@code name} grew since the worker was READY (what a warm-up counted is left out). */
+        long delta(String name) {
+            String v = base.get(name);
+            return stat(name) - (v == null ? 0 : Long.parseLong(v));
         }
 
         String state() {
@@ -107,6 +114,8 @@ final class Workers implements AutoCloseable {
             while ((line = r.readLine()) != null) {
                 if (line.equals("READY")) {
                     w.ready = true;
+                } else if (line.startsWith("BASE ")) {
+                    w.base = parse(line.substring(5));
                 } else if (line.startsWith("STATS ")) {
                     w.stats = parse(line.substring(6));
                 } else if (line.startsWith("DONE ")) {
@@ -176,6 +185,10 @@ final class Workers implements AutoCloseable {
 
     long sum(String stat) {
         return all.stream().mapToLong(w -> w.stat(stat)).sum();
+    }
+
+    long sumDelta(String stat) {
+        return all.stream().mapToLong(w -> w.delta(stat)).sum();
     }
 
     @Override

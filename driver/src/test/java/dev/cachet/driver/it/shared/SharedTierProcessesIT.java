@@ -119,7 +119,9 @@ class SharedTierProcessesIT {
         runOnce(cluster, role, function, sql, 1, false, w -> w.stat("stores") >= 1);
         assertThat(count(counter)).as("database runs after instance A").isEqualTo(1);
         Workers.Worker b = runOnce(cluster, role, function, sql, 1, false, w -> true).all.get(0);
-        assertThat(b.stat("sharedHits")).as("instance B's hits from Redis").isEqualTo(1);
+        // a hit straight away, or after waiting out a lease A left behind (the entry was already there): one hit
+        assertThat(b.stat("sharedHits") + b.stat("leaseWaitHits")).as("instance B's hits from Redis: " + b)
+                .isEqualTo(1);
         assertThat(count(counter)).as("database runs after instance B").isEqualTo(1);
 
         // four instances miss the same key at once: one runs it, the others wait for its entry — a bounded wait (2 s):

@@ -1,5 +1,7 @@
 package dev.cachet.driver;
 
+import dev.cachet.cache.shared.EncryptionKey;
+import dev.cachet.cache.shared.SharedTierSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,15 @@ public final class CachetSettings {
     public static final String PROBE_USER = "cachet.probe.user";
     public static final String PROBE_PASSWORD = "cachet.probe.password";
     public static final String PARSE_BUDGET = "cachet.parseBudget";
+    public static final String SHARED_URI = "cachet.shared.uri";
+    public static final String SHARED_MODE = "cachet.shared.mode";
+    public static final String SHARED_CONSISTENCY = "cachet.shared.consistency";
+    public static final String SHARED_TIMEOUT = "cachet.shared.timeout";
+    public static final String SHARED_MAX_ENTRY_BYTES = "cachet.shared.maxEntryBytes";
+    public static final String SHARED_ENCRYPTION_KEY = "cachet.shared.encryptionKey";
+    public static final String SHARED_USER = "cachet.shared.user";
+    public static final String SHARED_PASSWORD = "cachet.shared.password";
+    public static final String SHARED_TRUSTED_CERTIFICATES = "cachet.shared.trustedCertificates";
 
     private static final String TABLE_TTL_PREFIX = "cachet.ttl.";
     /**
@@ -167,7 +178,51 @@ public final class CachetSettings {
                     "How long the first execution of a statement waits for its analysis. A parse past it goes on"
                             + " in the background (up to 2 s or the budget) and meanwhile the statement runs"
                             + " uncached on the primary, counting as a write to every table.",
-                    (b, v) -> b.parseBudget = positiveDuration(v)));
+                    (b, v) -> b.parseBudget = positiveDuration(v)),
+            setting(SHARED_URI, "", "Lettuce URIs, comma-separated, e.g. redis://cache-1:6379,redis://cache-2:6379"
+                            + " (rediss:// for TLS; user and password may be in the URI)", List.of(),
+                    "The shared tier on Redis (docs/shared-tier.md): instances of the application with the same"
+                            + " cluster id share their cached results and see each other's writes. Empty: no shared"
+                            + " tier, each JVM caches on its own. In standalone mode several URIs are a primary and"
+                            + " its replicas; in cluster mode they are seeds.",
+                    (b, v) -> b.sharedUri = v.trim().isEmpty() ? null : SharedSettings.uri(v)),
+            setting(SHARED_MODE, "standalone", "standalone or cluster", List.of("standalone", "cluster"),
+                    "How Redis is deployed: one node or a primary with replicas (standalone), or Redis Cluster"
+                            + " (cluster).",
+                    (b, v) -> b.sharedMode = SettingValues.parseEnum(SharedTierSettings.Mode.class, v,
+                            List.of("standalone", "cluster"))),
+            setting(SHARED_CONSISTENCY, "strict", "strict or broadcast", List.of("strict", "broadcast"),
+                    "strict: every hit is checked against the table versions in Redis, so a read that starts after"
+                            + " another instance's write committed never sees older data. broadcast: in-process hits"
+                            + " trust the invalidation messages (no Redis round trip per hit; stale for as long as a"
+                            + " message takes to arrive).",
+                    (b, v) -> b.sharedConsistency = SettingValues.parseEnum(SharedTierSettings.Consistency.class,
+                            v, List.of("strict", "broadcast"))),
+            setting(SHARED_TIMEOUT, "100ms", Durations.ACCEPTS + ", more than 0", List.of(),
+                    "The longest a Redis call may hold up a statement; past it Cachet answers from the in-process"
+                            + " tier or the database and retries Redis in the background.",
+                    (b, v) -> b.sharedTimeout = positiveDuration(v)),
+            setting(SHARED_MAX_ENTRY_BYTES, "1MB", Sizes.ACCEPTS + ", from 64 bytes to 1GB", List.of(),
+                    "Encoded results larger than this are kept in process only, and read from Redis as misses.",
+                    (b, v) -> b.sharedMaxEntryBytes = SharedSettings.entryBytes(v)),
+            setting(SHARED_ENCRYPTION_KEY, "", "the path of a file holding an AES key (16, 24 or 32 bytes,"
+                            + " base64), or env:NAME for an environment variable holding it", List.of(),
+                    "Encrypts and authenticates every value Cachet writes to Redis (AES-GCM); values written under"
+                            + " another key are never served. The key itself is never logged. Empty: values are"
+                            + " stored in clear, with a checksum.",
+                    (b, v) -> {
+                        b.sharedEncryptionKeySource = v.trim().isEmpty() ? null : v.trim();
+                        b.sharedEncryptionKey = v.trim().isEmpty() ? null : SharedSettings.key(v);
+                    }),
+            setting(SHARED_USER, "", "a Redis ACL user name", List.of(),
+                    "The Redis user; overrides a user in cachet.shared.uri.",
+                    (b, v) -> b.sharedUser = v.trim().isEmpty() ? null : v.trim()),
+            setting(SHARED_PASSWORD, "", "the password of cachet.shared.user", List.of(),
+                    "The Redis password; overrides one in cachet.shared.uri. Never logged.",
+                    (b, v) -> b.sharedPassword = v.isEmpty() ? null : v),
+            setting(SHARED_TRUSTED_CERTIFICATES, "", "the path of a PEM file", List.of(),
+                    "Certificates to trust for rediss:// (e.g. a private CA). Empty: the JVM's trust store.",
+                    (b, v) -> b.sharedTrustedCertificates = v.trim().isEmpty() ? null : SharedSettings.pemFile(v)));
 
     private static final Map<String, Setting> BY_LOWER_NAME = new LinkedHashMap<>();
     private static final List<SettingDescriptor> DESCRIPTORS;
@@ -202,6 +257,16 @@ public final class CachetSettings {
     private final String probeUser;
     private final String probePassword;
     private final Duration parseBudget;
+    private final String sharedUri;
+    private final SharedTierSettings.Mode sharedMode;
+    private final SharedTierSettings.Consistency sharedConsistency;
+    private final Duration sharedTimeout;
+    private final int sharedMaxEntryBytes;
+    private final String sharedEncryptionKeySource;
+    private final EncryptionKey sharedEncryptionKey;
+    private final String sharedUser;
+    private final String sharedPassword;
+    private final String sharedTrustedCertificates;
 
     private CachetSettings(Builder b) {
         enabled = b.enabled;
@@ -224,6 +289,16 @@ public final class CachetSettings {
         probeUser = b.probeUser;
         probePassword = b.probePassword;
         parseBudget = b.parseBudget;
+        sharedUri = b.sharedUri;
+        sharedMode = b.sharedMode;
+        sharedConsistency = b.sharedConsistency;
+        sharedTimeout = b.sharedTimeout;
+        sharedMaxEntryBytes = b.sharedMaxEntryBytes;
+        sharedEncryptionKeySource = b.sharedEncryptionKeySource;
+        sharedEncryptionKey = b.sharedEncryptionKey;
+        sharedUser = b.sharedUser;
+        sharedPassword = b.sharedPassword;
+        sharedTrustedCertificates = b.sharedTrustedCertificates;
     }
 
     /** The settings when nothing is configured anywhere (ignores system properties and the settings file). */
@@ -420,6 +495,51 @@ public final class CachetSettings {
         return parseBudget;
     }
 
+    /** The shared tier's Redis URIs ({@code cachet.shared.uri}), or null for no shared tier. */
+    public String sharedUri() {
+        return sharedUri;
+    }
+
+    /** How the shared tier's Redis is deployed. */
+    public SharedTierSettings.Mode sharedMode() {
+        return sharedMode;
+    }
+
+    /** What an in-process hit is checked against when there is a shared tier. */
+    public SharedTierSettings.Consistency sharedConsistency() {
+        return sharedConsistency;
+    }
+
+    /** The bound of every Redis call on a statement's path. */
+    public Duration sharedTimeout() {
+        return sharedTimeout;
+    }
+
+    /** The largest encoded entry written to or read from Redis. */
+    public int sharedMaxEntryBytes() {
+        return sharedMaxEntryBytes;
+    }
+
+    /** The AES key shared-tier values are encrypted with, or null. */
+    public EncryptionKey sharedEncryptionKey() {
+        return sharedEncryptionKey;
+    }
+
+    /** The Redis user ({@code cachet.shared.user}), or null for the URI's. */
+    public String sharedUser() {
+        return sharedUser;
+    }
+
+    /** The Redis password ({@code cachet.shared.password}), or null for the URI's. */
+    public String sharedPassword() {
+        return sharedPassword;
+    }
+
+    /** The PEM file of certificates to trust for {@code rediss://}, or null. */
+    public String sharedTrustedCertificates() {
+        return sharedTrustedCertificates;
+    }
+
     /**
      * True when {@code other} asks for the same cluster-wide cache shape: everything but {@code cachet.enabled},
      * {@code cachet.cluster} and the per-connection timeouts. One cache exists per cluster (DESIGN §2); a later
@@ -448,6 +568,15 @@ public final class CachetSettings {
         differs(diff, PARSE_BUDGET, parseBudget, other.parseBudget);
         differs(diff, PROBE_USER, probeUser, other.probeUser);
         differs(diff, PROBE_PASSWORD, probePassword, other.probePassword);
+        differs(diff, SHARED_URI, sharedUri, other.sharedUri);
+        differs(diff, SHARED_MODE, sharedMode, other.sharedMode);
+        differs(diff, SHARED_CONSISTENCY, sharedConsistency, other.sharedConsistency);
+        differs(diff, SHARED_TIMEOUT, sharedTimeout, other.sharedTimeout);
+        differs(diff, SHARED_MAX_ENTRY_BYTES, sharedMaxEntryBytes, other.sharedMaxEntryBytes);
+        differs(diff, SHARED_ENCRYPTION_KEY, sharedEncryptionKeySource, other.sharedEncryptionKeySource);
+        differs(diff, SHARED_USER, sharedUser, other.sharedUser);
+        differs(diff, SHARED_PASSWORD, sharedPassword, other.sharedPassword);
+        differs(diff, SHARED_TRUSTED_CERTIFICATES, sharedTrustedCertificates, other.sharedTrustedCertificates);
         return diff;
     }
 
@@ -498,6 +627,19 @@ public final class CachetSettings {
                 .append(", ").append(PROBE_USER).append('=').append(probeUser == null ? "" : probeUser)
                 .append(", ").append(PROBE_PASSWORD).append('=').append(probePassword == null ? "" : "(set)")
                 .append(", ").append(PARSE_BUDGET).append('=').append(Durations.format(parseBudget))
+                .append(", ").append(SHARED_URI).append('=').append(sharedUri == null ? ""
+                        : SharedSettings.redacted(sharedUri))
+                .append(", ").append(SHARED_MODE).append('=').append(sharedMode.name().toLowerCase(Locale.ROOT))
+                .append(", ").append(SHARED_CONSISTENCY).append('=')
+                .append(sharedConsistency.name().toLowerCase(Locale.ROOT))
+                .append(", ").append(SHARED_TIMEOUT).append('=').append(Durations.format(sharedTimeout))
+                .append(", ").append(SHARED_MAX_ENTRY_BYTES).append('=').append(Sizes.format(sharedMaxEntryBytes))
+                .append(", ").append(SHARED_ENCRYPTION_KEY).append('=')
+                .append(sharedEncryptionKeySource == null ? "" : sharedEncryptionKeySource)
+                .append(", ").append(SHARED_USER).append('=').append(sharedUser == null ? "" : sharedUser)
+                .append(", ").append(SHARED_PASSWORD).append('=').append(sharedPassword == null ? "" : "(set)")
+                .append(", ").append(SHARED_TRUSTED_CERTIFICATES).append('=')
+                .append(sharedTrustedCertificates == null ? "" : sharedTrustedCertificates)
                 .append('}');
         return sb.toString();
     }
@@ -669,6 +811,16 @@ public final class CachetSettings {
         String probeUser;
         String probePassword;
         Duration parseBudget = Duration.ofMillis(250);
+        String sharedUri;
+        SharedTierSettings.Mode sharedMode = SharedTierSettings.Mode.STANDALONE;
+        SharedTierSettings.Consistency sharedConsistency = SharedTierSettings.Consistency.STRICT;
+        Duration sharedTimeout = Duration.ofMillis(100);
+        int sharedMaxEntryBytes = 1 << 20;
+        String sharedEncryptionKeySource;
+        EncryptionKey sharedEncryptionKey;
+        String sharedUser;
+        String sharedPassword;
+        String sharedTrustedCertificates;
 
         CachetSettings build() {
             return new CachetSettings(this);

@@ -1,6 +1,7 @@
 package dev.cachet.driver;
 
 import dev.cachet.cache.CacheStatistics;
+import dev.cachet.cache.shared.SharedTierStatistics;
 import dev.cachet.parser.NotCacheableReason;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,14 @@ import java.util.Map;
  * @param missNanos            summed time of the misses on the database, from the query's start until the real
  *                             driver returned its result set (the rows are then copied as the application reads them)
  * @param replicas             the cluster's configured hosts as routing sees them now; empty without replicas
+ * @param shared               the shared tier's counters (hits, misses, bytes, fallbacks, lease waits, messages, bad
+ *                             values; docs/shared-tier.md), or null when the cluster has no shared tier
  */
 public record ClusterStatistics(CacheStatistics cache, long executions, long hits, long misses, long notCacheable,
                                long writes, long invalidations, int openConnections,
                                Map<NotCacheableReason, Long> notCacheableByReason, long primaryExecutions,
-                               long replicaExecutions, long missNanos, List<ReplicaStatistics> replicas) {
+                               long replicaExecutions, long missNanos, List<ReplicaStatistics> replicas,
+                               SharedTierStatistics shared) {
 
     /** Copies the map and list, so a snapshot never changes. */
     public ClusterStatistics {
@@ -34,11 +38,20 @@ public record ClusterStatistics(CacheStatistics cache, long executions, long hit
         replicas = List.copyOf(replicas);
     }
 
+    /** A snapshot of a cluster without a shared tier. */
+    public ClusterStatistics(CacheStatistics cache, long executions, long hits, long misses, long notCacheable,
+                             long writes, long invalidations, int openConnections,
+                             Map<NotCacheableReason, Long> notCacheableByReason, long primaryExecutions,
+                             long replicaExecutions, long missNanos, List<ReplicaStatistics> replicas) {
+        this(cache, executions, hits, misses, notCacheable, writes, invalidations, openConnections,
+                notCacheableByReason, primaryExecutions, replicaExecutions, missNanos, replicas, null);
+    }
+
     /** A snapshot without the routing, per-reason and timing figures (they read as zero). */
     public ClusterStatistics(CacheStatistics cache, long executions, long hits, long misses, long notCacheable,
                              long writes, long invalidations, int openConnections) {
         this(cache, executions, hits, misses, notCacheable, writes, invalidations, openConnections, Map.of(), 0, 0, 0,
-                List.of());
+                List.of(), null);
     }
 
     /** Hits over cacheable executions (hits + misses), or 0 when there were none. */

@@ -1,5 +1,6 @@
 package dev.cachet.spring;
 
+import dev.cachet.cache.shared.SharedTierStatistics;
 import dev.cachet.driver.CachetCluster;
 import dev.cachet.driver.ClusterStatistics;
 import dev.cachet.driver.ReplicaStatistics;
@@ -22,7 +23,9 @@ import java.util.function.ToDoubleFunction;
  * ({@code cache.gets} with {@code result=hit|miss}, {@code cache.puts}, {@code cache.evictions}, {@code cache.size})
  * and Cachet's own ({@code cachet.invalidations}, {@code cachet.writes}, {@code cachet.not.cacheable} by
  * {@code reason}, {@code cachet.routing} by {@code target}, {@code cachet.replica.lag} by {@code replica},
- * {@code cachet.fill}, {@code cachet.cache.bytes}, {@code cachet.connections.open}). Every meter reads the
+ * {@code cachet.fill}, {@code cachet.cache.bytes}, {@code cachet.connections.open}, and with a shared tier
+ * {@code cachet.shared.*}: gets by {@code result}, puts, bytes, fallbacks, lease waits, stale and bad values, messages,
+ * stream losses, {@code cachet.shared.up}). Every meter reads the
  * cluster's counters when it is published; nothing is counted on the statement path for them.
  */
 final class CachetClusterMetrics extends CacheMeterBinder<CachetCluster> {
@@ -90,6 +93,9 @@ final class CachetClusterMetrics extends CacheMeterBinder<CachetCluster> {
                 BaseUnits.BYTES, Tags.empty(), c -> c.statistics().cache().bytes());
         gauge(registry, "cachet.connections.open", "Logical Cachet connections of the cluster open now",
                 BaseUnits.CONNECTIONS, Tags.empty(), c -> c.statistics().openConnections());
+        if (stats().shared() != null) {
+            bindSharedTier(registry);
+        }
         for (ReplicaStatistics replica : stats().replicas()) {
             if (replica.primary()) {
                 continue;
@@ -99,6 +105,45 @@ final class CachetClusterMetrics extends CacheMeterBinder<CachetCluster> {
                     + " as last measured; NaN when unknown", "seconds", Tags.of("replica", host),
                     c -> lagSeconds(c.statistics(), host));
         }
+    }
+
+    /** The shared tier's meters ({@code cachet.shared.*}), for a cluster that has one. */
+    private void bindSharedTier(MeterRegistry registry) {
+        String gets = "Look-ups in the shared tier after an in-process miss";
+        sharedCounter(registry, "cachet.shared.gets", gets, Tags.of("result", "hit"), SharedTierStatistics::hits);
+        sharedCounter(registry, "cachet.shared.gets", gets, Tags.of("result", "miss"), SharedTierStatistics::misses);
+        sharedCounter(registry, "cachet.shared.puts", "Entries written to Redis", Tags.empty(),
+                SharedTierStatistics::stores);
+        sharedCounter(registry, "cachet.shared.puts.skipped", "Fills not written to Redis (too large, not"
+                + " encodable, Redis unusable)", Tags.empty(), SharedTierStatistics::storesSkipped);
+        sharedCounter(registry, "cachet.shared.bytes", "Value bytes moved", Tags.of("direction", "read"),
+                SharedTierStatistics::bytesRead);
+        sharedCounter(registry, "cachet.shared.bytes", "Value bytes moved", Tags.of("direction", "written"),
+                SharedTierStatistics::bytesWritten);
+        sharedCounter(registry, "cachet.shared.fallbacks", "Operations answered without Redis (down, slow,"
+                + " refusing, not trusted yet)", Tags.empty(), SharedTierStatistics::fallbacks);
+        sharedCounter(registry, "cachet.shared.lease.waits", "Misses that waited for another instance's fill",
+                Tags.empty(), SharedTierStatistics::leaseWaits);
+        sharedCounter(registry, "cachet.shared.stale", "Entries refused because a table they read was written since",
+                Tags.empty(), SharedTierStatistics::staleEntries);
+        sharedCounter(registry, "cachet.shared.bad.values", "Values refused as corrupt, foreign, over-size, under"
+                + " another key or undecodable", Tags.empty(), SharedTierStatistics::badValues);
+        sharedCounter(registry, "cachet.shared.messages", "Invalidation messages",
+                Tags.of("direction", "published"), SharedTierStatistics::published);
+        sharedCounter(registry, "cachet.shared.messages", "Invalidation messages",
+                Tags.of("direction", "received"), SharedTierStatistics::messagesReceived);
+        sharedCounter(registry, "cachet.shared.stream.losses", "Times the invalidation stream or a connection was"
+                + " found lost", Tags.empty(), SharedTierStatistics::streamLosses);
+        gauge(registry, "cachet.shared.up", "1 while the shared tier answers from Redis, else 0", null, Tags.empty(),
+                c -> {
+                    SharedTierStatistics s = c.statistics().shared();
+                    return s != null && "up".equals(s.state()) ? 1 : 0;
+                });
+    }
+
+    private void sharedCounter(MeterRegistry registry, String name, String description, Tags extra,
+                               java.util.function.ToLongFunction<SharedTierStatistics> value) {
+        counter(registry, name, description, extra, s -> s.shared() == null ? 0 : value.applyAsLong(s.shared()));
     }
 
     private static double lagSeconds(ClusterStatistics s, String host) {

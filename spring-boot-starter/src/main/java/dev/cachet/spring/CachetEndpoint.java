@@ -1,6 +1,7 @@
 package dev.cachet.spring;
 
 import dev.cachet.cache.CacheStatistics;
+import dev.cachet.cache.shared.SharedTierStatistics;
 import dev.cachet.driver.CachetCluster;
 import dev.cachet.driver.ClusterStatistics;
 import dev.cachet.driver.Explanation;
@@ -132,6 +133,33 @@ public class CachetEndpoint {
             replicas.add(rm);
         }
         m.put("replicas", replicas);
+        SharedTierStatistics t = s.shared();
+        if (t != null) {
+            Map<String, Object> shared = new LinkedHashMap<>();
+            shared.put("state", t.state());
+            shared.put("hits", t.hits());
+            shared.put("misses", t.misses());
+            shared.put("staleEntries", t.staleEntries());
+            shared.put("localChecks", t.localChecks());
+            shared.put("localChecksStale", t.localChecksStale());
+            shared.put("leasesTaken", t.leasesTaken());
+            shared.put("leaseWaits", t.leaseWaits());
+            shared.put("leaseWaitHits", t.leaseWaitHits());
+            shared.put("stores", t.stores());
+            shared.put("storesSkipped", t.storesSkipped());
+            shared.put("bytesRead", t.bytesRead());
+            shared.put("bytesWritten", t.bytesWritten());
+            shared.put("badValues", t.badValues());
+            shared.put("fallbacks", t.fallbacks());
+            shared.put("timeouts", t.timeouts());
+            shared.put("refusals", t.refusals());
+            shared.put("bumps", t.bumps());
+            shared.put("pendingBumps", t.pendingBumps());
+            shared.put("published", t.published());
+            shared.put("messagesReceived", t.messagesReceived());
+            shared.put("streamLosses", t.streamLosses());
+            m.put("shared", shared);
+        }
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.cachet.spring;
 
+import dev.cachet.cache.shared.SharedTierSettings;
 import dev.cachet.driver.ReadStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +108,116 @@ public class CachetProperties {
         return probe;
     }
 
+    /** The shared tier on Redis (cachet.shared.*, docs/shared-tier.md). */
+    private final Shared shared = new Shared();
+
+    /** {@code cachet.shared.*}: the shared tier on Redis. */
+    public static class Shared {
+
+        /** Redis URIs, comma-separated (redis:// or rediss:// for TLS). Unset: no shared tier. */
+        private String uri;
+
+        /** How Redis is deployed: standalone (one node, or a primary with replicas) or cluster. */
+        private SharedTierSettings.Mode mode;
+
+        /** strict (every hit checked against Redis's versions, the default) or broadcast. */
+        private SharedTierSettings.Consistency consistency;
+
+        /** The longest a Redis call may hold up a statement (cachet.shared.timeout, default 100ms). */
+        private Duration timeout;
+
+        /** Encoded results larger than this stay in process (cachet.shared.maxEntryBytes, default 1MB). */
+        private DataSize maxEntryBytes;
+
+        /** An AES key file (base64), or env:NAME; values in Redis are then encrypted. The key is never logged. */
+        private String encryptionKey;
+
+        /** The Redis ACL user; overrides the URI's. */
+        private String user;
+
+        /** The Redis password; overrides the URI's. Never logged. */
+        private String password;
+
+        /** A PEM file of certificates to trust for rediss://. */
+        private String trustedCertificates;
+
+        public String getUri() {
+            return uri;
+        }
+
+        public void setUri(String uri) {
+            this.uri = uri;
+        }
+
+        public SharedTierSettings.Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(SharedTierSettings.Mode mode) {
+            this.mode = mode;
+        }
+
+        public SharedTierSettings.Consistency getConsistency() {
+            return consistency;
+        }
+
+        public void setConsistency(SharedTierSettings.Consistency consistency) {
+            this.consistency = consistency;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public DataSize getMaxEntryBytes() {
+            return maxEntryBytes;
+        }
+
+        public void setMaxEntryBytes(DataSize maxEntryBytes) {
+            this.maxEntryBytes = maxEntryBytes;
+        }
+
+        public String getEncryptionKey() {
+            return encryptionKey;
+        }
+
+        public void setEncryptionKey(String encryptionKey) {
+            this.encryptionKey = encryptionKey;
+        }
+
+        public String getUser() {
+            return user;
+        }
+
+        public void setUser(String user) {
+            this.user = user;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getTrustedCertificates() {
+            return trustedCertificates;
+        }
+
+        public void setTrustedCertificates(String trustedCertificates) {
+            this.trustedCertificates = trustedCertificates;
+        }
+    }
+
+    public Shared getShared() {
+        return shared;
+    }
+
     public Duration getParseBudget() {
         return parseBudget;
     }
@@ -139,6 +250,17 @@ public class CachetProperties {
         put(m, "cachet.parseBudget", parseBudget);
         put(m, "cachet.probe.user", probe.getUser());
         put(m, "cachet.probe.password", probe.getPassword());
+        put(m, "cachet.shared.uri", shared.getUri());
+        put(m, "cachet.shared.mode", shared.getMode() == null ? null
+                : shared.getMode().name().toLowerCase(Locale.ROOT));
+        put(m, "cachet.shared.consistency", shared.getConsistency() == null ? null
+                : shared.getConsistency().name().toLowerCase(Locale.ROOT));
+        put(m, "cachet.shared.timeout", shared.getTimeout());
+        put(m, "cachet.shared.maxEntryBytes", shared.getMaxEntryBytes());
+        put(m, "cachet.shared.encryptionKey", shared.getEncryptionKey());
+        put(m, "cachet.shared.user", shared.getUser());
+        put(m, "cachet.shared.password", shared.getPassword());
+        put(m, "cachet.shared.trustedCertificates", shared.getTrustedCertificates());
         tableTtls.forEach((table, d) -> put(m, "cachet.ttl." + table.toLowerCase(Locale.ROOT), d));
         Properties p = new Properties();
         p.putAll(m);

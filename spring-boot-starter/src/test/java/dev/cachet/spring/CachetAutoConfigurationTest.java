@@ -193,6 +193,49 @@ class CachetAutoConfigurationTest {
     }
 
     @Test
+    void sharedTierPropertiesMetersAndEndpoint() throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort(); // nobody listens there once closed: the tier stays away, statements run
+        }
+        String url = h2Url();
+        runner.withBean("dataSource", DataSource.class, () -> hikari(url))
+                .withPropertyValues("cachet.cluster=sharedmeters", "cachet.shared.uri=redis://127.0.0.1:" + deadPort,
+                        "cachet.shared.consistency=broadcast", "cachet.shared.timeout=50ms",
+                        "cachet.shared.max-entry-bytes=256KB", "cachet.shared.password=pw-not-shown")
+                .run(context -> {
+                    java.util.Properties cachet = context.getBean(CachetProperties.class).toCachetProperties(Map.of());
+                    assertThat(cachet).containsEntry("cachet.shared.consistency", "broadcast")
+                            .containsEntry("cachet.shared.timeout", "50ms")
+                            .containsEntry("cachet.shared.maxEntryBytes", Long.toString(256 * 1024));
+                    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBean(CachetMeterBinder.class).bindTo(registry);
+                    DataSource ds = context.getBean(DataSource.class);
+                    try (Connection c = ds.getConnection()) {
+                        exec(c, "CREATE TABLE item(id INT PRIMARY KEY, name VARCHAR(20))",
+                                "INSERT INTO item VALUES (1, 'pen')");
+                        one(c, "SELECT name FROM item WHERE id = 1");
+                        one(c, "SELECT name FROM item WHERE id = 1");
+                    }
+                    assertThat(registry.get("cache.gets").tag("cache", "sharedmeters").tag("result", "hit")
+                            .functionCounter().count()).isEqualTo(1);
+                    assertThat(registry.get("cachet.shared.fallbacks").tag("cache", "sharedmeters")
+                            .functionCounter().count()).isPositive();
+                    assertThat(registry.get("cachet.shared.gets").tag("cache", "sharedmeters").tag("result", "hit")
+                            .functionCounter().count()).isZero();
+                    assertThat(registry.get("cachet.shared.up").tag("cache", "sharedmeters").gauge().value())
+                            .isZero();
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> clusters = (Map<String, Object>) context.getBean(CachetEndpoint.class)
+                            .statistics().get("clusters");
+                    Map<String, Object> shared = (Map<String, Object>) ((Map<String, Object>) clusters
+                            .get("sharedmeters")).get("shared");
+                    assertThat(shared).containsKeys("state", "hits", "fallbacks", "badValues");
+                    assertThat(shared.toString()).doesNotContain("pw-not-shown");
+                });
+    }
+
+    @Test
     void theEndpointReportsExplainsAndInvalidates() {
         String url = h2Url();
         runner.withBean("dataSource", DataSource.class, () -> hikari(url))

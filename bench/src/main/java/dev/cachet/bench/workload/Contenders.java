@@ -108,6 +108,54 @@ final class Contenders {
                 () -> pooled("cachet-off", cachetUrl, off));
         add("cachet-on", "Cachet over pgjdbc" + where + ", cache on (cachet.maxBytes=" + options.cacheBytes + ")",
                 () -> pooled("cachet-on", cachetUrl, on));
+        if (options.redis != null) {
+            shared(cachetUrl, on, "cachet-shared", "strict", null,
+                    "cache on and the shared tier on Redis, strict (every hit checked against Redis)");
+            shared(cachetUrl, on, "cachet-shared-bc", "broadcast", null,
+                    "cache on and the shared tier on Redis, broadcast (in-process hits trust the stream)");
+            shared(cachetUrl, on, "cachet-redis", "strict", "1KB",
+                    "the shared tier, strict, with an in-process tier of 1KB: hits come from Redis");
+        }
+    }
+
+    /** A contender with the shared tier; its cluster id is its name, so instances of one contender share entries. */
+    private void shared(String url, Properties base, String name, String consistency, String maxBytes,
+                        String description) {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.setProperty("cachet.cluster", "bench-" + name);
+        p.setProperty("cachet.shared.uri", options.redis);
+        p.setProperty("cachet.shared.consistency", consistency);
+        if (options.redisUser != null) {
+            p.setProperty("cachet.shared.user", options.redisUser);
+        }
+        if (options.redisPassword != null) {
+            p.setProperty("cachet.shared.password", options.redisPassword);
+        }
+        if (maxBytes != null) {
+            p.setProperty("cachet.maxBytes", maxBytes);
+            p.setProperty("cachet.maxBytesPerEntry", maxBytes);
+        }
+        add(name, "Cachet over pgjdbc, " + description, () -> awaitShared(pooled(name, url, p)));
+    }
+
+    /** Waits (at most 30 s) until the contender's shared tier answers from Redis, so rounds measure it. */
+    private static Contender awaitShared(Contender c) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        try (java.sql.Connection conn = c.writeConnection()) {
+            CachetCluster cluster = Cachet.cluster(conn);
+            while (cluster.statistics().shared() == null || !"up".equals(cluster.statistics().shared().state())) {
+                if (System.nanoTime() > deadline) {
+                    c.close();
+                    throw new IllegalStateException("the shared tier is not up: " + cluster.statistics().shared());
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
+            // what the tier did during the run (timeouts, stream losses, resyncs), printed when the runner ends
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("[bench] " + c.name()
+                    + " shared tier at the end: " + cluster.statistics().shared())));
+        }
+        return c;
     }
 
     private Properties credentials() {

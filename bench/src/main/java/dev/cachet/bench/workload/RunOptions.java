@@ -33,6 +33,10 @@ public final class RunOptions {
     Path outDir = Path.of("bench", "target", "workload");
     Path chart;                      // null: <outDir>/<target>.svg
     boolean quick;
+    String redis;                    // null: no shared-tier contenders
+    String redisUser;
+    String redisPassword;
+    String load = "yes";             // yes: create and load the tables; only: that, then exit; no: use them as they are
 
     /** Parses {@code args}; throws IllegalArgumentException with a readable message on bad input. */
     public static RunOptions parse(String... args) {
@@ -78,6 +82,15 @@ public final class RunOptions {
                 case "--pg-db" -> o.pgDatabase = v;
                 case "--pg-user" -> o.pgUser = v;
                 case "--pg-password" -> o.pgPassword = v;
+                case "--redis" -> o.redis = v;
+                case "--redis-user" -> o.redisUser = v;
+                case "--redis-password" -> o.redisPassword = v;
+                case "--load" -> {
+                    if (!v.equals("yes") && !v.equals("only") && !v.equals("no")) {
+                        throw new IllegalArgumentException("--load takes yes, only or no, not '" + v + "'");
+                    }
+                    o.load = v;
+                }
                 case "--out-dir" -> o.outDir = Path.of(v);
                 case "--chart" -> o.chart = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
@@ -124,6 +137,10 @@ public final class RunOptions {
                   --cache-bytes SIZE      cachet.maxBytes of the cache-on contender (512MB)
                   --pg-primary H:P (127.0.0.1:55432)  --pg-replicas H:P,H:P (127.0.0.1:55433,127.0.0.1:55434; '' for none)
                   --pg-db NAME (cachet_bench)  --pg-user U (postgres)  --pg-password P ('')
+                  --redis URIS            adds the shared-tier contenders cachet-shared (strict), cachet-shared-bc
+                                          (broadcast), cachet-redis (strict, in-process tier of 1KB: hits from Redis)
+                  --redis-user U  --redis-password P
+                  --load yes|only|no      create and load the tables (yes), only that (only), or use them (no)
                   --out-dir DIR (bench/target/workload)  --chart FILE.svg (<out-dir>/<target>.svg)
                 """;
     }

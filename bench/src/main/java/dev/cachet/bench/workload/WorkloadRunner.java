@@ -80,7 +80,10 @@ public final class WorkloadRunner {
     int run() throws Exception {
         long started = System.nanoTime();
         ParserWarmUp.run();
-        Connection keeper = setUpDatabase();
+        Connection keeper = options.load.equals("no") ? null : setUpDatabase();
+        if (options.load.equals("only")) {
+            return 0;
+        }
         Contenders contenders = Contenders.build(options);
         try {
             if (contenders.built.isEmpty()) {

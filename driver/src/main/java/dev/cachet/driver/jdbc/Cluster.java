@@ -99,7 +99,8 @@ public final class Cluster {
         this.id = id;
         this.settings = settings;
         this.dialect = dialect;
-        this.cache = new ResultCache(CacheSettingsMapping.from(settings));
+        // the shared tier (DESIGN §10), when cachet.shared.uri names one: the cache owns it and closes it
+        this.cache = new ResultCache(CacheSettingsMapping.from(settings), SharedTiers.create(id, settings));
         this.analyzer = analyzer(settings.parseBudget());
         this.deterministicFunctions = settings.deterministicFunctions();
         this.readOnlyFunctions = settings.readOnlyFunctions();
@@ -415,8 +416,13 @@ public final class Cluster {
         services.add(service);
     }
 
+    /**
+     * Marks the cluster retired by a shutdown and closes its shared tier, if any (its connections and threads). The
+     * in-process flush that follows then stays in this JVM: other instances keep their entries.
+     */
     void retire() {
         retired = true;
+        cache.close();
     }
 
     /** False once the cluster was retired by a shutdown: its remaining connections run uncached. */
@@ -461,7 +467,7 @@ public final class Cluster {
                 notCacheable.sum(), writes.sum(), invalidations.sum(), openConnections.get(),
                 java.util.Collections.unmodifiableMap(byReason), routed[Route.PRIMARY.ordinal()].sum(),
                 routed[Route.REPLICA.ordinal()].sum(), missNanos.sum(),
-                r == null ? List.of() : r.replicaStatistics());
+                r == null ? List.of() : r.replicaStatistics(), SharedTiers.statistics(cache.sharedTier()));
     }
 
     private static LongAdder[] adders(int n) {

@@ -108,8 +108,10 @@ final class ExecutionPipeline {
         long start = cluster.listening() ? System.nanoTime() : 0;
         QueryKey key = QueryKey.of(connection.sessionKey(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),
                 owner.options().resultSetType());
-        MaterializedResult result = cache.get(key);
-        if (result == null && !OwnFills.fillingOnThisThread(key)) {
+        // with a shared tier: in process, a fill in flight here, then Redis (and its lease), in one call
+        ResultCache.Lookup shared = SharedLookups.lookup(cache, key, info);
+        MaterializedResult result = shared != null ? shared.result() : cache.get(key);
+        if (result == null && shared == null && !OwnFills.fillingOnThisThread(key)) {
             result = cache.awaitInFlight(key);
         }
         if (result != null) {
@@ -121,8 +123,9 @@ final class ExecutionPipeline {
             return result.toResultSet(owner);
         }
         Duration ttl = ttl(info);
-        FillTicket ticket = cluster.allTablesBlocked() ? null
-                : cache.beginFill(key, info.tablesRead(), ttl.equals(settings.ttl()) ? null : ttl);
+        Duration fillTtl = ttl.equals(settings.ttl()) ? null : ttl;
+        FillTicket ticket = shared != null ? SharedLookups.beginFill(cache, shared, cluster.allTablesBlocked(), fillTtl)
+                : cluster.allTablesBlocked() ? null : cache.beginFill(key, info.tablesRead(), fillTtl);
         if (ticket == null) {
             // null: an open transaction wrote a table it reads, or a current fill of the same key is under way
             return uncachedQuery(owner, info, cache.isInFlight(key) ? NotCacheableReason.FILL_IN_FLIGHT

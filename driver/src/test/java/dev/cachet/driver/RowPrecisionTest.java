@@ -308,8 +308,9 @@ class RowPrecisionTest {
 
     @Test
     void theStaleCheckerSeesNoStaleReadOnH2() throws Exception {
-        RowStaleChecker.createTable(db.admin);
-        RowStaleChecker checker = new RowStaleChecker(db::cachet, "MERGE INTO rk (id, grp, n) KEY (id) VALUES (?, ?, ?)");
+        RowStaleChecker.createTable(db.admin, "rk");
+        RowStaleChecker checker = new RowStaleChecker(db::cachet, "rk",
+                "MERGE INTO rk (id, grp, n) KEY (id) VALUES (?, ?, ?)");
         checker.run(300);
         assertThat(checker.reads.get()).isGreaterThan(100);
         assertThat(checker.stale.get()).as("stale reads out of %d: %s", checker.reads.get(), checker.staleDetails)

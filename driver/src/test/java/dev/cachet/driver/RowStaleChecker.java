@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * started to the one after the one committed when it ended ({@code n} grows, so no older state repeats a newer one,
  * and the window is narrow enough that an absent key read stale is seen).
  */
-final class RowStaleChecker {
+public final class RowStaleChecker {
 
-    interface Connections {
+    public interface Connections {
         Connection open() throws SQLException;
     }
 
@@ -46,6 +46,7 @@ final class RowStaleChecker {
     static final long ABSENT = -1;
 
     private final Connections connections;
+    private final String table;
     private final String upsert;
 
     /** Floors of keys 1..COUNTERS (index = id): the highest n known committed. */
@@ -53,31 +54,33 @@ final class RowStaleChecker {
     /** State logs of the cycled and moved keys. */
     private final Map<Integer, KeyLog> logs = new HashMap<>();
 
-    final AtomicLong reads = new AtomicLong();
-    final AtomicLong stale = new AtomicLong();
-    final List<String> staleDetails = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final AtomicLong reads = new AtomicLong();
+    public final AtomicLong stale = new AtomicLong();
+    public final List<String> staleDetails = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /**
+     * @param table  the table's name (see {@link #createTable})
      * @param upsert the dialect's upsert of {@code (id, grp, n)} on key {@code id}, three parameters in that order
      */
-    RowStaleChecker(Connections connections, String upsert) {
+    public RowStaleChecker(Connections connections, String table, String upsert) {
         this.connections = connections;
+        this.table = table;
         this.upsert = upsert;
     }
 
     /** The table and its first rows, created through {@code admin} (around Cachet). */
-    static void createTable(Connection admin) throws SQLException {
+    public static void createTable(Connection admin, String table) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS rk");
-            s.execute("CREATE TABLE rk(id INT PRIMARY KEY, grp INT NOT NULL, n BIGINT NOT NULL)");
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("CREATE TABLE " + table + "(id INT PRIMARY KEY, grp INT NOT NULL, n BIGINT NOT NULL)");
             for (int id = 1; id <= COUNTERS; id++) {
-                s.execute("INSERT INTO rk VALUES (" + id + ", " + (id % GROUPS) + ", 0)");
+                s.execute("INSERT INTO " + table + " VALUES (" + id + ", " + (id % GROUPS) + ", 0)");
             }
             for (int id = CYCLED_FIRST; id < CYCLED_FIRST + CYCLED; id++) {
-                s.execute("INSERT INTO rk VALUES (" + id + ", 99, 0)");
+                s.execute("INSERT INTO " + table + " VALUES (" + id + ", 99, 0)");
             }
             for (int p = 0; p < MOVED_PAIRS; p++) {
-                s.execute("INSERT INTO rk VALUES (" + (MOVED_FIRST + 2 * p) + ", 99, 0)");
+                s.execute("INSERT INTO " + table + " VALUES (" + (MOVED_FIRST + 2 * p) + ", 99, 0)");
             }
         }
     }
@@ -115,7 +118,7 @@ final class RowStaleChecker {
     }
 
     /** Runs the writers ({@code ops} each) and four readers until the writers are done. */
-    void run(int ops) throws Exception {
+    public void run(int ops) throws Exception {
         for (int id = CYCLED_FIRST; id < CYCLED_FIRST + CYCLED; id++) {
             logs.put(id, new KeyLog(0));
         }
@@ -168,9 +171,10 @@ final class RowStaleChecker {
     private void counterWriter(int ops, boolean transactional) throws SQLException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try (Connection c = connections.open();
-             PreparedStatement point = c.prepareStatement("UPDATE rk SET n = n + 1 WHERE id = ?");
-             PreparedStatement group = c.prepareStatement("UPDATE rk SET n = n + 1 WHERE grp = ?");
-             PreparedStatement check = c.prepareStatement("/*cachet:nocache*/ SELECT id, n FROM rk WHERE id <= ?")) {
+             PreparedStatement point = c.prepareStatement("UPDATE " + table + " SET n = n + 1 WHERE id = ?");
+             PreparedStatement group = c.prepareStatement("UPDATE " + table + " SET n = n + 1 WHERE grp = ?");
+             PreparedStatement check = c.prepareStatement(
+                     "/*cachet:nocache*/ SELECT id, n FROM " + table + " WHERE id <= ?")) {
             c.setAutoCommit(!transactional);
             for (int i = 0; i < ops; i++) {
                 int kind = random.nextInt(10);
@@ -186,7 +190,8 @@ final class RowStaleChecker {
                     group.executeUpdate();
                 } else {
                     try (Statement s = c.createStatement()) {
-                        s.executeUpdate("UPDATE rk SET n = n + 1 WHERE id = " + (1 + random.nextInt(COUNTERS)));
+                        s.executeUpdate("UPDATE " + table + " SET n = n + 1 WHERE id = "
+                                + (1 + random.nextInt(COUNTERS)));
                     }
                 }
                 if (transactional) {
@@ -214,7 +219,7 @@ final class RowStaleChecker {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long next = 1;
         try (Connection c = connections.open();
-             PreparedStatement lookup = c.prepareStatement("SELECT n FROM rk WHERE id = ?")) {
+             PreparedStatement lookup = c.prepareStatement("SELECT n FROM " + table + " WHERE id = ?")) {
             for (int i = 0; i < ops; i++) {
                 boolean transactional = i % 2 == 1;
                 c.setAutoCommit(!transactional);
@@ -225,14 +230,15 @@ final class RowStaleChecker {
                 int index;
                 if (present && random.nextBoolean()) {
                     index = log.append(ABSENT);
-                    try (PreparedStatement p = c.prepareStatement("DELETE FROM rk WHERE id = ?")) {
+                    try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
                         p.setInt(1, id);
                         p.executeUpdate();
                     }
                 } else if (!present && random.nextBoolean()) {
                     long n = next++;
                     index = log.append(n);
-                    try (PreparedStatement p = c.prepareStatement("INSERT INTO rk (id, grp, n) VALUES (?, ?, ?)")) {
+                    try (PreparedStatement p = c.prepareStatement(
+                            "INSERT INTO " + table + " (id, grp, n) VALUES (?, ?, ?)")) {
                         p.setInt(1, id);
                         p.setInt(2, 99);
                         p.setLong(3, n);
@@ -263,8 +269,8 @@ final class RowStaleChecker {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long next = 1;
         try (Connection c = connections.open();
-             PreparedStatement move = c.prepareStatement("UPDATE rk SET id = ?, n = ? WHERE id = ?");
-             PreparedStatement lookup = c.prepareStatement("SELECT n FROM rk WHERE id = ?")) {
+             PreparedStatement move = c.prepareStatement("UPDATE " + table + " SET id = ?, n = ? WHERE id = ?");
+             PreparedStatement lookup = c.prepareStatement("SELECT n FROM " + table + " WHERE id = ?")) {
             for (int i = 0; i < ops; i++) {
                 boolean transactional = i % 2 == 0;
                 c.setAutoCommit(!transactional);
@@ -314,9 +320,9 @@ final class RowStaleChecker {
     private void reader(CountDownLatch writersDone, boolean transactional) throws SQLException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try (Connection c = connections.open();
-             PreparedStatement lookup = c.prepareStatement("SELECT n FROM rk WHERE id = ?");
-             PreparedStatement pair = c.prepareStatement("SELECT id, n FROM rk WHERE id IN (?, ?)");
-             PreparedStatement sum = c.prepareStatement("SELECT SUM(n) FROM rk WHERE grp = ?")) {
+             PreparedStatement lookup = c.prepareStatement("SELECT n FROM " + table + " WHERE id = ?");
+             PreparedStatement pair = c.prepareStatement("SELECT id, n FROM " + table + " WHERE id IN (?, ?)");
+             PreparedStatement sum = c.prepareStatement("SELECT SUM(n) FROM " + table + " WHERE grp = ?")) {
             c.setAutoCommit(!transactional);
             while (writersDone.getCount() > 0) {
                 int kind = random.nextInt(10);
@@ -338,7 +344,7 @@ final class RowStaleChecker {
                 } else if (kind < 8) {
                     int id = 1 + random.nextInt(COUNTERS);
                     long floor = floors.get(id);
-                    String v = value(c, "SELECT n FROM rk WHERE id = " + id);
+                    String v = value(c, "SELECT n FROM " + table + " WHERE id = " + id);
                     check(v != null && Long.parseLong(v) >= floor, "literal", id, v);
                 } else {
                     int g = random.nextInt(GROUPS);
@@ -375,7 +381,7 @@ final class RowStaleChecker {
                 seen = rs.next() ? rs.getLong(1) : ABSENT;
             }
         } else {
-            String v = value(c, "SELECT n FROM rk WHERE id = " + id);
+            String v = value(c, "SELECT n FROM " + table + " WHERE id = " + id);
             seen = v == null ? ABSENT : Long.parseLong(v);
         }
         check(log.holds(from, log.committed, seen), "key", id, seen);

@@ -90,6 +90,9 @@ final class CachetClusterMetrics extends CacheMeterBinder<CachetCluster> {
                 BaseUnits.BYTES, Tags.empty(), c -> c.statistics().cache().bytes());
         gauge(registry, "cachet.connections.open", "Logical Cachet connections of the cluster open now",
                 BaseUnits.CONNECTIONS, Tags.empty(), c -> c.statistics().openConnections());
+        gauge(registry, "cachet.tables.write.hot", "Tables Cachet does not cache now because caching them cost more"
+                + " than it saved (WRITE_HOT); retried later", "tables", Tags.empty(),
+                c -> c.tableStatistics().stream().filter(dev.cachet.driver.TableStatistics::writeHot).count());
         for (ReplicaStatistics replica : stats().replicas()) {
             if (replica.primary()) {
                 continue;

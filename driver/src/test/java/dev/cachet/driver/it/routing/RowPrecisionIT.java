@@ -116,7 +116,7 @@ class RowPrecisionIT {
       write(c, "DELETE FROM " + parent + " WHERE id = 2");
       assertThat(value(c, "SELECT v FROM " + child + " WHERE id = 2")).isNull();
       // an upsert on the key keeps other rows, and refreshes its own
-      assertThat(otherRowStaysCached(c, plain, "1", "2", "INSERT INTO " + plain + " VALUES (1, 'up')"
+      assertThat(otherRowStaysCached(c, plain, "1", "2", "INSERT INTO " + plain + " (id, v) VALUES (1, 'up')"
           + " ON CONFLICT (id) DO UPDATE SET v = excluded.v", "up")).isTrue();
     }
   }

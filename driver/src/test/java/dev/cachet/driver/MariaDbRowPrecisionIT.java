@@ -48,7 +48,7 @@ class MariaDbRowPrecisionIT {
 
     Connection cachet() throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:cachet:mariadb://127.0.0.1:3306/" + database
-                + "?cachet.cluster=" + database, "root", "");
+                + "?cachet.cluster=" + database + "&cachet.adaptive=false", "root", "");
         c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         return c;
     }

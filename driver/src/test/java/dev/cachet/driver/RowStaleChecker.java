@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * keys and {@code IN} lists) and non-key queries, half of them inside READ COMMITTED transactions. A read that
  * starts after a write committed must never return the state from before it.
  *
- * <p>Table {@code rk(id, grp, n)}: keys 1–20 (groups 0–3) only ever grow their {@code n}; keys 100–109 are deleted,
+ * <p>Table {@code rk(id, grp, n)}: keys 1–20 (groups 0–3) only ever grow their {@code n}, each written by one of two
+ * writers (1–10 in auto-commit, 11–20 in transactions); keys 100–109 are deleted,
  * inserted and upserted by one writer; keys 200–207 move in pairs (200 ↔ 201, …) by updates of {@code id}. Every
  * state of those keys is logged before it is written, and a read must return a state from the one committed when it
  * started to the one after the one committed when it ended ({@code n} grows, so no older state repeats a newer one,
@@ -56,6 +57,8 @@ public final class RowStaleChecker {
 
     public final AtomicLong reads = new AtomicLong();
     public final AtomicLong stale = new AtomicLong();
+    /** Counter writes the database rolled back as deadlock victims (not errors of Cachet). */
+    public final AtomicLong deadlocks = new AtomicLong();
     public final List<String> staleDetails = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /**
@@ -132,8 +135,8 @@ public final class RowStaleChecker {
         CountDownLatch done = new CountDownLatch(writers);
         List<Future<?>> futures = new ArrayList<>();
         try {
-            futures.add(pool.submit(() -> writer(done, () -> counterWriter(ops, false))));
-            futures.add(pool.submit(() -> writer(done, () -> counterWriter(ops, true))));
+            futures.add(pool.submit(() -> writer(done, () -> counterWriter(ops, false, 1))));
+            futures.add(pool.submit(() -> writer(done, () -> counterWriter(ops, true, 1 + COUNTERS / 2))));
             futures.add(pool.submit(() -> writer(done, () -> cycleWriter(ops))));
             futures.add(pool.submit(() -> writer(done, () -> moveWriter(ops))));
             for (int r = 0; r < readers; r++) {
@@ -167,37 +170,37 @@ public final class RowStaleChecker {
 
     // ---------------------------------------------------------------- writers
 
-    /** Point updates by key and, in transactions, multi-row updates by group; floors raised after each commit. */
-    private void counterWriter(int ops, boolean transactional) throws SQLException {
+    /**
+     * Point updates by key and multi-row updates by group of the keys from {@code first} to
+     * {@code first + COUNTERS / 2 - 1}, which no other writer changes: after each commit returned, the values this
+     * writer reads back are exactly what its own writes left, and become the floors. (A value read while another
+     * writer's statement has committed but not returned would not be a floor: that write is not complete yet.)
+     */
+    private void counterWriter(int ops, boolean transactional, int first) throws SQLException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        int last = first + COUNTERS / 2 - 1;
         try (Connection c = connections.open();
              PreparedStatement point = c.prepareStatement("UPDATE " + table + " SET n = n + 1 WHERE id = ?");
-             PreparedStatement group = c.prepareStatement("UPDATE " + table + " SET n = n + 1 WHERE grp = ?");
+             PreparedStatement group = c.prepareStatement("UPDATE " + table + " SET n = n + 1 WHERE grp = ?"
+                     + " AND id BETWEEN " + first + " AND " + last);
              PreparedStatement check = c.prepareStatement(
-                     "/*cachet:nocache*/ SELECT id, n FROM " + table + " WHERE id <= ?")) {
+                     "/*cachet:nocache*/ SELECT id, n FROM " + table + " WHERE id BETWEEN ? AND ?")) {
             c.setAutoCommit(!transactional);
             for (int i = 0; i < ops; i++) {
-                int kind = random.nextInt(10);
-                if (kind < 7) {
-                    point.setInt(1, 1 + random.nextInt(COUNTERS));
-                    point.executeUpdate();
-                    if (transactional && kind < 3) {
-                        point.setInt(1, 1 + random.nextInt(COUNTERS));
-                        point.executeUpdate();
+                try {
+                    counterWrite(c, point, group, random, transactional, first);
+                } catch (SQLException e) {
+                    if (e.getSQLState() == null || !e.getSQLState().startsWith("40")) {
+                        throw e;
                     }
-                } else if (kind < 9) {
-                    group.setInt(1, random.nextInt(GROUPS));
-                    group.executeUpdate();
-                } else {
-                    try (Statement s = c.createStatement()) {
-                        s.executeUpdate("UPDATE " + table + " SET n = n + 1 WHERE id = "
-                                + (1 + random.nextInt(COUNTERS)));
+                    // a deadlock or serialization failure: the database rolled the write back
+                    if (transactional) {
+                        c.rollback();
                     }
+                    deadlocks.incrementAndGet();
                 }
-                if (transactional) {
-                    c.commit();
-                }
-                check.setInt(1, COUNTERS);
+                check.setInt(1, first);
+                check.setInt(2, last);
                 try (ResultSet rs = check.executeQuery()) {
                     while (rs.next()) {
                         raise(rs.getInt(1), rs.getLong(2));
@@ -207,6 +210,30 @@ public final class RowStaleChecker {
                     c.commit();
                 }
             }
+        }
+    }
+
+    private void counterWrite(Connection c, PreparedStatement point, PreparedStatement group,
+                              ThreadLocalRandom random, boolean transactional, int first) throws SQLException {
+        int kind = random.nextInt(10);
+        if (kind < 7) {
+            point.setInt(1, first + random.nextInt(COUNTERS / 2));
+            point.executeUpdate();
+            if (transactional && kind < 3) {
+                point.setInt(1, first + random.nextInt(COUNTERS / 2));
+                point.executeUpdate();
+            }
+        } else if (kind < 9) {
+            group.setInt(1, random.nextInt(GROUPS));
+            group.executeUpdate();
+        } else {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE " + table + " SET n = n + 1 WHERE id = "
+                        + (first + random.nextInt(COUNTERS / 2)));
+            }
+        }
+        if (transactional) {
+            c.commit();
         }
     }
 
@@ -338,14 +365,15 @@ public final class RowStaleChecker {
                     try (ResultSet rs = pair.executeQuery()) {
                         while (rs.next()) {
                             int id = rs.getInt(1);
-                            check(rs.getLong(2) >= (id == a ? fa : fb), "pair", id, rs.getLong(2));
+                            check(rs.getLong(2) >= (id == a ? fa : fb), "pair", id,
+                                    rs.getLong(2) + " < " + (id == a ? fa : fb));
                         }
                     }
                 } else if (kind < 8) {
                     int id = 1 + random.nextInt(COUNTERS);
                     long floor = floors.get(id);
                     String v = value(c, "SELECT n FROM " + table + " WHERE id = " + id);
-                    check(v != null && Long.parseLong(v) >= floor, "literal", id, v);
+                    check(v != null && Long.parseLong(v) >= floor, "literal", id, v + " < " + floor);
                 } else {
                     int g = random.nextInt(GROUPS);
                     long floor = 0;
@@ -357,7 +385,7 @@ public final class RowStaleChecker {
                     sum.setInt(1, g);
                     try (ResultSet rs = sum.executeQuery()) {
                         rs.next();
-                        check(rs.getLong(1) >= floor, "sum of group", g, rs.getLong(1));
+                        check(rs.getLong(1) >= floor, "sum of group", g, rs.getLong(1) + " < " + floor);
                     }
                 }
                 reads.incrementAndGet();

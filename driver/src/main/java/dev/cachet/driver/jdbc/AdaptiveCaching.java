@@ -107,10 +107,16 @@ final class AdaptiveCaching {
         }
     }
 
-    /** An entry depending on {@code names} was invalidated before its first hit. */
+    /**
+     * An entry depending on {@code names} was invalidated before its first hit. Every entry depends on each table it
+     * reads by the table's own name (besides row and {@code #w} names), so those are the ones counted.
+     */
     void wasted(Collection<String> names) {
         long now = clock.getAsLong();
-        for (String name : tablesOf(names)) {
+        for (String name : names) {
+            if (RowScopes.tableOf(name) != name) {
+                continue;
+            }
             Table t = table(name);
             t.wasted.increment();
             t.windowWasted.increment();

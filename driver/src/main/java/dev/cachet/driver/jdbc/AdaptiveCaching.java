@@ -73,13 +73,13 @@ final class AdaptiveCaching {
         return false;
     }
 
+    /**
+     * A hit of a result reading {@code tablesRead}. On the hit path: one counter per table, no clock read — a window is
+     * judged at the next fill, write or waste, the events that can make caching cost more than it saves.
+     */
     void hit(Set<String> tablesRead) {
-        long now = clock.getAsLong();
         for (String name : tablesRead) {
-            Table t = table(name);
-            t.hits.increment();
-            t.windowHits.increment();
-            t.roll(now);
+            table(name).hits.increment();
         }
     }
 
@@ -154,7 +154,8 @@ final class AdaptiveCaching {
         final LongAdder fills = new LongAdder();
         final LongAdder wasted = new LongAdder();
         final LongAdder writes = new LongAdder();
-        final LongAdder windowHits = new LongAdder();
+        /** {@link #hits} when the window began. */
+        long hitsBefore;
         final LongAdder windowFills = new LongAdder();
         final LongAdder windowWasted = new LongAdder();
         final LongAdder windowWrites = new LongAdder();
@@ -202,7 +203,7 @@ final class AdaptiveCaching {
             if (elapsed < WINDOW_NANOS) {
                 return;
             }
-            long h = windowHits.sum();
+            long h = hits.sum() - hitsBefore;
             long f = windowFills.sum();
             long w = windowWasted.sum();
             writesPerSecond = windowWrites.sum() * 1e9 / elapsed;
@@ -224,7 +225,7 @@ final class AdaptiveCaching {
         }
 
         private void resetWindow(long now) {
-            windowHits.reset();
+            hitsBefore = hits.sum();
             windowFills.reset();
             windowWasted.reset();
             windowWrites.reset();

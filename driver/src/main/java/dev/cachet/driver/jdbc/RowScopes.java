@@ -317,11 +317,15 @@ final class RowScopes {
      * {@link Long} for an integer column (integral Java numbers and integer literals only), a {@link String} for a
      * string column (strings and string literals only); null for anything else — a null, a fraction, a string for an
      * integer column, a type the database would convert, an integer outside the column's range (a lenient MySQL
-     * clamps it), an inserted 0 that MySQL replaces by an {@code AUTO_INCREMENT} value — whose equality Cachet cannot
-     * decide.
+     * clamps it), a string ending in a space (PostgreSQL cuts such a value to a {@code varchar(n)}'s length), an
+     * inserted 0 that MySQL replaces by an {@code AUTO_INCREMENT} value — whose equality Cachet cannot decide.
      */
     static Object value(PinnedValue pin, RowKeys.KeyColumn column, Object[] parameters, boolean insert) {
         Object v = value(pin, column.kind(), parameters);
+        if (v instanceof String s && !s.isEmpty() && s.charAt(s.length() - 1) == ' ') {
+            // PostgreSQL cuts trailing spaces that overflow a varchar(n) instead of refusing the value
+            return null;
+        }
         if (v instanceof Long l && (l < column.min() || l > column.max() || (insert && l == 0 && column.zeroGenerates()))) {
             return null;
         }

@@ -79,6 +79,8 @@ class RowScopesTest {
                 .containsExactlyInAnyOrder("t", slot("t", 5));
         assertThat(reads("SELECT v FROM s WHERE code = ?", 5)).as("an integer for a string").isEqualTo(Set.of("s", "s#w"));
         assertThat(reads("SELECT v FROM s WHERE code = ?", "a")).hasSize(2).contains("s");
+        assertThat(writes("INSERT INTO s (code, v) VALUES (?, 1)", "ab ")).as("a varchar(n) may cut trailing spaces")
+                .isEqualTo(Set.of("s"));
     }
 
     @Test

@@ -17,6 +17,8 @@ public final class CacheEntry {
     private final long ttlNanos;
     private final long weight;
     private final SharedTier.Stamp sharedStamp;
+    /** Set on the entry's first hit; an entry invalidated before it was a fill wasted (DESIGN §13). */
+    private volatile boolean served;
 
     public CacheEntry(QueryKey key, MaterializedResult result, List<String> tables, VersionStamp stamp,
                       long ttlNanos) {
@@ -61,6 +63,18 @@ public final class CacheEntry {
 
     /** The shared tier's versions of {@link #tables()} when the result was filled, or null without a shared tier. */
     public SharedTier.Stamp sharedStamp() { return sharedStamp; }
+
+    /** True once a look-up returned this entry. */
+    public boolean served() {
+        return served;
+    }
+
+    /** Records a hit; written once, so hot entries are not written on every hit. */
+    void markServed() {
+        if (!served) {
+            served = true;
+        }
+    }
 
     /** The entry's weight in bytes: the result's estimate plus the key's and the entry's own. */
     public long weight() { return weight; }

@@ -21,6 +21,8 @@ public final class CaffeineResultTier implements ResultTier {
     private final ConcurrentMap<QueryKey, CacheEntry> map;
     private final ConcurrentHashMap<String, Set<CacheEntry>> byTable = new ConcurrentHashMap<>();
     private final CacheCounters counters;
+    /** Told of every entry an invalidation removed before its first hit; null for none. */
+    private volatile java.util.function.Consumer<CacheEntry> wasted;
 
     CaffeineResultTier(CacheSettings settings, CacheCounters counters) {
         this.counters = counters;
@@ -109,11 +111,28 @@ public final class CaffeineResultTier implements ResultTier {
                 if (map.remove(entry.key(), entry)) {
                     removed++;
                     unindex(entry);
+                    wasted(entry);
                 }
             }
         }
         counters.evictionsInvalidated.add(removed);
         return removed;
+    }
+
+    /** Sets the listener told of entries invalidated before their first hit (DESIGN §13's fills wasted). */
+    void onWasted(java.util.function.Consumer<CacheEntry> listener) {
+        this.wasted = listener;
+    }
+
+    private void wasted(CacheEntry entry) {
+        java.util.function.Consumer<CacheEntry> listener = wasted;
+        if (listener != null && !entry.served()) {
+            try {
+                listener.accept(entry);
+            } catch (RuntimeException e) {
+                // statistics must never break an invalidation
+            }
+        }
     }
 
     @Override

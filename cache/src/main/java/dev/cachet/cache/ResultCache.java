@@ -42,6 +42,7 @@ public final class ResultCache {
     private final CacheSettings settings;
     private final TableVersions versions;
     private final ResultTier tier;
+    private final CaffeineResultTier caffeine;
     private final SharedTier shared;
     private final boolean verifyLocalHits;
     private final CacheCounters counters = new CacheCounters();
@@ -74,7 +75,8 @@ public final class ResultCache {
     public ResultCache(CacheSettings settings, TableVersions versions, SharedTier shared) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.versions = Objects.requireNonNull(versions, "versions");
-        this.tier = new CaffeineResultTier(settings, counters);
+        this.caffeine = new CaffeineResultTier(settings, counters);
+        this.tier = caffeine;
         this.ticker = settings.ticker();
         this.defaultTtlNanos = settings.defaultTtl().toNanos();
         this.inFlightWaitNanos = settings.inFlightWait().toNanos();
@@ -104,6 +106,15 @@ public final class ResultCache {
             tier.invalidateAll();
             dropDoomedFills(null);
         }
+    }
+
+    /**
+     * Tells {@code listener} of every entry an invalidation removes before any look-up returned it — a fill that cost
+     * a copy and earned nothing (DESIGN §13). Called on the invalidating thread; keep it cheap. One listener; null
+     * removes it.
+     */
+    public void onWastedFill(java.util.function.Consumer<CacheEntry> listener) {
+        caffeine.onWasted(listener);
     }
 
     /** The shared tier behind the in-process one, or null. */
@@ -154,10 +165,12 @@ public final class ResultCache {
         }
         if (entry.stamp().isCurrent()) {
             if (!verifyLocalHits) {
+                entry.markServed();
                 return entry.result();
             }
             SharedTier.Stamp stamp = entry.sharedStamp();
             if (stamp != null && shared.isCurrent(entry.tables(), stamp)) {
+                entry.markServed();
                 return entry.result();
             }
             // another instance wrote a table it read, or the shared tier cannot confirm it now

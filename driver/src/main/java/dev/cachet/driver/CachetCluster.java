@@ -75,6 +75,9 @@ public final class CachetCluster {
             if (ttl.isZero()) {
                 reason = NotCacheableReason.TABLE_TTL_ZERO;
                 ttl = null;
+            } else if (cluster.writeHot(info)) {
+                reason = NotCacheableReason.WRITE_HOT;
+                ttl = null;
             }
         }
         if (reason != null && detail == null) {
@@ -83,6 +86,14 @@ public final class CachetCluster {
         Set<String> scope = cluster.invalidationScope(info);
         return new Explanation(sql, info.kind(), reason == null, reason, detail, cluster.plannedRoute(info),
                 info.tablesRead(), scope == null ? Set.of() : scope, scope == null, ttl);
+    }
+
+    /**
+     * What caching each table has earned since the cluster was created — hits, fills, fills wasted, writes — and
+     * whether caching is switched off for it now ({@code WRITE_HOT}, {@code cachet.adaptive}); sorted by table.
+     */
+    public java.util.List<TableStatistics> tableStatistics() {
+        return cluster.tableStatistics();
     }
 
     /** Registers a listener for this cluster's executions and invalidations. */

@@ -47,6 +47,7 @@ public final class CachetSettings {
     public static final String ENABLED = "cachet.enabled";
     public static final String TTL = "cachet.ttl";
     public static final String TABLE_TTL = "cachet.ttl.<table>";
+    public static final String ADAPTIVE = "cachet.adaptive";
     public static final String MAX_BYTES = "cachet.maxBytes";
     public static final String MAX_ROWS_PER_ENTRY = "cachet.maxRowsPerEntry";
     public static final String MAX_BYTES_PER_ENTRY = "cachet.maxBytesPerEntry";
@@ -111,6 +112,12 @@ public final class CachetSettings {
                             + " 0 means results reading the table are never cached. The table name is unqualified"
                             + " and case-insensitive, e.g. cachet.ttl.exchange_rates=5s.",
                     null),
+            setting(ADAPTIVE, "true", "true or false", List.of("true", "false"),
+                    "Lets Cachet stop caching a table by itself while caching it costs more than it saves: most of"
+                            + " its results are invalidated by writes before anyone reads them. Such a table's reads"
+                            + " run on the database (reason WRITE_HOT) and caching is tried again later. A table with"
+                            + " its own cachet.ttl.<table> is never switched off.",
+                    (b, v) -> b.adaptive = SettingValues.parseBoolean(v)),
             setting(MAX_BYTES, "64MB", Sizes.ACCEPTS, List.of(),
                     "Upper bound of the memory held by the cluster's cached results, as estimated per entry.",
                     (b, v) -> b.maxBytes = positiveSize(v)),
@@ -238,6 +245,7 @@ public final class CachetSettings {
     }
 
     private final boolean enabled;
+    private final boolean adaptive;
     private final Duration ttl;
     private final Map<String, Duration> tableTtls;
     private final long maxBytes;
@@ -270,6 +278,7 @@ public final class CachetSettings {
 
     private CachetSettings(Builder b) {
         enabled = b.enabled;
+        adaptive = b.adaptive;
         ttl = b.ttl;
         tableTtls = Collections.unmodifiableMap(new TreeMap<>(b.tableTtls));
         maxBytes = b.maxBytes;
@@ -389,6 +398,11 @@ public final class CachetSettings {
     /** Whether result caching is on. */
     public boolean enabled() {
         return enabled;
+    }
+
+    /** Whether Cachet may stop caching a table where caching costs more than it saves ({@code cachet.adaptive}). */
+    public boolean adaptive() {
+        return adaptive;
     }
 
     /** The default time a cached result may be served. */
@@ -554,6 +568,7 @@ public final class CachetSettings {
         List<String> diff = new ArrayList<>();
         differs(diff, TTL, ttl, other.ttl);
         differs(diff, TABLE_TTL, tableTtls, other.tableTtls);
+        differs(diff, ADAPTIVE, adaptive, other.adaptive);
         differs(diff, MAX_BYTES, maxBytes, other.maxBytes);
         differs(diff, MAX_ROWS_PER_ENTRY, maxRowsPerEntry, other.maxRowsPerEntry);
         differs(diff, MAX_BYTES_PER_ENTRY, maxBytesPerEntry, other.maxBytesPerEntry);
@@ -609,6 +624,7 @@ public final class CachetSettings {
                 .append(", ").append(TTL).append('=').append(Durations.format(ttl));
         tableTtls.forEach((t, d) -> sb.append(", ").append(TABLE_TTL_PREFIX).append(t).append('=')
                 .append(Durations.format(d)));
+        sb.append(", ").append(ADAPTIVE).append('=').append(adaptive);
         sb.append(", ").append(MAX_BYTES).append('=').append(Sizes.format(maxBytes))
                 .append(", ").append(MAX_ROWS_PER_ENTRY).append('=').append(maxRowsPerEntry)
                 .append(", ").append(MAX_BYTES_PER_ENTRY).append('=').append(Sizes.format(maxBytesPerEntry))
@@ -792,6 +808,7 @@ public final class CachetSettings {
     /** Mutable state while resolving; the defaults here are the documented ones (see {@link #all()}). */
     private static final class Builder {
         boolean enabled = true;
+        boolean adaptive = true;
         Duration ttl = Duration.ofSeconds(60);
         final Map<String, Duration> tableTtls = new LinkedHashMap<>();
         long maxBytes = 64L << 20;

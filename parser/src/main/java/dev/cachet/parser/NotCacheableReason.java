@@ -57,7 +57,12 @@ public enum NotCacheableReason {
     /** The query calls a function configured in {@code cachet.readOnlyFunctions}. */
     READ_ONLY_FUNCTION("the query calls a function configured as read-only but not deterministic"),
     /** Decided by the driver: another execution of the same query is filling the cache right now. */
-    FILL_IN_FLIGHT("another execution of the same query is filling the cache; this one runs on the database");
+    FILL_IN_FLIGHT("another execution of the same query is filling the cache; this one runs on the database"),
+    /**
+     * Decided by the driver: the query reads a table whose cached results were mostly invalidated before anyone
+     * read them, so caching it cost more than it saved; Cachet tries it again later ({@code cachet.adaptive}).
+     */
+    WRITE_HOT("the query reads a table written too often for caching to pay; Cachet retries it later");
 
     private final String description;
 

@@ -96,6 +96,9 @@ final class CachetClusterMetrics extends CacheMeterBinder<CachetCluster> {
         if (stats().shared() != null) {
             bindSharedTier(registry);
         }
+        gauge(registry, "cachet.tables.write.hot", "Tables Cachet does not cache now because caching them cost more"
+                + " than it saved (WRITE_HOT); retried later", "tables", Tags.empty(),
+                c -> c.tableStatistics().stream().filter(dev.cachet.driver.TableStatistics::writeHot).count());
         for (ReplicaStatistics replica : stats().replicas()) {
             if (replica.primary()) {
                 continue;

@@ -30,6 +30,12 @@ public class CachetProperties {
     /** How long a cached result may be served (cachet.ttl, default 60s); 0 caches nothing. */
     private Duration ttl;
 
+    /**
+     * Whether Cachet may stop caching a table where caching costs more than it saves (cachet.adaptive, default true);
+     * a table with its own cachet.ttl.<table> is never switched off.
+     */
+    private Boolean adaptive;
+
     /** Upper bound of the memory held by each cluster's cached results (cachet.maxBytes, default 64MB). */
     private DataSize maxBytes;
 
@@ -218,6 +224,14 @@ public class CachetProperties {
         return shared;
     }
 
+    public Boolean getAdaptive() {
+        return adaptive;
+    }
+
+    public void setAdaptive(Boolean adaptive) {
+        this.adaptive = adaptive;
+    }
+
     public Duration getParseBudget() {
         return parseBudget;
     }
@@ -233,6 +247,7 @@ public class CachetProperties {
     public Properties toCachetProperties(Map<String, Duration> tableTtls) {
         Map<String, String> m = new LinkedHashMap<>();
         put(m, "cachet.ttl", ttl);
+        put(m, "cachet.adaptive", adaptive);
         put(m, "cachet.maxBytes", maxBytes);
         put(m, "cachet.maxRowsPerEntry", maxRowsPerEntry);
         put(m, "cachet.maxBytesPerEntry", maxBytesPerEntry);

@@ -53,6 +53,16 @@ final class Contenders {
                 () -> pooled("cachet-off", "jdbc:cachet:" + H2_URL.substring("jdbc:".length()), cachet(false)));
         add("cachet-on", "Cachet over the same H2 URL, cache on (cachet.maxBytes=" + options.cacheBytes + ")",
                 () -> pooled("cachet-on", "jdbc:cachet:" + H2_URL.substring("jdbc:".length()), cachet(true)));
+        add("cachet-static", "Cachet over the same H2 URL, cache on, cachet.adaptive=false",
+                () -> pooled("cachet-static", "jdbc:cachet:" + H2_URL.substring("jdbc:".length()), staticCache()));
+    }
+
+    /** The cache-on settings without the adaptive switch, in a cluster of their own. */
+    private Properties staticCache() {
+        Properties p = cachet(true);
+        p.setProperty("cachet.cluster", "bench-cache-static");
+        p.setProperty("cachet.adaptive", "false");
+        return p;
     }
 
     private void postgres() {
@@ -97,17 +107,22 @@ final class Contenders {
         String cachetUrl = "jdbc:cachet:postgresql://" + options.pgPrimary + db;
         Properties off = cachet(false);
         Properties on = cachet(true);
+        Properties fixed = staticCache();
         off.putAll(credentials);
         on.putAll(credentials);
+        fixed.putAll(credentials);
         if (haveReplicas) {
             off.setProperty("cachet.replicas", String.join(",", replicas));
             on.setProperty("cachet.replicas", String.join(",", replicas));
+            fixed.setProperty("cachet.replicas", String.join(",", replicas));
         }
         String where = haveReplicas ? " with cachet.replicas" : "";
         add("cachet-off", "Cachet over pgjdbc" + where + ", cachet.enabled=false",
                 () -> pooled("cachet-off", cachetUrl, off));
         add("cachet-on", "Cachet over pgjdbc" + where + ", cache on (cachet.maxBytes=" + options.cacheBytes + ")",
                 () -> pooled("cachet-on", cachetUrl, on));
+        add("cachet-static", "Cachet over pgjdbc" + where + ", cache on, cachet.adaptive=false",
+                () -> pooled("cachet-static", cachetUrl, fixed));
         if (options.redis != null) {
             shared(cachetUrl, on, "cachet-shared", "strict", null,
                     "cache on and the shared tier on Redis, strict (every hit checked against Redis)");

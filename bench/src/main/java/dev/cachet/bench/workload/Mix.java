@@ -23,7 +23,9 @@ public enum Mix {
     /** Reads and updates of one table, {@code products}, both Zipfian. */
     SINGLE_TABLE("c", "read/write on one table (products)", 0.05),
     /** One prepared point query per thread, executed repeatedly on a held connection. */
-    PREPARED_REPEATED("d", "prepared, repeated point query on a held connection", 0.0);
+    PREPARED_REPEATED("d", "prepared, repeated point query on a held connection", 0.0),
+    /** Half reads, half updates of {@code products}, both Zipfian: where caching cannot pay (DESIGN §13). */
+    WRITE_HEAVY("e", "write-heavy 50/50 read/update on one table (products)", 0.50);
 
     static final String PRODUCT_BY_ID = "SELECT id, name, price, stock FROM products WHERE id = ?";
     static final String CUSTOMER_BY_ID = "SELECT id, name, email, city FROM customers WHERE id = ?";
@@ -63,7 +65,7 @@ public enum Mix {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown mix '" + codeOrName + "' (a, b, c or d)");
+        throw new IllegalArgumentException("unknown mix '" + codeOrName + "' (a, b, c, d or e)");
     }
 
     /** A new per-thread worker for this mix against {@code contender}. */
@@ -80,7 +82,7 @@ public enum Mix {
                     readCustomer(contender, keys.customer(random));
                 }
             };
-            case SINGLE_TABLE -> random -> {
+            case SINGLE_TABLE, WRITE_HEAVY -> random -> {
                 if (random.nextDouble() < writeRatio) {
                     updateStock(contender, keys.product(random));
                 } else {

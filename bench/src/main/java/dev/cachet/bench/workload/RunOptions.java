@@ -131,8 +131,8 @@ public final class RunOptions {
                   --quick                 2 rounds of 0.5 s warm-up + 1.5 s measured (smoke run)
                   --threads N             worker threads (4)            --pool N   pool size per contender (= threads)
                   --rows N                products, the key space (100000); customers = rows/10
-                  --zipf S                Zipf exponent (0.99)          --write-ratio R  override mixes b (0.10) and c (0.05)
-                  --mixes a,b,c,d         which mixes                   --contenders x,y  which contenders (all)
+                  --zipf S                Zipf exponent (0.99)          --write-ratio R  override mixes b (0.10), c (0.05), e (0.50)
+                  --mixes a,b,c,d,e       which mixes                   --contenders x,y  which contenders (all)
                   --rounds N (3)  --warmup S (2)  --measure S (4)  --progress S (3)  --seed N (42)
                   --cache-bytes SIZE      cachet.maxBytes of the cache-on contender (512MB)
                   --pg-primary H:P (127.0.0.1:55432)  --pg-replicas H:P,H:P (127.0.0.1:55433,127.0.0.1:55434; '' for none)

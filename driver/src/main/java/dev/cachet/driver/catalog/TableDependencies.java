@@ -46,9 +46,13 @@ public final class TableDependencies {
     private final boolean everyTableWritesEverything;
     /** Every table and view the catalog listed, canonical. */
     private final Set<String> tables;
+    /** Tables a write to which writes nothing else: no write edge out, not written through, not configured. */
+    private final Set<String> isolated;
 
     private TableDependencies(Map<String, Set<String>> affected, Set<String> writesEverything,
-                              Set<String> alwaysAffected, boolean everyTableWritesEverything, Set<String> tables) {
+                              Set<String> alwaysAffected, boolean everyTableWritesEverything, Set<String> tables,
+                              Set<String> isolated) {
+        this.isolated = isolated;
         this.affected = affected;
         this.writesEverything = writesEverything;
         this.alwaysAffected = alwaysAffected;
@@ -146,6 +150,15 @@ public final class TableDependencies {
             all.addAll(affectedBy(t));
         }
         return all;
+    }
+
+    /**
+     * True when a write to {@code table} writes no other table: no write edge leaves it (cascading foreign key,
+     * partitioned or inheritance parent, rule, a view written through), no trigger Cachet cannot see through, no
+     * {@code cachet.dependencies} entry. (Writes that reach it through an edge invalidate it whole.) Row-precise invalidation (DESIGN §13) needs this.
+     */
+    public boolean isolated(String table) {
+        return isolated.contains(table);
     }
 
     /** Number of tables and views the graph knows. */
@@ -295,8 +308,16 @@ public final class TableDependencies {
                     }
                 }
             }
+            Set<String> isolated = new HashSet<>();
+            for (String t : tables) {
+                // a table written through an edge (a cascade's child, a view's base) is fine: that write bumps it whole
+                if (!writeEdges.containsKey(t) && !writesAll.contains(t)
+                        && !configuredTables.contains(t) && !opaque.contains(t) && !everyTableOpaque) {
+                    isolated.add(t);
+                }
+            }
             return new TableDependencies(Map.copyOf(affected), Set.copyOf(writesAll), Set.copyOf(always),
-                    everyTableOpaque, Set.copyOf(tables));
+                    everyTableOpaque, Set.copyOf(tables), Set.copyOf(isolated));
         }
 
         private boolean configuredStar(String t) {

@@ -162,6 +162,11 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     }
 
     @Override
+    Object[] pinValues() {
+        return boundValues();
+    }
+
+    @Override
     public void clearParameters() throws SQLException {
         preparedDelegate.clearParameters();
         Arrays.fill(values, null);

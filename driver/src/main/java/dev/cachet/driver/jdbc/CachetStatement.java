@@ -134,6 +134,11 @@ public class CachetStatement extends DelegatingStatement {
         return physical.createStatement(options.resultSetType(), options.concurrency());
     }
 
+    /** The values bound for the current execution, for row pins (null for a plain statement). */
+    Object[] pinValues() {
+        return null;
+    }
+
     /** Binds this statement's parameters on a counterpart (nothing for a plain statement). */
     void bindOn(Statement counterpart) throws SQLException {
     }

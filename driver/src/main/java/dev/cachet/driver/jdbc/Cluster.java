@@ -7,6 +7,7 @@ import dev.cachet.driver.ClusterStatistics;
 import dev.cachet.driver.ExecutionEvent;
 import dev.cachet.driver.ExecutionListener;
 import dev.cachet.driver.InvalidationEvent;
+import dev.cachet.driver.catalog.RowKeys;
 import dev.cachet.driver.catalog.TableDependencies;
 import dev.cachet.parser.Dialect;
 import dev.cachet.parser.SqlAnalyzer;
@@ -65,6 +66,10 @@ public final class Cluster {
     private volatile CatalogConnector catalogConnector;
     /** Set when the catalog could not be read: every write then counts as a write to every table. */
     private volatile boolean dependenciesUnknown;
+    /** What caching each table earns, and the switch for tables where it does not pay (DESIGN §13). */
+    private final AdaptiveCaching adaptive;
+    /** Row-precise invalidation (DESIGN §13): the row keys read with the dependencies; none until then. */
+    private volatile RowScopes rowScopes = RowScopes.NONE;
 
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean listening;
@@ -105,6 +110,23 @@ public final class Cluster {
         this.deterministicFunctions = settings.deterministicFunctions();
         this.readOnlyFunctions = settings.readOnlyFunctions();
         this.valueProfile = Tee.profileFor(dialect);
+        this.adaptive = new AdaptiveCaching(settings.adaptive(), settings.tableTtls()::containsKey, System::nanoTime);
+        cache.onWastedFill(entry -> adaptive.wasted(entry.tables()));
+    }
+
+    /** Per-table effectiveness and the {@code WRITE_HOT} switch. */
+    AdaptiveCaching adaptive() {
+        return adaptive;
+    }
+
+    /** True while caching is switched off for a table {@code info} reads (explain). */
+    public boolean writeHot(StatementInfo info) {
+        return adaptive.writeHot(info.tablesRead());
+    }
+
+    /** Per-table effectiveness, sorted by table. */
+    public List<dev.cachet.driver.TableStatistics> tableStatistics() {
+        return adaptive.statistics();
     }
 
     /**
@@ -263,6 +285,7 @@ public final class Cluster {
             try (Connection c = probe.open()) {
                 dependencies = TableDependencies.read(c, dialect, settings.dependencies());
                 dependenciesUnknown = false;
+                loadRowKeys(c);
                 return;
             } catch (SQLException | RuntimeException e) {
                 log.warn("Cachet cluster {}: the probe user could not read the catalog ({}); reading it as the "
@@ -272,12 +295,36 @@ public final class Cluster {
         try {
             dependencies = TableDependencies.read(physical, dialect, settings.dependencies());
             dependenciesUnknown = false;
+            loadRowKeys(physical);
         } catch (SQLException | RuntimeException e) {
             log.warn("Cachet cluster {}: could not read table dependencies from the catalog ({}); every write will "
                     + "invalidate every cached result until they can be read", id, e.toString());
             dependencies = TableDependencies.none();
             dependenciesUnknown = true;
+            rowScopes = RowScopes.NONE;
         }
+    }
+
+    /**
+     * Reads the tables' row keys, keeping only tables whose writes reach no other table; on failure every write stays
+     * table level. Results filled meanwhile stay correct either way: every non-key result also depends on its tables'
+     * {@code #w} names, which row-precise writes bump (see {@link RowScopes}).
+     */
+    private void loadRowKeys(Connection connection) {
+        TableDependencies deps = dependencies;
+        try {
+            RowKeys keys = RowKeys.read(connection, dialect).retain(deps::isolated);
+            rowScopes = keys.isEmpty() ? RowScopes.NONE : new RowScopes(keys);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Cachet cluster {}: could not read the tables' keys from the catalog ({}); writes invalidate whole "
+                    + "tables", id, e.toString());
+            rowScopes = RowScopes.NONE;
+        }
+    }
+
+    /** Row-precise invalidation: the current row keys and the names they give reads and writes. */
+    RowScopes rowScopes() {
+        return rowScopes;
     }
 
     /**
@@ -336,8 +383,17 @@ public final class Cluster {
         }
         if (listening) {
             boolean all = scope == ALL_TABLES;
-            fire(new InvalidationEvent(all ? Set.of() : Set.copyOf(scope), all, cause));
+            fire(new InvalidationEvent(all ? Set.of() : tablesOf(scope), all, cause));
         }
+    }
+
+    /** The tables of a scope's version names (row-precise scopes name rows and {@code t#w}). */
+    private static Set<String> tablesOf(Set<String> scope) {
+        Set<String> tables = new java.util.HashSet<>();
+        for (String name : scope) {
+            tables.add(RowScopes.tableOf(name));
+        }
+        return Set.copyOf(tables);
     }
 
     /** Public form for the operator API. */

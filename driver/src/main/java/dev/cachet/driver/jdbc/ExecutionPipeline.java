@@ -81,6 +81,9 @@ final class ExecutionPipeline {
         if (ttl(info).isZero()) {
             return NotCacheableReason.TABLE_TTL_ZERO;
         }
+        if (cluster.adaptive().writeHot(tables)) {
+            return NotCacheableReason.WRITE_HOT;
+        }
         if (connection.inTransaction()) {
             TransactionState tx = connection.transaction();
             if (tx.snapshotIsolation(connection.session())) {
@@ -109,7 +112,7 @@ final class ExecutionPipeline {
         QueryKey key = QueryKey.of(connection.sessionKey(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),
                 owner.options().resultSetType());
         // with a shared tier: in process, a fill in flight here, then Redis (and its lease), in one call
-        ResultCache.Lookup shared = SharedLookups.lookup(cache, key, info);
+        ResultCache.Lookup shared = SharedLookups.lookup(cache, key, cluster.rowScopes(), info, parameters);
         MaterializedResult result = shared != null ? shared.result() : cache.get(key);
         if (result == null && shared == null && !OwnFills.fillingOnThisThread(key)) {
             result = cache.awaitInFlight(key);
@@ -117,6 +120,7 @@ final class ExecutionPipeline {
         if (result != null) {
             cluster.executions.increment();
             cluster.hits.increment();
+            cluster.adaptive().hit(info.tablesRead());
             if (start != 0) {
                 event(info, Outcome.HIT, null, connection.plannedRoute(info), start);
             }
@@ -125,13 +129,15 @@ final class ExecutionPipeline {
         Duration ttl = ttl(info);
         Duration fillTtl = ttl.equals(settings.ttl()) ? null : ttl;
         FillTicket ticket = shared != null ? SharedLookups.beginFill(cache, shared, cluster.allTablesBlocked(), fillTtl)
-                : cluster.allTablesBlocked() ? null : cache.beginFill(key, info.tablesRead(), fillTtl);
+                : cluster.allTablesBlocked() ? null
+                : cache.beginFill(key, cluster.rowScopes().dependencies(info, parameters), fillTtl);
         if (ticket == null) {
             // null: an open transaction wrote a table it reads, or a current fill of the same key is under way
             return uncachedQuery(owner, info, cache.isInFlight(key) ? NotCacheableReason.FILL_IN_FLIGHT
                     : NotCacheableReason.TABLE_BLOCKED_BY_OPEN_TRANSACTION);
         }
         cluster.executions.increment();
+        cluster.adaptive().fill(info.tablesRead());
         PhysicalConnection target;
         ValueProfile profile;
         ResultSet real;
@@ -194,7 +200,7 @@ final class ExecutionPipeline {
         owner.lastInfo = info;
         PhysicalConnection target = connection.route(info, owner);
         cluster.countRoute(target.role());
-        Set<String> scope = beforeWrite(info);
+        Set<String> scope = beforeWrite(info, owner.pinValues());
         boolean succeeded = false;
         try {
             T result = call.run(owner.physical(target));
@@ -264,13 +270,27 @@ final class ExecutionPipeline {
 
     /** Before a statement runs: what it writes, blocked from filling when a transaction is open. */
     private Set<String> beforeWrite(StatementInfo info) {
-        Set<String> scope = cluster.writeScope(info);
-        registerWrite(scope);
+        return beforeWrite(info, null);
+    }
+
+    /** As {@link #beforeWrite(StatementInfo)}, row-precise when its bound {@code values} pin rows by key (§13). */
+    private Set<String> beforeWrite(StatementInfo info, Object[] values) {
+        Set<String> tables = cluster.writeScope(info);
+        Set<String> scope = cluster.rowScopes().writeScope(info, values, tables);
+        registerWrite(scope, tables);
         return scope;
     }
 
     private void registerWrite(Set<String> scope) {
-        connection.writeStarting(scope);
+        registerWrite(scope, scope);
+    }
+
+    /**
+     * Announces a write: its tables to read-your-writes routing (replicas track tables, never rows), its invalidation
+     * scope (perhaps row-precise) to the transaction and its block.
+     */
+    private void registerWrite(Set<String> scope, Set<String> tables) {
+        connection.writeStarting(tables);
         if (!scope.isEmpty() && connection.inTransaction()) {
             TransactionState tx = connection.transaction();
             tx.wrote(scope);
@@ -334,6 +354,7 @@ final class ExecutionPipeline {
     private void invalidateWrite(Set<String> scope) {
         if (!scope.isEmpty()) {
             cluster.writes.increment();
+            cluster.adaptive().write(scope);
             cluster.invalidate(scope, connection.inTransaction() ? "write in transaction" : "autocommit write");
         }
     }

@@ -17,13 +17,18 @@ final class SharedLookups {
     private SharedLookups() {
     }
 
-    /** The look-up of {@code key} in every tier, or null when the cache has no shared tier. */
-    static ResultCache.Lookup lookup(ResultCache cache, QueryKey key, StatementInfo info) {
+    /**
+     * The look-up of {@code key} in every tier, or null when the cache has no shared tier. The entry's versions are
+     * those of the names it depends on: its tables, or a key look-up's rows (DESIGN §13), so Redis holds row
+     * versions beside table versions under the same names.
+     */
+    static ResultCache.Lookup lookup(ResultCache cache, QueryKey key, RowScopes scopes, StatementInfo info,
+                                     Object[] parameters) {
         if (cache.sharedTier() == null) {
             return null;
         }
         // a thread reading on while its own fill of the key is open must not wait for that fill (nor for its lease)
-        return cache.lookup(key, info.tablesRead(), !OwnFills.fillingOnThisThread(key));
+        return cache.lookup(key, scopes.dependencies(info, parameters), !OwnFills.fillingOnThisThread(key));
     }
 
     /**

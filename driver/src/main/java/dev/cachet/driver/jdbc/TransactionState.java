@@ -20,6 +20,8 @@ final class TransactionState {
     private boolean readOnly;
     /** The expanded tables written in the transaction (what its end must invalidate). */
     private final Set<String> written = new HashSet<>();
+    /** The tables of {@link #written}'s names: a row-precise write names rows, yet its transaction wrote the table. */
+    private final Set<String> touched = new HashSet<>();
     private boolean writesAll;
     private boolean blocking;
     /** A modelled session setting changed inside the transaction (PostgreSQL undoes it on rollback). */
@@ -64,7 +66,10 @@ final class TransactionState {
         if (scope == Cluster.ALL_TABLES) {
             writesAll = true;
         } else {
-            written.addAll(scope);
+            for (String name : scope) {
+                written.add(name);
+                touched.add(RowScopes.tableOf(name));
+            }
         }
     }
 
@@ -94,7 +99,7 @@ final class TransactionState {
             return true;
         }
         for (String t : tablesRead) {
-            if (written.contains(t)) {
+            if (written.contains(t) || touched.contains(t)) {
                 return true;
             }
         }
@@ -112,6 +117,7 @@ final class TransactionState {
         isolation = -1;
         readOnly = false;
         written.clear();
+        touched.clear();
         writesAll = false;
         blocking = false;
         sessionChanged = false;

@@ -1,0 +1,235 @@
+package dev.cachet.driver.jdbc;
+
+import dev.cachet.driver.TableStatistics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Per table, what caching earns, and the switch that stops caching a table where it costs more than it saves
+ * (DESIGN §13). Thread-safe; the hot path ({@link #writeHot} with no table switched off) is one volatile read.
+ *
+ * <p>Counted per table: hits, fills, fills wasted (removed by an invalidation before their first hit) and writes.
+ * Every {@link #WINDOW_NANOS} a table's window is judged: a hit saves a query; a fill costs about
+ * {@link #FILL_COST} of one (the rows are copied and stored, later invalidated). When a window has at least
+ * {@link #MIN_FILLS} fills, half of them or more were wasted, and the hits did not pay for the fills, the table is
+ * switched off ({@code WRITE_HOT}) for a pause — {@link #FIRST_PAUSE_NANOS} first, doubling each time it is switched
+ * off again right after a retry, up to {@link #MAX_PAUSE_NANOS}; a window that pays resets the pause. After the pause
+ * caching is tried again. The two conditions (waste caused by writes, not cold start or expiry; hits below the fills'
+ * cost) and the pause are the hysteresis: a table does not flap between windows.
+ *
+ * <p>Switching off only stops fills and hits; writes still invalidate as always, so correctness never depends on it.
+ * {@code cachet.adaptive=false}, or a table's own {@code cachet.ttl.<table>}, keeps a table on (it is still measured).
+ */
+final class AdaptiveCaching {
+
+    static final long WINDOW_NANOS = 10_000_000_000L;
+    static final int MIN_FILLS = 32;
+    static final double FILL_COST = 0.25;
+    static final long FIRST_PAUSE_NANOS = 30_000_000_000L;
+    static final long MAX_PAUSE_NANOS = 600_000_000_000L;
+
+    private final boolean enabled;
+    private final Predicate<String> exempt;
+    private final LongSupplier clock;
+    private final ConcurrentHashMap<String, Table> tables = new ConcurrentHashMap<>();
+    /** How many tables are switched off: zero keeps {@link #writeHot} to one read. */
+    private final AtomicInteger off = new AtomicInteger();
+
+    /**
+     * @param enabled {@code cachet.adaptive}
+     * @param exempt  tables never switched off (those with their own TTL)
+     * @param clock   nanoseconds, monotonic ({@code System::nanoTime}; a fake one in tests)
+     */
+    AdaptiveCaching(boolean enabled, Predicate<String> exempt, LongSupplier clock) {
+        this.enabled = enabled;
+        this.exempt = exempt;
+        this.clock = clock;
+    }
+
+    private Table table(String name) {
+        Table t = tables.get(name);
+        return t != null ? t : tables.computeIfAbsent(name, n -> new Table(n, clock.getAsLong()));
+    }
+
+    /** True when caching is switched off for one of {@code tablesRead}. */
+    boolean writeHot(Set<String> tablesRead) {
+        if (off.get() == 0) {
+            return false;
+        }
+        long now = clock.getAsLong();
+        for (String name : tablesRead) {
+            Table t = tables.get(name);
+            if (t != null && t.isOff(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A hit of a result reading {@code tablesRead}. On the hit path: one counter per table, no clock read — a window is
+     * judged at the next fill, write or waste, the events that can make caching cost more than it saves.
+     */
+    void hit(Set<String> tablesRead) {
+        for (String name : tablesRead) {
+            table(name).hits.increment();
+        }
+    }
+
+    void fill(Set<String> tablesRead) {
+        long now = clock.getAsLong();
+        for (String name : tablesRead) {
+            Table t = table(name);
+            t.fills.increment();
+            t.windowFills.increment();
+            t.roll(now);
+        }
+    }
+
+    /** A write invalidated {@code scope}'s version names (tables, or a table's rows). */
+    void write(Collection<String> scope) {
+        if (scope == Cluster.ALL_TABLES) {
+            return;
+        }
+        long now = clock.getAsLong();
+        for (String name : tablesOf(scope)) {
+            Table t = table(name);
+            t.writes.increment();
+            t.windowWrites.increment();
+            t.roll(now);
+        }
+    }
+
+    /**
+     * An entry depending on {@code names} was invalidated before its first hit. Every entry depends on each table it
+     * reads by the table's own name (besides row and {@code #w} names), so those are the ones counted.
+     */
+    void wasted(Collection<String> names) {
+        long now = clock.getAsLong();
+        for (String name : names) {
+            if (RowScopes.tableOf(name) != name) {
+                continue;
+            }
+            Table t = table(name);
+            t.wasted.increment();
+            t.windowWasted.increment();
+            t.roll(now);
+        }
+    }
+
+    private static Collection<String> tablesOf(Collection<String> names) {
+        if (names.size() == 1) {
+            return List.of(RowScopes.tableOf(names.iterator().next()));
+        }
+        Set<String> out = new java.util.HashSet<>();
+        for (String n : names) {
+            out.add(RowScopes.tableOf(n));
+        }
+        return out;
+    }
+
+    /** A snapshot per table, sorted by name. */
+    List<TableStatistics> statistics() {
+        long now = clock.getAsLong();
+        List<TableStatistics> out = new ArrayList<>();
+        for (Table t : tables.values()) {
+            out.add(new TableStatistics(t.name, t.hits.sum(), t.fills.sum(), t.wasted.sum(), t.writes.sum(),
+                    t.writesPerSecond, t.isOff(now), t.switchedOff));
+        }
+        out.sort(java.util.Comparator.comparing(TableStatistics::table));
+        return out;
+    }
+
+    /** One table's counters and switch. */
+    private final class Table {
+        final String name;
+        final LongAdder hits = new LongAdder();
+        final LongAdder fills = new LongAdder();
+        final LongAdder wasted = new LongAdder();
+        final LongAdder writes = new LongAdder();
+        /** {@link #hits} when the window began. */
+        long hitsBefore;
+        final LongAdder windowFills = new LongAdder();
+        final LongAdder windowWasted = new LongAdder();
+        final LongAdder windowWrites = new LongAdder();
+        volatile long windowStart;
+        /** When the table is switched off: the time it is tried again; 0 while on. */
+        volatile long offUntil;
+        long pause = FIRST_PAUSE_NANOS;
+        volatile long switchedOff;
+        volatile double writesPerSecond;
+
+        Table(String name, long now) {
+            this.name = name;
+            this.windowStart = now;
+        }
+
+        boolean isOff(long now) {
+            long until = offUntil;
+            if (until == 0) {
+                return false;
+            }
+            if (now - until < 0) {
+                return true;
+            }
+            roll(now);
+            return offUntil != 0;
+        }
+
+        void roll(long now) {
+            if (now - windowStart >= WINDOW_NANOS || (offUntil != 0 && now - offUntil >= 0)) {
+                judge(now);
+            }
+        }
+
+        private synchronized void judge(long now) {
+            long elapsed = now - windowStart;
+            if (offUntil != 0) {
+                if (now - offUntil >= 0) {
+                    // the pause is over: try caching again, with a fresh window
+                    offUntil = 0;
+                    off.decrementAndGet();
+                    resetWindow(now);
+                }
+                return;
+            }
+            if (elapsed < WINDOW_NANOS) {
+                return;
+            }
+            long h = hits.sum() - hitsBefore;
+            long f = windowFills.sum();
+            long w = windowWasted.sum();
+            writesPerSecond = windowWrites.sum() * 1e9 / elapsed;
+            if (f >= MIN_FILLS) {
+                boolean costly = w * 2 >= f && h < FILL_COST * f;
+                if (costly && enabled && !exempt.test(name)) {
+                    offUntil = now + pause;
+                    if (offUntil == 0) {
+                        offUntil = 1;
+                    }
+                    pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+                    switchedOff++;
+                    off.incrementAndGet();
+                } else if (!costly) {
+                    pause = FIRST_PAUSE_NANOS;
+                }
+            }
+            resetWindow(now);
+        }
+
+        private void resetWindow(long now) {
+            hitsBefore = hits.sum();
+            windowFills.reset();
+            windowWasted.reset();
+            windowWrites.reset();
+            windowStart = now;
+        }
+    }
+}

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * slow ({@link #delay}: every chunk held back that long, in both directions) or silent ({@link #blackhole}: bytes
  * are swallowed, connections stay open), and to {@link #cut} every connection. Portable (no root, no namespaces).
  */
-final class DelayProxy implements AutoCloseable {
+public final class DelayProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final String targetHost;
@@ -26,7 +26,7 @@ final class DelayProxy implements AutoCloseable {
     private volatile boolean blackhole;
     private volatile boolean closed;
 
-    DelayProxy(String target) throws IOException {
+    public DelayProxy(String target) throws IOException {
         String[] hp = target.split(":");
         this.targetHost = hp[0];
         this.targetPort = Integer.parseInt(hp[1]);
@@ -37,20 +37,20 @@ final class DelayProxy implements AutoCloseable {
     }
 
     /** {@code host:port} to connect to instead of the target. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getLocalPort();
     }
 
-    void delay(long millis) {
+    public void delay(long millis) {
         delayNanos = TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
-    void blackhole(boolean on) {
+    public void blackhole(boolean on) {
         blackhole = on;
     }
 
     /** Closes every open connection (new ones are still accepted). */
-    void cut() {
+    public void cut() {
         for (Socket s : sockets) {
             try {
                 s.close();

@@ -1,5 +1,6 @@
 package dev.cachet.driver.it.shared;
 
+import dev.cachet.cache.shared.DelayProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.driver.it.shared.SharedFixture.Topology;

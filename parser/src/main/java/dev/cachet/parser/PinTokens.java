@@ -188,7 +188,7 @@ final class PinTokens {
                 boolean escape = (reading & BACKSLASH) != 0 || (reading & E_STRINGS) != 0 && prefixed
                         && (s.charAt(i - 1) == 'e' || s.charAt(i - 1) == 'E')
                         && (i < 2 || !isIdent(s.charAt(i - 2)));
-                int end = quoteEnd(s, i, '\'', escape);
+                int end = SqlText.quoteEnd(s, i, '\'', escape);
                 if (end < 0) {
                     return null;
                 }
@@ -201,7 +201,7 @@ final class PinTokens {
             }
             if (c == '"' || c == '`') {
                 boolean name = c == '`' || doubleQuotedNames;
-                int end = quoteEnd(s, i, c, !name && (reading & BACKSLASH) != 0);
+                int end = SqlText.quoteEnd(s, i, c, !name && (reading & BACKSLASH) != 0);
                 if (end < 0) {
                     return null;
                 }
@@ -296,27 +296,6 @@ final class PinTokens {
         return -1;
     }
 
-    /** The index past the quoted run at {@code i}, or -1 when it is not closed. */
-    private static int quoteEnd(String s, int i, char q, boolean backslashEscapes) {
-        int n = s.length();
-        int j = i + 1;
-        while (j < n) {
-            char d = s.charAt(j);
-            if (backslashEscapes && d == '\\') {
-                j += 2;
-                continue;
-            }
-            if (d == q) {
-                if (j + 1 < n && s.charAt(j + 1) == q) {
-                    j += 2;
-                    continue;
-                }
-                return j + 1;
-            }
-            j++;
-        }
-        return -1;
-    }
 
     /** The number of parameter markers in {@code tokens}. */
     static int parameters(List<Tok> tokens) {

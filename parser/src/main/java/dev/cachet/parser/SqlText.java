@@ -90,6 +90,12 @@ final class SqlText {
     }
 
     private static int skipQuote(String s, int i, char q, boolean backslashEscapes) {
+        int end = quoteEnd(s, i, q, backslashEscapes);
+        return end < 0 ? s.length() : end;
+    }
+
+    /** The index past the quoted run that opens at {@code i} with {@code q}, or -1 when it is not closed. */
+    static int quoteEnd(String s, int i, char q, boolean backslashEscapes) {
         int n = s.length();
         int j = i + 1;
         while (j < n) {
@@ -107,7 +113,7 @@ final class SqlText {
             }
             j++;
         }
-        return n;
+        return -1;
     }
 
     /** $$…$$ or $tag$…$tag$ (PostgreSQL); a lone '$' (e.g. a parameter $1) is not a quote. */

@@ -19,6 +19,9 @@ final class ReadLog {
     long reads;
     long acks;
     final List<Long> staleness = new ArrayList<>();
+    /** When each stale read started, microseconds since the epoch. */
+    final List<Long> staleStarts = new ArrayList<>();
+    private final List<Long> readStarts = new ArrayList<>();
 
     static ReadLog of(List<Path> files, int tables) throws IOException {
         List<List<long[]>> acks = new ArrayList<>();
@@ -54,6 +57,7 @@ final class ReadLog {
             long seen = o[1];
             long start = o[2];
             log.reads++;
+            log.readStarts.add(start);
             // the first acknowledged value above the one seen: if it was acknowledged before the read began, stale
             int i = Arrays.binarySearch(values[t], seen + 1);
             if (i < 0) {
@@ -61,6 +65,7 @@ final class ReadLog {
             }
             if (i < values[t].length && times[t][i] < start) {
                 log.staleness.add(start - times[t][i]);
+                log.staleStarts.add(start);
             }
         }
         log.staleness.sort(Long::compare);
@@ -69,6 +74,16 @@ final class ReadLog {
 
     long stale() {
         return staleness.size();
+    }
+
+    /** Stale reads that started at or after {@code micros} (since the epoch). */
+    long staleSince(long micros) {
+        return staleStarts.stream().filter(t -> t >= micros).count();
+    }
+
+    /** Reads that started at or after {@code micros} (since the epoch). */
+    long readsSince(long micros) {
+        return readStarts.stream().filter(t -> t >= micros).count();
     }
 
     /** The p-th percentile of staleness, microseconds (0 with no stale read). */

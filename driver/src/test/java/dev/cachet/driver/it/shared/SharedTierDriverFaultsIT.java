@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Faults of Redis under load, with two application instances in JVMs of their own writing and reading through
  * Cachet in {@code strict} mode: Redis stopped and started again, a Redis Cluster primary killed and failed over, a
- * network slower than {@code cachet.shared.timeout}. Throughout: no statement fails and no read is stale; the shared
- * tier serves hits again after each fault by itself.
+ * network slower than {@code cachet.shared.timeout}. Throughout: no statement fails; once both instances trust Redis
+ * again and made their pending bumps, no read is stale (during the fault, a write whose bump could not be made in
+ * time may be served stale by the other instance: counted and printed); the shared tier serves hits again after
+ * each fault by itself.
  */
 class SharedTierDriverFaultsIT {
 
@@ -96,6 +98,10 @@ class SharedTierDriverFaultsIT {
             workers.awaitAll(wait, w -> w.state().equals("up"));
             long[] hits = workers.all.stream().mapToLong(w -> w.stat("sharedHits") + w.stat("localChecks")).toArray();
             workers.awaitAll(wait, w -> w.stat("sharedHits") + w.stat("localChecks") > hits[w.index] + 20);
+            // recovered: both trust Redis again and made their pending bumps; from here on nothing may be stale
+            long recovered = SharedWorker.nowMicros();
+            long[] readsThen = workers.all.stream().mapToLong(w -> w.stat("reads")).toArray();
+            workers.awaitAll(wait, w -> w.stat("reads") > readsThen[w.index] + 200);
             workers.stop();
             workers.awaitDone(Duration.ofSeconds(60));
             List<Path> files = new ArrayList<>();
@@ -104,7 +110,12 @@ class SharedTierDriverFaultsIT {
             System.out.printf("faults on %s: %s; reads before recovery %d; %s%n", topology, log, readsAtFault,
                     workers.all);
             assertThat(workers.sum("failures")).as("failed statements").isZero();
-            assertThat(log.stale()).as("stale reads: " + log).isZero();
+            // A write acknowledged while its instance could not bump in time is served stale by the others until
+            // its pending bump is made (docs/shared-tier.md, "Where the guarantees end"): counted, not failed.
+            System.out.printf("faults on %s: stale reads during the fault %d, after recovery %d of %d%n", topology,
+                    log.stale() - log.staleSince(recovered), log.staleSince(recovered), log.readsSince(recovered));
+            assertThat(log.readsSince(recovered)).as("reads after recovery").isGreaterThan(100);
+            assertThat(log.staleSince(recovered)).as("stale reads after recovery: " + log).isZero();
             assertThat(log.acks).as("writes went on through the fault").isGreaterThan(20);
         }
     }

@@ -128,9 +128,11 @@ class SharedTierProcessesIT {
         // an instance whose wait ran out runs the query itself, and says so
         String other = "SELECT v + 1, " + function + "() FROM " + table + " WHERE id = 1";
         Workers four = runOnce(cluster, role, function, other, 4, true, w -> true);
-        long timedOut = four.sumDelta("leaseWaitTimeouts");
+        // an extra run must be explained: a lease wait that ran out, or a Redis call over cachet.shared.timeout (a
+        // fallback: the query runs on the database rather than wait longer), both counted by the instance
+        long timedOut = four.sumDelta("leaseWaitTimeouts") + four.sumDelta("fallbacks");
         System.out.printf("four instances missing together: %d database runs, %s%n", count(counter) - 1, four.all);
-        assertThat(count(counter)).as("database runs after four instances missed together").isEqualTo(2 + timedOut);
+        assertThat(count(counter)).as("database runs after four instances missed together").isBetween(2L, 2 + timedOut);
         assertThat(four.sumDelta("sharedHits") + four.sumDelta("leaseWaitHits")).as("hits from Redis among the four")
                 .isEqualTo(3 - timedOut);
         assertThat(timedOut).as("waits that ran out (a loaded machine)").isLessThan(3);

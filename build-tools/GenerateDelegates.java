@@ -147,6 +147,8 @@ public final class GenerateDelegates {
             out.append("    protected abstract void parameterBound(int index, Object value, int sqlType);\n\n");
             out.append("    /** Called after a stream, LOB or other value that cannot be compared by content was bound. */\n");
             out.append("    protected abstract void streamParameterBound(int index);\n\n");
+            out.append("    /** False when nothing reads the bound values: the setters then neither box nor record them. */\n");
+            out.append("    protected abstract boolean recordsParameters();\n\n");
             out.append("    /**\n     * Whether a stream-like value ({@code stream}: a stream, LOB, array, ... setter; else a {@code setObject} value to\n");
             out.append("     * look at) is bound later, on the physical connection the execution runs on, instead of on the real statement now.\n     */\n");
             out.append("    protected abstract boolean bindsLater(Object value, boolean stream);\n\n");
@@ -232,7 +234,7 @@ public final class GenerateDelegates {
         if (m.getReturnType() == void.class) {
             out.append("        ").append(invocation).append(";\n");
             if (record != null) {
-                out.append("        ").append(record).append(";\n");
+                out.append("        if (recordsParameters()) {\n            ").append(record).append(";\n        }\n");
             }
         } else if (spec.wrapResultSets && m.getReturnType() == java.sql.ResultSet.class) {
             out.append("        return wrap(").append(invocation).append(");\n");

@@ -172,6 +172,39 @@ class CachingTest {
     }
 
     @Test
+    void preparedStatementsOfACacheOffConnectionBindAndWriteLikeAnyOther() throws SQLException {
+        String read = "SELECT v FROM t WHERE id = ?";
+        try (Connection on = db.cachet(); Connection off = db.cachet("cachet.enabled", "false");
+             PreparedStatement cached = on.prepareStatement(read); PreparedStatement p = off.prepareStatement(read);
+             PreparedStatement write = off.prepareStatement("UPDATE t SET v = ? WHERE id = ?")) {
+            for (int round = 0; round < 2; round++) {
+                for (int id = 1; id <= 3; id++) {
+                    p.setInt(1, id);
+                    try (ResultSet rs = p.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).isEqualTo(String.valueOf((char) ('a' + id - 1)));
+                        assertThat(rs.getStatement()).isSameAs(p);
+                    }
+                }
+            }
+            assertThat(db.executions(read)).isEqualTo(6);
+            cached.setInt(1, 2);
+            try (ResultSet rs = cached.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("b");
+            }
+            // the write through the cache-off connection still invalidates what the other connection cached
+            write.setString(1, "written");
+            write.setInt(2, 2);
+            assertThat(write.executeUpdate()).isEqualTo(1);
+            try (ResultSet rs = cached.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("written");
+            }
+        }
+    }
+
+    @Test
     void perTableTtlZeroNeverCaches() throws SQLException {
         try (Connection c = db.cachet("cachet.ttl.t", "0")) {
             value(c, SELECT);

@@ -157,6 +157,14 @@ public final class CachetConnection extends DelegatingConnection {
         return settings.enabled() && cluster.caching();
     }
 
+    /**
+     * Whether a prepared query that writes nothing may need its bound values: for the cache key when this connection
+     * may cache, or to bind them again on another physical connection when it routes to replicas.
+     */
+    boolean mayNeedParameters() {
+        return settings.enabled() || routing != null;
+    }
+
     SessionState session() {
         return session;
     }

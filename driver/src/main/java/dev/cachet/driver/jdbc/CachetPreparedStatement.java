@@ -17,8 +17,9 @@ import java.util.Arrays;
 
 /**
  * Cachet's {@link PreparedStatement}: analyzed once when prepared; every bound value is recorded with its JDBC type
- * for the cache key (the recording setters are generated); a stream, LOB or other value Cachet cannot compare by
- * content makes the execution uncacheable ({@code STREAM_PARAMETER}).
+ * for the cache key, a write's row pins and binding again on a replica (the recording setters are generated); a stream,
+ * LOB or other value Cachet cannot compare by content makes the execution uncacheable ({@code STREAM_PARAMETER}). A
+ * query that writes nothing, prepared with the cache off and no replica routing, records nothing: no one would read it.
  *
  * <p>The {@code Statement} methods that take SQL text are refused, as JDBC requires of a prepared statement.
  */
@@ -39,12 +40,19 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     /** The connection's {@link CachetConnection#namespaceChanges()} when this statement was prepared. */
     private final int preparedInNamespace;
+    /**
+     * False when nothing reads the bound values: a query that writes nothing, on a connection with the cache off and
+     * no replica routing has no key to build, no rows to pin and no other physical statement to bind them on. Such a
+     * statement is then never {@link #replayable()}, so a routing the cluster gains later keeps it on its home.
+     */
+    private final boolean records;
 
     CachetPreparedStatement(CachetConnection connection, PhysicalConnection home, PreparedStatement delegate,
                             StatementOptions options) {
         super(connection, home, options, delegate);
         this.info = connection.pipeline().analyze(options.sql());
         this.preparedInNamespace = connection.namespaceChanges();
+        this.records = info.isWrite() || connection.mayNeedParameters();
     }
 
     /** True when user, catalog, schema or role changed since prepare: the key would not name what the query reads. */
@@ -58,6 +66,11 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     private static boolean streamLike(Object value) {
         return value instanceof InputStream || value instanceof Reader || value instanceof Blob || value instanceof Clob
                 || value instanceof Array || value instanceof Ref || value instanceof RowId || value instanceof SQLXML;
+    }
+
+    @Override
+    protected final boolean recordsParameters() {
+        return records;
     }
 
     /** A setter call kept for the physical statement the execution runs on (see {@link #bindsLater}). */
@@ -252,6 +265,9 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
      */
     @Override
     boolean replayable() {
+        if (!records) {
+            return false;
+        }
         for (int i = 0; i < count; i++) {
             if (values[i] == STREAM) {
                 return false;

@@ -33,19 +33,8 @@ public final class CachetConnection extends DelegatingConnection {
     private final Cluster cluster;
     private final CachetSettings settings;
     private final Dialect dialect;
-    /** The primary slot; null until a statement needs the primary (DESIGN §9: the primary is connected lazily). */
-    private PhysicalConnection primary;
-    /**
-     * The physical connection this logical one leads with while its primary is not open: the one it was opened with
-     * (the primary without routing, else a replica when one was healthy), or, after that replica failed, another
-     * replica connection or the primary. Calls only the real driver can answer, that need no particular node, go to
-     * the lead ({@link #lead()}), and the generated pass-through's {@code delegate} follows it.
-     */
-    private PhysicalConnection home;
-    /** Set when {@link #home} is a replica connection routing dropped and no other was open to take its place. */
-    private boolean homeLost;
-    /** Replica slots, opened lazily by routing; empty until then. */
-    final List<PhysicalConnection> replicas = new java.util.ArrayList<>(0);
+    /** The physical connections this logical one holds: its primary slot, replica slots and lead. */
+    final PhysicalConnections physical;
     private final ExecutionPipeline pipeline;
     private final TransactionState transaction = new TransactionState();
     private final String originalUser;
@@ -84,11 +73,6 @@ public final class CachetConnection extends DelegatingConnection {
     private ConnectionRouting routing;
     /** Where the last query ran when there is no routing. */
     private PhysicalConnection lastTarget;
-    /** Connection settings that are not session state but must reach every physical connection (see #configure). */
-    private Executor networkTimeoutExecutor;
-    private int networkTimeoutMillis = -1;
-    private java.util.Properties clientInfo;
-    private java.util.Map<String, Class<?>> typeMap;
 
     /**
      * Wraps a freshly opened (or freshly borrowed) real connection as the primary of a new logical connection of a
@@ -127,12 +111,11 @@ public final class CachetConnection extends DelegatingConnection {
             clusterRouting.ensureStarted();
             this.routing = new ConnectionRouting(this, clusterRouting, session, connector);
         }
-        if (replica == null) {
-            this.home = new PhysicalConnection(real, Route.PRIMARY, session);
-            this.primary = home;
-        } else {
-            this.home = PhysicalConnection.replica(real, session, replica);
-            routing.adopt(home);
+        PhysicalConnection opened = replica == null ? new PhysicalConnection(real, Route.PRIMARY, session)
+                : PhysicalConnection.replica(real, session, replica);
+        this.physical = new PhysicalConnections(this, dialect, opened);
+        if (replica != null) {
+            routing.adopt(opened);
         }
         cluster.ensureDependencies(real);
     }
@@ -194,109 +177,27 @@ public final class CachetConnection extends DelegatingConnection {
         return false;
     }
 
-    /**
-     * The primary slot, connected now if this logical connection has not used the primary yet (with this connection's
-     * own credentials, configured like the others). When the primary cannot be reached the real driver's exception
-     * passes through, or Cachet's own of class {@code 08} when no configured host is a primary.
-     */
+    /** The primary slot, connected now if this logical connection has not used the primary yet. */
     PhysicalConnection primary() throws SQLException {
-        PhysicalConnection p = primary;
-        if (p == null) {
-            checkOpen();
-            p = routing.openPrimary();
-            primary = p;
-            delegate = p.connection();
-        }
-        return p;
+        return physical.primary();
     }
 
-    /**
-     * Routing dropped {@code dropped}, a replica connection that failed. When it was the home, another open replica
-     * connection takes its place, or the next statement that needs a home opens one ({@link #statementHome}).
-     */
-    void replicaDropped(PhysicalConnection dropped) {
-        if (dropped != home) {
-            return;
-        }
-        if (replicas.isEmpty()) {
-            homeLost = primary == null;
-            return;
-        }
-        home = replicas.get(0);
-        if (primary == null) {
-            delegate = home.connection();
-        }
+    /** Routing of this connection, null while the cluster has no replicas. */
+    ConnectionRouting routing() {
+        return routing;
     }
 
-    /** The primary slot if it is connected, else null; never connects. */
-    PhysicalConnection primaryIfOpen() {
-        return primary;
+    /** The lead physical connection moved to {@code lead}: the generated pass-through's calls follow it. */
+    void leadMoved(Connection lead) {
+        delegate = lead;
     }
 
-    /**
-     * The physical connection that leads JDBC calls on the whole session: the primary once open, else the home — a new
-     * one when routing dropped the home and no other replica connection was open (a healthy replica, else the
-     * primary; see {@link #statementHome}).
-     */
     private PhysicalConnection lead() throws SQLException {
-        PhysicalConnection p = primary;
-        if (p != null) {
-            return p;
-        }
-        PhysicalConnection h = home;
-        if (!homeLost && h.replica() != null && h.replica().failed()) {
-            routing.dropFailed(h); // the poller or another connection found its replica failed: lead from another
-        }
-        return homeLost ? statementHome(false) : home;
+        return physical.lead();
     }
 
-    /**
-     * The lead, brought to the current session state first: a JDBC call about to change one part of the state on it
-     * may then record the whole new state as applied there.
-     */
     private PhysicalConnection syncedLead() throws SQLException {
-        PhysicalConnection lead = lead();
-        lead.sync(session, dialect);
-        return lead;
-    }
-
-    /** The physical connections open now, each once: the primary (if open), then the replicas. */
-    private List<PhysicalConnection> physicalConnections() {
-        PhysicalConnection p = primary;
-        if (replicas.isEmpty()) {
-            return p == null ? List.of() : List.of(p);
-        }
-        List<PhysicalConnection> all = new java.util.ArrayList<>(replicas.size() + 1);
-        if (p != null) {
-            all.add(p);
-        }
-        all.addAll(replicas);
-        return all;
-    }
-
-    /**
-     * The physical connection a statement created now lives on: the primary if {@code needsPrimary} or open, else the
-     * home — a new one when the home failed (a healthy replica, else the primary).
-     */
-    PhysicalConnection statementHome(boolean needsPrimary) throws SQLException {
-        if (needsPrimary) {
-            return primary();
-        }
-        PhysicalConnection p = primary;
-        if (p != null) {
-            return p;
-        }
-        if (homeLost) {
-            checkOpen();
-            PhysicalConnection next = routing.anyReplica();
-            if (next == null) {
-                return primary();
-            }
-            home = next;
-            homeLost = false;
-            delegate = next.connection();
-        }
-        return home;
+        return physical.syncedLead(session);
     }
 
     /** Makes a real statement of {@code home} for a new Cachet statement. */
@@ -312,11 +213,11 @@ public final class CachetConnection extends DelegatingConnection {
      */
     private <T> T onHome(boolean needsPrimary, StatementMaker<T> maker) throws SQLException {
         for (int attempt = 0; ; attempt++) {
-            PhysicalConnection on = statementHome(needsPrimary);
+            PhysicalConnection on = physical.statementHome(needsPrimary);
             try {
                 return maker.make(on);
             } catch (SQLException e) {
-                if (on.replica() == null || attempt > replicas.size() || !routing.failed(on, e)) {
+                if (on.replica() == null || attempt > physical.replicas.size() || !routing.failed(on, e)) {
                     throw e;
                 }
             }
@@ -647,8 +548,7 @@ public final class CachetConnection extends DelegatingConnection {
             if (committedCatalog) {
                 // the catalog read at the DDL ran outside the transaction (the probe user's connection) or saw what
                 // it may since have undone: read what committed, and follow its new edges from what was written
-                PhysicalConnection p = primary;
-                cluster.loadDependencies(p != null ? p.connection() : home.connection());
+                cluster.loadDependencies(physical.primaryOrHome().connection());
             }
             if (transaction.hasWritten()) {
                 try {
@@ -881,12 +781,7 @@ public final class CachetConnection extends DelegatingConnection {
             lead.connection().setAutoCommit(autoCommit);
             if (autoCommit) {
                 // turning it on commits a transaction wherever one runs; the others follow when next used
-                for (PhysicalConnection p : physicalConnections()) {
-                    if (p != lead && !p.applied().autoCommit()) {
-                        p.connection().setAutoCommit(true);
-                        p.applied(p.applied().withAutoCommit(true));
-                    }
-                }
+                physical.autoCommitOnElsewhere(lead);
             }
             succeeded = true;
         } finally {
@@ -928,68 +823,15 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     /**
-     * Commits or rolls back where the transaction runs: its pinned replica, and the primary, where every read-write
-     * transaction runs — or, when this logical connection has not connected the primary, the lead connection, so that
-     * the real driver still answers as it would (pgjdbc refuses both under auto-commit). Their exceptions are the
-     * application's. Then every other open physical connection in manual-commit mode ends its own transaction (a
-     * metadata call or a read on a replica begins one there, which would otherwise stay idle in transaction and
-     * hold back the standby's replay); a replica that fails at it leaves the rotation, and the application's call
-     * still succeeds: nothing of its transaction's writes was there.
+     * Commits or rolls back where the transaction runs: its pinned replica (through routing), then the primary or
+     * lead and every other physical connection in manual-commit mode ({@link PhysicalConnections#endEverywhere}).
      */
     private void endEverywhere(boolean commit) throws SQLException {
         PhysicalConnection pinned = routing != null ? routing.pinnedReplica() : null;
         if (pinned != null) {
             routing.endPinned(commit);
         }
-        PhysicalConnection main = primary;
-        if (main == null && pinned == null) {
-            main = lead();
-        }
-        if (main != null) {
-            end(main.connection(), commit);
-        }
-        for (PhysicalConnection p : physicalConnections()) {
-            if (p == main || p == pinned || p.applied().autoCommit()) {
-                continue;
-            }
-            try {
-                end(p.connection(), commit);
-            } catch (SQLException e) {
-                if (routing != null) {
-                    routing.failed(p, e);
-                }
-            }
-        }
-    }
-
-    private static void end(Connection c, boolean commit) throws SQLException {
-        if (commit) {
-            c.commit();
-        } else {
-            c.rollback();
-        }
-    }
-
-    /** Runs a JDBC call on every open physical connection, the lead first (its exception is the application's). */
-    private void applyToAll(PhysicalCall call) throws SQLException {
-        PhysicalConnection lead = lead();
-        call.run(lead.connection());
-        // as physicalConnections() orders them, without its list: pools call clearWarnings on every return
-        PhysicalConnection p = primary;
-        if (p != null && p != lead) {
-            call.run(p.connection());
-        }
-        for (int i = 0; i < replicas.size(); i++) {
-            PhysicalConnection r = replicas.get(i);
-            if (r != lead && r != p) {
-                call.run(r.connection());
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface PhysicalCall {
-        void run(Connection physical) throws SQLException;
+        physical.endEverywhere(commit, pinned);
     }
 
     /**
@@ -1074,79 +916,24 @@ public final class CachetConnection extends DelegatingConnection {
         lead.applied(session);
     }
 
-    /**
-     * Gives a physical connection opened after the application configured this one (a replica, with routing) the
-     * same network timeout, client info and type map, then the session state: what a new slot needs before use.
-     */
-    void configure(PhysicalConnection slot) throws SQLException {
-        Connection c = slot.connection();
-        if (networkTimeoutMillis >= 0) {
-            c.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
-        }
-        if (clientInfo != null) {
-            c.setClientInfo(clientInfo);
-        }
-        if (typeMap != null) {
-            c.setTypeMap(typeMap);
-        }
-        slot.sync(session, dialect);
-    }
-
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        applyToAll(c -> c.setNetworkTimeout(executor, milliseconds));
-        networkTimeoutExecutor = executor;
-        networkTimeoutMillis = milliseconds;
+        physical.setNetworkTimeout(executor, milliseconds);
     }
 
     @Override
     public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
-        PhysicalConnection lead = clientInfoLead();
-        lead.connection().setClientInfo(name, value);
-        if (clientInfo == null) {
-            clientInfo = new java.util.Properties();
-        }
-        if (value == null) {
-            clientInfo.remove(name);
-        } else {
-            clientInfo.setProperty(name, value);
-        }
-        for (PhysicalConnection p : physicalConnections()) {
-            if (p != lead) {
-                p.connection().setClientInfo(name, value);
-            }
-        }
+        physical.setClientInfo(name, value);
     }
 
     @Override
     public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
-        PhysicalConnection lead = clientInfoLead();
-        lead.connection().setClientInfo(properties);
-        clientInfo = new java.util.Properties();
-        if (properties != null) {
-            clientInfo.putAll(properties);
-        }
-        for (PhysicalConnection p : physicalConnections()) {
-            if (p != lead) {
-                p.connection().setClientInfo(properties);
-            }
-        }
-    }
-
-    /** {@link #lead()} for the client info setters, whose only exception is {@link java.sql.SQLClientInfoException}. */
-    private PhysicalConnection clientInfoLead() throws java.sql.SQLClientInfoException {
-        try {
-            return lead();
-        } catch (SQLException e) {
-            throw new java.sql.SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), java.util.Map.of(),
-                    e);
-        }
+        physical.setClientInfo(properties);
     }
 
     @Override
     public void setTypeMap(java.util.Map<String, Class<?>> map) throws SQLException {
-        applyToAll(c -> c.setTypeMap(map));
-        typeMap = map;
+        physical.setTypeMap(map);
     }
 
     /**
@@ -1159,7 +946,7 @@ public final class CachetConnection extends DelegatingConnection {
      */
     @Override
     public void clearWarnings() throws SQLException {
-        applyToAll(Connection::clearWarnings);
+        physical.applyToAll(Connection::clearWarnings);
         if (!closed && !inTransaction() && sqlSessionStateSet()) {
             resetSqlSession();
         }
@@ -1192,7 +979,7 @@ public final class CachetConnection extends DelegatingConnection {
      */
     private void resetBeforeRelease() {
         if (inTransaction()) {
-            if (!pooled || rollBackLeftOpen()) {
+            if (!pooled || physical.rollBackLeftOpen(session.autoCommit())) {
                 // closing a real connection rolls its transaction back
                 endTransaction("rollback");
             } else {
@@ -1211,57 +998,14 @@ public final class CachetConnection extends DelegatingConnection {
         }
     }
 
-    /**
-     * Rolls back, on pooled physical connections, the transaction left open where it runs: a transaction begun by
-     * SQL under auto-commit on the primary ({@code ROLLBACK}: HikariCP rolls back only what it saw begin), and every
-     * physical connection in manual-commit mode (the primary, a pinned replica, a replica a read began a transaction
-     * on). A physical connection where the rollback fails is aborted, so that its pool discards it rather than hand an
-     * open transaction to the next borrower. False when one failed (its transaction ends when the server notices).
-     */
-    private boolean rollBackLeftOpen() {
-        boolean all = true;
-        for (PhysicalConnection p : physicalConnections()) {
-            boolean begunBySql = session.autoCommit() && p == primary;
-            if (!begunBySql && p.applied().autoCommit()) {
-                continue;
-            }
-            try {
-                if (begunBySql) {
-                    try (Statement rollback = p.connection().createStatement()) {
-                        rollback.execute("ROLLBACK"); // a BEGIN left open
-                    }
-                } else {
-                    p.connection().rollback();
-                }
-            } catch (SQLException | RuntimeException e) {
-                all = false;
-                try {
-                    p.connection().abort(Runnable::run);
-                } catch (SQLException | RuntimeException ignored) {
-                    // the close that follows decides what the application sees
-                }
-            }
-        }
-        return all;
-    }
-
     private void resetSqlSession() throws SQLException {
         SessionState reset = session.withRole(null).withUser(originalUser);
         // RESET ALL also reset search_path and the time zone: the next sync applies the kept ones again
         SessionState physicalState = reset.withSchema(null).withTimeZone(null);
-        for (PhysicalConnection p : physicalConnections()) {
-            resetPhysical(p, physicalState);
-        }
+        physical.resetSql(physicalState);
         unmodelledSession = false;
         sqlSettings = false;
         sessionChanged(reset);
-    }
-
-    private static void resetPhysical(PhysicalConnection p, SessionState state) throws SQLException {
-        try (Statement s = p.connection().createStatement()) {
-            s.execute("RESET ROLE; SET SESSION AUTHORIZATION DEFAULT; RESET ALL");
-        }
-        p.applied(state);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -1277,9 +1021,7 @@ public final class CachetConnection extends DelegatingConnection {
             if (routing != null) {
                 routing.closed();
             }
-            closeReplicas();
-            PhysicalConnection p = primary;
-            (p != null ? p : home).connection().close();
+            physical.close();
         } finally {
             ended();
         }
@@ -1292,13 +1034,7 @@ public final class CachetConnection extends DelegatingConnection {
         }
         closed = true;
         try {
-            for (PhysicalConnection replica : replicas) {
-                replica.connection().abort(executor);
-            }
-            PhysicalConnection p = primary;
-            if (p != null) {
-                p.connection().abort(executor);
-            }
+            physical.abort(executor);
         } finally {
             ended();
         }
@@ -1318,19 +1054,6 @@ public final class CachetConnection extends DelegatingConnection {
         }
     }
 
-    private void closeReplicas() {
-        for (PhysicalConnection replica : List.copyOf(replicas)) {
-            if (replica == home && primary == null) {
-                continue; // closed last: its close decides what the application sees
-            }
-            try {
-                replica.connection().close();
-            } catch (SQLException ignored) {
-                // the primary's close decides what the application sees
-            }
-        }
-    }
-
     /**
      * True after {@link #close()} or {@link #abort}, or when the primary connection (the only one without routing)
      * reports itself closed. A replica connection that failed does not close the logical connection: routing
@@ -1341,8 +1064,7 @@ public final class CachetConnection extends DelegatingConnection {
         if (closed) {
             return true;
         }
-        PhysicalConnection p = primary;
-        return p != null && p.connection().isClosed();
+        return physical.primaryClosed();
     }
 
     /**
@@ -1354,24 +1076,7 @@ public final class CachetConnection extends DelegatingConnection {
         if (closed) {
             return false;
         }
-        PhysicalConnection lead;
-        try {
-            lead = lead();
-        } catch (SQLException e) {
-            return false; // the home was lost and neither a replica nor the primary can be reached
-        }
-        if (lead.connection().isValid(timeout)) {
-            return true;
-        }
-        if (lead.replica() == null) {
-            return false;
-        }
-        routing.failed(lead, new SQLException("replica connection not valid", "08006"));
-        try {
-            return statementHome(false).connection().isValid(timeout);
-        } catch (SQLException e) {
-            return false;
-        }
+        return physical.isValid(timeout);
     }
 
     void checkOpen() throws SQLException {

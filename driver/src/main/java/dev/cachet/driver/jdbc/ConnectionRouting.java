@@ -72,7 +72,7 @@ final class ConnectionRouting {
     /** Keeps the replica connection the logical connection was opened on as this replica's slot. */
     void adopt(PhysicalConnection home) {
         open.put(home.replica().host(), home);
-        connection.replicas.add(home);
+        connection.physical.replicas.add(home);
     }
 
     /**
@@ -84,7 +84,7 @@ final class ConnectionRouting {
         Connection c = cluster.connectPrimary(connector);
         PhysicalConnection p = new PhysicalConnection(c, Route.PRIMARY, fresh);
         try {
-            connection.configure(p);
+            connection.physical.configure(p);
         } catch (SQLException | RuntimeException e) {
             try {
                 c.close();
@@ -230,13 +230,13 @@ final class ConnectionRouting {
             Connection c = connector.connect(state.host());
             try {
                 p = PhysicalConnection.replica(c, fresh, state);
-                connection.configure(p);
+                connection.physical.configure(p);
             } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;
             }
             open.put(state.host(), p);
-            connection.replicas.add(p);
+            connection.physical.replicas.add(p);
             return p;
         } catch (SQLException e) {
             log.debug("Cachet: replica {} could not be opened: {}", state.host(), e.toString());
@@ -263,8 +263,8 @@ final class ConnectionRouting {
      * now; null when no replica can be reached.
      */
     PhysicalConnection anyReplica() {
-        if (!connection.replicas.isEmpty()) {
-            return connection.replicas.get(0);
+        if (!connection.physical.replicas.isEmpty()) {
+            return connection.physical.replicas.get(0);
         }
         for (int attempt = 0; attempt < cluster.hosts().size(); attempt++) {
             ReplicaState state = cluster.router().chooseFor(Set.of());
@@ -312,7 +312,7 @@ final class ConnectionRouting {
 
     private void drop(PhysicalConnection p) {
         open.remove(p.replica().host(), p);
-        connection.replicas.remove(p);
+        connection.physical.replicas.remove(p);
         if (pinned == p) {
             pinned = null;
         }
@@ -321,7 +321,7 @@ final class ConnectionRouting {
         } catch (SQLException ignored) {
             // already broken
         }
-        connection.replicaDropped(p);
+        connection.physical.replicaDropped(p);
     }
 
     // ---------------------------------------------------------------- reads

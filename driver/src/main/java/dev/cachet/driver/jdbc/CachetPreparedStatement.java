@@ -37,19 +37,19 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     /** Set once a parameter was kept for binding later ({@link #bindLater}); cleared with the parameters. */
     private boolean lateBindings;
 
-    /** The connection's {@link CachetConnection#namespaceChanges()} when this statement was prepared. */
+    /** The connection's {@link LogicalSession#namespaceChanges()} when this statement was prepared. */
     private final int preparedInNamespace;
 
     CachetPreparedStatement(CachetConnection connection, PhysicalConnection home, PreparedStatement delegate,
                             StatementOptions options) {
         super(connection, home, options, delegate);
         this.info = connection.pipeline().analyze(options.sql());
-        this.preparedInNamespace = connection.namespaceChanges();
+        this.preparedInNamespace = connection.session.namespaceChanges();
     }
 
     /** True when user, catalog, schema or role changed since prepare: the key would not name what the query reads. */
     private boolean namespaceChangedSincePrepare() {
-        return connection.namespaceChanges() != preparedInNamespace;
+        return connection.session.namespaceChanges() != preparedInNamespace;
     }
 
     // ---------------------------------------------------------------- parameters

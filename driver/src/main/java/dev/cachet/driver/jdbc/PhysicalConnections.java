@@ -177,7 +177,7 @@ final class PhysicalConnections {
         if (typeMap != null) {
             c.setTypeMap(typeMap);
         }
-        slot.sync(owner.session(), dialect);
+        slot.sync(owner.session.state(), dialect);
     }
 
     void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {

@@ -143,9 +143,9 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     /**
-     * Creates a statement on its home ({@link PhysicalConnections#statementHome}). A replica home that turns out broken while the
-     * statement is created leaves the rotation and the statement is created on the next home, as a read would be
-     * retried; any other failure is the real driver's and passes through.
+     * Creates a statement on its home ({@link PhysicalConnections#statementHome}). A replica home that turns out broken
+     * while the statement is created leaves the rotation and the statement is created on the next home, as a read
+     * would be retried; any other failure is the real driver's and passes through.
      */
     private <T> T onHome(boolean needsPrimary, StatementMaker<T> maker) throws SQLException {
         for (int attempt = 0; ; attempt++) {
@@ -554,7 +554,8 @@ public final class CachetConnection extends DelegatingConnection {
         lead.connection().setSchema(schema);
         session.settingChangedInTransaction();
         if (routing != null) {
-            session.sqlSettingApplied(); // the other physical connections get it as SET search_path, unseen by their pools
+            // the other physical connections get it as SET search_path, unseen by their pools
+            session.sqlSettingApplied();
         }
         session.changed(session.state().withSchema(schema));
         lead.applied(session.state());

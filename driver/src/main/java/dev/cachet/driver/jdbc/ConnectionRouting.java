@@ -207,7 +207,8 @@ final class ConnectionRouting {
                 || connection.session.readsTemporaryTable(info.tablesRead()) || !connection.session.userReplayable()) {
             return false;
         }
-        return connection.session.transaction().isolation(connection.session.state()) != Connection.TRANSACTION_SERIALIZABLE;
+        return connection.session.transaction().isolation(connection.session.state())
+                != Connection.TRANSACTION_SERIALIZABLE;
     }
 
     /** Whether a statement may ever run on a replica by what it is: a plain query, nothing the primary must run. */

@@ -106,7 +106,8 @@ final class PhysicalConnections {
         }
         PhysicalConnection h = home;
         if (!homeLost && h.replica() != null && h.replica().failed()) {
-            owner.routing().dropFailed(h); // the poller or another connection found its replica failed: lead from another
+            // the poller or another connection found its replica failed: lead from another
+            owner.routing().dropFailed(h);
         }
         return homeLost ? statementHome(false) : home;
     }

@@ -1,10 +1,8 @@
 package dev.cachet.driver.jdbc;
 
-import dev.cachet.cache.SessionKey;
 import dev.cachet.driver.CachetSettings;
 import dev.cachet.driver.Route;
 import dev.cachet.parser.Dialect;
-import dev.cachet.parser.SessionEffect;
 import dev.cachet.parser.StatementInfo;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -14,64 +12,29 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * Cachet's logical connection: what the application holds. It tracks the session and transaction state from the
- * application's calls and statements, owns the physical connections that run its statements (a primary slot and,
- * with routing, replica slots; DESIGN §9), and hands out Cachet's statements, which run through the
- * {@link ExecutionPipeline}.
+ * Cachet's logical connection, what the application holds: it answers the JDBC calls — statement creation, session
+ * setters, transaction calls, close — by placing them on its {@link PhysicalConnections} and recording their effect
+ * in its {@link LogicalSession}, and hands out Cachet's statements, which run through the {@link ExecutionPipeline}.
  *
- * <p>Calls that only the real driver can answer pass through to the primary physical connection, and its
- * exceptions reach the application unchanged. {@link #unwrap} reaches the real connection.
+ * <p>Calls that only the real driver can answer pass through to the lead physical connection, and its exceptions
+ * reach the application unchanged. {@link #unwrap} reaches the real primary connection.
  */
 public final class CachetConnection extends DelegatingConnection {
 
     private final Cluster cluster;
     private final CachetSettings settings;
     private final Dialect dialect;
-    /** The primary slot; null until a statement needs the primary (DESIGN §9: the primary is connected lazily). */
-    private PhysicalConnection primary;
-    /**
-     * The physical connection this logical one leads with while its primary is not open: the one it was opened with
-     * (the primary without routing, else a replica when one was healthy), or, after that replica failed, another
-     * replica connection or the primary. Calls only the real driver can answer, that need no particular node, go to
-     * the lead ({@link #lead()}), and the generated pass-through's {@code delegate} follows it.
-     */
-    private PhysicalConnection home;
-    /** Set when {@link #home} is a replica connection routing dropped and no other was open to take its place. */
-    private boolean homeLost;
-    /** Replica slots, opened lazily by routing; empty until then. */
-    final List<PhysicalConnection> replicas = new java.util.ArrayList<>(0);
+    /** The physical connections this logical one holds: its primary slot, replica slots and lead. */
+    final PhysicalConnections physical;
     private final ExecutionPipeline pipeline;
-    private final TransactionState transaction = new TransactionState();
-    private final String originalUser;
-    /** The rendering-relevant real driver options of this connection, part of every cache key (see SessionKey). */
-    private final String driverOptions;
-
-    private SessionState session;
-    /** The key's session part for the current session state; null when it must be rebuilt. */
-    private SessionKey sessionKey;
-    /** See {@link #namespaceChanges()}. */
-    private int namespaceChanges;
-    /** Set when a transaction left open at close could not be rolled back: its blocks lapse by themselves. */
-    private boolean blocksOutliveConnection;
-    /** Set by a session change Cachet does not model: no caching until RESET ALL / DISCARD ALL or close. */
-    private boolean unmodelledSession;
-    /**
-     * Set when a search_path or time zone reached a physical connection as SQL (SET search_path, SET TIME ZONE), which
-     * a pool does not see: the physical connections are reset before they are released (see {@link #clearWarnings}).
-     */
-    private boolean sqlSettings;
-    /** Set when a statement that may change the catalog ran inside the open transaction: read it again at commit. */
-    private boolean catalogChangedInTransaction;
+    /** The session and transaction as Cachet models them, and what statements and JDBC calls do to them. */
+    final LogicalSession session;
     /** Set when the physical connections are borrowed from pools (a wrapped DataSource): see {@link #releasesToPool}. */
     private boolean pooled;
-    /** Temporary tables this connection created (canonical names); their reads are never cached. */
-    private Set<String> temporaryTables;
     private CachetDatabaseMetaData metaData;
     /** The real connection {@link #metaData} was made from. */
     private Connection metaDataOf;
@@ -84,11 +47,6 @@ public final class CachetConnection extends DelegatingConnection {
     private ConnectionRouting routing;
     /** Where the last query ran when there is no routing. */
     private PhysicalConnection lastTarget;
-    /** Connection settings that are not session state but must reach every physical connection (see #configure). */
-    private Executor networkTimeoutExecutor;
-    private int networkTimeoutMillis = -1;
-    private java.util.Properties clientInfo;
-    private java.util.Map<String, Class<?>> typeMap;
 
     /**
      * Wraps a freshly opened (or freshly borrowed) real connection as the primary of a new logical connection of a
@@ -116,28 +74,25 @@ public final class CachetConnection extends DelegatingConnection {
         this.cluster = cluster;
         this.settings = settings;
         this.dialect = cluster.dialect();
-        this.driverOptions = driverOptions;
-        String user = real.getMetaData().getUserName();
-        this.originalUser = user;
-        this.session = new SessionState(user, real.getAutoCommit(), real.getTransactionIsolation(), real.isReadOnly(),
-                null, null, null, null, real.getHoldability());
-        this.pipeline = new ExecutionPipeline(this, cluster);
+        SessionState opened = new SessionState(real.getMetaData().getUserName(), real.getAutoCommit(),
+                real.getTransactionIsolation(), real.isReadOnly(), null, null, null, null, real.getHoldability());
+        this.session = new LogicalSession(this, cluster, opened, driverOptions);
+        this.pipeline = new ExecutionPipeline(this, session, cluster);
         ClusterRouting clusterRouting = cluster.routing();
         if (clusterRouting != null) {
             clusterRouting.ensureStarted();
-            this.routing = new ConnectionRouting(this, clusterRouting, session, connector);
+            this.routing = new ConnectionRouting(this, clusterRouting, opened, connector);
         }
-        if (replica == null) {
-            this.home = new PhysicalConnection(real, Route.PRIMARY, session);
-            this.primary = home;
-        } else {
-            this.home = PhysicalConnection.replica(real, session, replica);
+        PhysicalConnection home = replica == null ? new PhysicalConnection(real, Route.PRIMARY, opened)
+                : PhysicalConnection.replica(real, opened, replica);
+        this.physical = new PhysicalConnections(this, dialect, home);
+        if (replica != null) {
             routing.adopt(home);
         }
         cluster.ensureDependencies(real);
     }
 
-    // ---------------------------------------------------------------- state used by the pipeline
+    // ---------------------------------------------------------------- placement, used by the pipeline and routing
 
     /** The cluster this connection belongs to (for the operator API). */
     public Cluster cluster() {
@@ -165,146 +120,28 @@ public final class CachetConnection extends DelegatingConnection {
         return settings.enabled() || routing != null;
     }
 
-    SessionState session() {
-        return session;
-    }
-
-    TransactionState transaction() {
-        return transaction;
-    }
-
-    boolean inTransaction() {
-        return transaction.open(session);
-    }
-
-    boolean unmodelledSession() {
-        return unmodelledSession;
-    }
-
-    /**
-     * Whether a replica connection can run as this session's user: always on PostgreSQL, where {@code SET SESSION
-     * AUTHORIZATION} is applied to every physical connection; elsewhere only while the session user is the login user
-     * (DESIGN §2, §11: a replica never runs a read as another user than the primary would).
-     */
-    boolean sessionUserReplayable() {
-        return dialect == Dialect.POSTGRESQL || java.util.Objects.equals(session.user(), originalUser);
-    }
-
-    boolean readsTemporaryTable(Set<String> tablesRead) {
-        if (temporaryTables == null || temporaryTables.isEmpty()) {
-            return false;
-        }
-        for (String t : tablesRead) {
-            if (temporaryTables.contains(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The primary slot, connected now if this logical connection has not used the primary yet (with this connection's
-     * own credentials, configured like the others). When the primary cannot be reached the real driver's exception
-     * passes through, or Cachet's own of class {@code 08} when no configured host is a primary.
-     */
+    /** The primary slot, connected now if this logical connection has not used the primary yet. */
     PhysicalConnection primary() throws SQLException {
-        PhysicalConnection p = primary;
-        if (p == null) {
-            checkOpen();
-            p = routing.openPrimary();
-            primary = p;
-            delegate = p.connection();
-        }
-        return p;
+        return physical.primary();
     }
 
-    /**
-     * Routing dropped {@code dropped}, a replica connection that failed. When it was the home, another open replica
-     * connection takes its place, or the next statement that needs a home opens one ({@link #statementHome}).
-     */
-    void replicaDropped(PhysicalConnection dropped) {
-        if (dropped != home) {
-            return;
-        }
-        if (replicas.isEmpty()) {
-            homeLost = primary == null;
-            return;
-        }
-        home = replicas.get(0);
-        if (primary == null) {
-            delegate = home.connection();
-        }
+    /** Routing of this connection, null while the cluster has no replicas. */
+    ConnectionRouting routing() {
+        return routing;
     }
 
-    /** The primary slot if it is connected, else null; never connects. */
-    PhysicalConnection primaryIfOpen() {
-        return primary;
+    /** The lead physical connection moved to {@code lead}: the generated pass-through's calls follow it. */
+    void leadMoved(Connection lead) {
+        delegate = lead;
     }
 
-    /**
-     * The physical connection that leads JDBC calls on the whole session: the primary once open, else the home — a new
-     * one when routing dropped the home and no other replica connection was open (a healthy replica, else the
-     * primary; see {@link #statementHome}).
-     */
     private PhysicalConnection lead() throws SQLException {
-        PhysicalConnection p = primary;
-        if (p != null) {
-            return p;
-        }
-        PhysicalConnection h = home;
-        if (!homeLost && h.replica() != null && h.replica().failed()) {
-            routing.dropFailed(h); // the poller or another connection found its replica failed: lead from another
-        }
-        return homeLost ? statementHome(false) : home;
+        return physical.lead();
     }
 
-    /**
-     * The lead, brought to the current session state first: a JDBC call about to change one part of the state on it
-     * may then record the whole new state as applied there.
-     */
+    /** The lead, brought to the session state first (see {@link PhysicalConnections#syncedLead}). */
     private PhysicalConnection syncedLead() throws SQLException {
-        PhysicalConnection lead = lead();
-        lead.sync(session, dialect);
-        return lead;
-    }
-
-    /** The physical connections open now, each once: the primary (if open), then the replicas. */
-    private List<PhysicalConnection> physicalConnections() {
-        PhysicalConnection p = primary;
-        if (replicas.isEmpty()) {
-            return p == null ? List.of() : List.of(p);
-        }
-        List<PhysicalConnection> all = new java.util.ArrayList<>(replicas.size() + 1);
-        if (p != null) {
-            all.add(p);
-        }
-        all.addAll(replicas);
-        return all;
-    }
-
-    /**
-     * The physical connection a statement created now lives on: the primary if {@code needsPrimary} or open, else the
-     * home — a new one when the home failed (a healthy replica, else the primary).
-     */
-    PhysicalConnection statementHome(boolean needsPrimary) throws SQLException {
-        if (needsPrimary) {
-            return primary();
-        }
-        PhysicalConnection p = primary;
-        if (p != null) {
-            return p;
-        }
-        if (homeLost) {
-            checkOpen();
-            PhysicalConnection next = routing.anyReplica();
-            if (next == null) {
-                return primary();
-            }
-            home = next;
-            homeLost = false;
-            delegate = next.connection();
-        }
-        return home;
+        return physical.syncedLead(session.state());
     }
 
     /** Makes a real statement of {@code home} for a new Cachet statement. */
@@ -314,17 +151,17 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     /**
-     * Creates a statement on its home ({@link #statementHome}). A replica home that turns out broken while the
-     * statement is created leaves the rotation and the statement is created on the next home, as a read would be
-     * retried; any other failure is the real driver's and passes through.
+     * Creates a statement on its home ({@link PhysicalConnections#statementHome}). A replica home that turns out broken
+     * while the statement is created leaves the rotation and the statement is created on the next home, as a read
+     * would be retried; any other failure is the real driver's and passes through.
      */
     private <T> T onHome(boolean needsPrimary, StatementMaker<T> maker) throws SQLException {
         for (int attempt = 0; ; attempt++) {
-            PhysicalConnection on = statementHome(needsPrimary);
+            PhysicalConnection on = physical.statementHome(needsPrimary);
             try {
                 return maker.make(on);
             } catch (SQLException e) {
-                if (on.replica() == null || attempt > replicas.size() || !routing.failed(on, e)) {
+                if (on.replica() == null || attempt > physical.replicas.size() || !routing.failed(on, e)) {
                     throw e;
                 }
             }
@@ -341,7 +178,7 @@ public final class CachetConnection extends DelegatingConnection {
      */
     private <T extends CachetStatement> T onQueryHome(String sql, StatementOptions options, StatementMaker<T> maker)
             throws SQLException {
-        if (routing == null || !session.autoCommit() || inTransaction()) {
+        if (routing == null || !session.state().autoCommit() || session.inTransaction()) {
             return onHome(true, maker);
         }
         StatementInfo info = pipeline.analyze(sql);
@@ -379,7 +216,7 @@ public final class CachetConnection extends DelegatingConnection {
             return routing.route(info, owner);
         }
         PhysicalConnection target = primary();
-        target.sync(session, dialect);
+        target.sync(session.state(), dialect);
         return target;
     }
 
@@ -417,7 +254,7 @@ public final class CachetConnection extends DelegatingConnection {
             }
             // the cluster gained replicas after this connection opened: its writes must reach read-your-writes too
             clusterRouting.ensureStarted();
-            r = new ConnectionRouting(this, clusterRouting, session, null);
+            r = new ConnectionRouting(this, clusterRouting, session.state(), null);
             routing = r;
         }
         if (r != null) {
@@ -435,277 +272,6 @@ public final class CachetConnection extends DelegatingConnection {
     /** Where a statement would run if executed now (for events about hits, which run nowhere). */
     Route plannedRoute(StatementInfo info) {
         return cluster.plannedRoute(info);
-    }
-
-    /** The cache key's session part, built once per session state (catalog and schema read once if never set). */
-    SessionKey sessionKey() throws SQLException {
-        SessionKey key = sessionKey;
-        if (key == null) {
-            SessionState s = session;
-            PhysicalConnection lead = lead();
-            boolean inSync = lead.applied() == s;
-            if (s.catalog() == null) {
-                s = s.withCatalog(lead.connection().getCatalog());
-            }
-            if (s.schema() == null) {
-                s = s.withSchema(lead.connection().getSchema());
-            }
-            session = s;
-            if (inSync) {
-                lead.applied(s);
-            }
-            key = SessionKey.of(s.user(), s.catalog(), s.schema(), s.role(), s.timeZone(), dialect.name(),
-                    driverOptions);
-            sessionKey = key;
-        }
-        return key;
-    }
-
-    /**
-     * A statement that may have changed the catalog (DDL, or one Cachet cannot see through) succeeded on {@code target}:
-     * the cluster's table dependencies are read again now and, inside a transaction whose catalog reads run on another
-     * session (the probe user's), again when it commits: that session cannot see the transaction's DDL before then.
-     */
-    void catalogMayHaveChanged(PhysicalConnection target) {
-        cluster.loadDependencies(target.connection());
-        if (inTransaction() && cluster.readsCatalogElsewhere()) {
-            catalogChangedInTransaction = true;
-        }
-    }
-
-    /**
-     * Counts changes of user, catalog, schema or role. A statement prepared before one may still name the tables it
-     * resolved then (H2 resolves names when it prepares), so it runs uncached after one.
-     */
-    int namespaceChanges() {
-        return namespaceChanges;
-    }
-
-    private void sessionChanged(SessionState next) {
-        if (next != session) {
-            SessionState s = session;
-            if (!java.util.Objects.equals(next.user(), s.user()) || !java.util.Objects.equals(next.catalog(), s.catalog())
-                    || !java.util.Objects.equals(next.schema(), s.schema())
-                    || !java.util.Objects.equals(next.role(), s.role())) {
-                namespaceChanges++;
-            }
-            session = next;
-            sessionKey = null;
-        }
-    }
-
-    // ---------------------------------------------------------------- effects of statements
-
-    /**
-     * Applies what a statement that ran successfully on {@code where} did to the session and transaction state: its
-     * session effect, the temporary tables it created or dropped.
-     */
-    void statementSucceeded(StatementInfo info, PhysicalConnection where) {
-        SessionEffect effect = info.sessionEffect();
-        if (effect != null) {
-            apply(effect);
-            if (effect.type() == SessionEffect.Type.UNMODELLED) {
-                adoptAutoCommit(where);
-            }
-            where.applied(session);
-        }
-        Set<String> created = info.temporaryTablesCreated();
-        if (!created.isEmpty()) {
-            if (temporaryTables == null) {
-                temporaryTables = new HashSet<>();
-            }
-            temporaryTables.addAll(created);
-        }
-        if (temporaryTables != null && !info.tablesDropped().isEmpty()) {
-            temporaryTables.removeAll(info.tablesDropped());
-        }
-    }
-
-    /**
-     * An unmodelled session statement may have changed auto-commit too ({@code SET autocommit = 0, sql_mode = ''}):
-     * where the driver knows the server's mode (MariaDB, MySQL), Cachet's transaction tracking follows it.
-     */
-    private void adoptAutoCommit(PhysicalConnection where) {
-        boolean real;
-        try {
-            real = where.connection().getAutoCommit();
-        } catch (SQLException e) {
-            return; // the connection is failing; the next statement will tell the application
-        }
-        if (real != session.autoCommit()) {
-            if (real && inTransaction()) {
-                autoCommitTurnedOn(true);
-            }
-            sessionChanged(session.withAutoCommit(real));
-        }
-    }
-
-    /** True when the statement only created or dropped this connection's temporary tables. */
-    boolean onlyTemporaryDdl(StatementInfo info) {
-        if (!info.temporaryTablesCreated().isEmpty()) {
-            return true;
-        }
-        return temporaryTables != null && !info.tablesDropped().isEmpty()
-                && temporaryTables.containsAll(info.tablesDropped());
-    }
-
-    private void apply(SessionEffect effect) {
-        String value = effect.value();
-        switch (effect.type()) {
-            case SET_SESSION_ISOLATION, SET_SESSION_READ_ONLY, SET_SCHEMA, USE_CATALOG, SET_ROLE, RESET_ROLE,
-                    SET_SESSION_AUTHORIZATION, SET_TIME_ZONE -> {
-                settingChangedInTransaction();
-            }
-            default -> {
-            }
-        }
-        switch (effect.type()) {
-            case BEGIN, BEGIN_READ_ONLY -> {
-                transaction.begin(effect.type() == SessionEffect.Type.BEGIN_READ_ONLY);
-                if (value != null) {
-                    // BEGIN ISOLATION LEVEL …: this transaction's own level; one Cachet cannot read bypasses the cache
-                    int level = isolationLevel(value);
-                    transaction.isolation(level < 0 ? TRANSACTION_SERIALIZABLE : level);
-                }
-            }
-            case COMMIT -> endTransaction("commit");
-            case ROLLBACK -> rolledBack();
-            case ROLLBACK_TO_SAVEPOINT -> rolledBackToSavepoint();
-            case SAVEPOINT, RELEASE_SAVEPOINT, HARMLESS -> {
-            }
-            case SET_AUTOCOMMIT -> {
-                boolean on = Boolean.parseBoolean(value);
-                if (on && inTransaction()) {
-                    autoCommitTurnedOn(!session.autoCommit());
-                }
-                sessionChanged(session.withAutoCommit(on));
-            }
-            case SET_TRANSACTION_ISOLATION -> {
-                int level = isolationLevel(value);
-                if (level < 0) {
-                    unmodelledSession = true;
-                } else {
-                    transaction.isolation(level);
-                }
-            }
-            case SET_SESSION_ISOLATION -> {
-                int level = isolationLevel(value);
-                if (level < 0) {
-                    unmodelledSession = true;
-                } else {
-                    sessionChanged(session.withIsolation(level));
-                }
-            }
-            case SET_TRANSACTION_READ_ONLY -> transaction.readOnly(Boolean.parseBoolean(value));
-            case SET_SESSION_READ_ONLY -> sessionChanged(session.withReadOnly(Boolean.parseBoolean(value)));
-            case SET_SCHEMA -> {
-                sqlSettings = true;
-                sessionChanged(session.withSchema(value));
-            }
-            case USE_CATALOG -> sessionChanged(session.withCatalog(value));
-            case SET_ROLE -> sessionChanged(session.withRole(value));
-            case RESET_ROLE -> sessionChanged(session.withRole(null));
-            case SET_SESSION_AUTHORIZATION -> sessionChanged(session.withRole(null).withUser(
-                    value == null || value.equalsIgnoreCase("default") ? originalUser : value));
-            case SET_TIME_ZONE -> {
-                sqlSettings = true;
-                sessionChanged(session.withTimeZone(value));
-            }
-            case RESET_ALL -> {
-                unmodelledSession = false;
-                // the server's defaults are read again when the key is next built
-                sessionChanged(session.withSchema(null).withTimeZone(null).withRole(null));
-            }
-            case DISCARD_ALL -> {
-                unmodelledSession = false;
-                if (temporaryTables != null) {
-                    temporaryTables.clear();
-                }
-                sessionChanged(session.withSchema(null).withTimeZone(null).withRole(null).withUser(originalUser));
-            }
-            case UNMODELLED -> unmodelledSession = true;
-        }
-    }
-
-    private static int isolationLevel(String value) {
-        if (value == null) {
-            return -1;
-        }
-        return switch (value.trim().toUpperCase(java.util.Locale.ROOT).replace('_', ' ')) {
-            case "READ UNCOMMITTED" -> TRANSACTION_READ_UNCOMMITTED;
-            case "READ COMMITTED" -> TRANSACTION_READ_COMMITTED;
-            case "REPEATABLE READ" -> TRANSACTION_REPEATABLE_READ;
-            case "SERIALIZABLE", "SNAPSHOT" -> TRANSACTION_SERIALIZABLE;
-            default -> -1;
-        };
-    }
-
-    /**
-     * Ends the current transaction in Cachet's books: invalidates what it wrote (again) and releases its blocks
-     * (DESIGN §6). Called after commit, rollback, auto-commit turned on, close and abort.
-     */
-    private void endTransaction(String cause) {
-        if (cause.equals("rollback") && transaction.sessionChangedInside()) {
-            // PostgreSQL undoes SET inside a rolled-back transaction: what Cachet recorded may no longer hold
-            unmodelledSession = true;
-        }
-        boolean committedCatalog = catalogChangedInTransaction && cause.equals("commit");
-        catalogChangedInTransaction = false;
-        try {
-            if (committedCatalog) {
-                // the catalog read at the DDL ran outside the transaction (the probe user's connection) or saw what
-                // it may since have undone: read what committed, and follow its new edges from what was written
-                PhysicalConnection p = primary;
-                cluster.loadDependencies(p != null ? p.connection() : home.connection());
-            }
-            if (transaction.hasWritten()) {
-                try {
-                    Set<String> scope = transaction.scope();
-                    cluster.invalidate(committedCatalog && scope != Cluster.ALL_TABLES ? cluster.expand(scope) : scope,
-                            cause);
-                } finally {
-                    cluster.releaseBlocks(transaction);
-                }
-            }
-        } finally {
-            if (routing != null) {
-                routing.transactionEnded(cause.equals("commit"));
-            }
-        }
-        transaction.reset();
-    }
-
-    /**
-     * Auto-commit set on inside a transaction. A change of mode commits it. Set to what it already is, inside a
-     * transaction begun by SQL, some drivers do nothing (pgjdbc) and the transaction stays open: its writes are
-     * invalidated in case it committed, but stay blocked until it ends by COMMIT, ROLLBACK or close.
-     */
-    private void autoCommitTurnedOn(boolean modeChanged) {
-        if (modeChanged) {
-            endTransaction("commit");
-        } else if (transaction.hasWritten()) {
-            cluster.invalidate(transaction.scope(), "commit");
-        }
-    }
-
-    /** PostgreSQL (and, to be safe, an unknown database) undoes SET on rollback; note a change made in a transaction. */
-    private void settingChangedInTransaction() {
-        if ((dialect == Dialect.POSTGRESQL || dialect == Dialect.GENERIC) && inTransaction()) {
-            transaction.sessionChanged();
-        }
-    }
-
-    private void rolledBack() {
-        endTransaction("rollback");
-    }
-
-    private void rolledBackToSavepoint() {
-        if (transaction.sessionChangedInside()) {
-            unmodelledSession = true;
-        }
-        if (transaction.hasWritten()) {
-            cluster.invalidate(transaction.scope(), "rollback to savepoint");
-        }
     }
 
     // ---------------------------------------------------------------- statements
@@ -846,7 +412,7 @@ public final class CachetConnection extends DelegatingConnection {
 
     private Connection transactionConnection() throws SQLException {
         PhysicalConnection p = routing != null ? routing.transactionConnection() : primary();
-        p.sync(session, dialect);
+        p.sync(session.state(), dialect);
         return p.connection();
     }
 
@@ -878,8 +444,8 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
-        boolean wasInTransaction = inTransaction();
-        boolean modeChanges = autoCommit != session.autoCommit();
+        boolean wasInTransaction = session.inTransaction();
+        boolean modeChanges = autoCommit != session.state().autoCommit();
         boolean succeeded = false;
         try {
             if (autoCommit && wasInTransaction && routing != null) {
@@ -889,28 +455,23 @@ public final class CachetConnection extends DelegatingConnection {
             lead.connection().setAutoCommit(autoCommit);
             if (autoCommit) {
                 // turning it on commits a transaction wherever one runs; the others follow when next used
-                for (PhysicalConnection p : physicalConnections()) {
-                    if (p != lead && !p.applied().autoCommit()) {
-                        p.connection().setAutoCommit(true);
-                        p.applied(p.applied().withAutoCommit(true));
-                    }
-                }
+                physical.autoCommitOnElsewhere(lead);
             }
             succeeded = true;
         } finally {
             // turning auto-commit on commits an open transaction (JDBC); a failed call may or may not have
             if (autoCommit && wasInTransaction) {
-                autoCommitTurnedOn(modeChanges && succeeded);
+                session.autoCommitTurnedOn(modeChanges && succeeded);
             }
         }
-        sessionChanged(session.withAutoCommit(autoCommit));
-        lead().applied(session);
+        session.changed(session.state().withAutoCommit(autoCommit));
+        lead().applied(session.state());
     }
 
     @Override
     public boolean getAutoCommit() throws SQLException {
         checkOpen();
-        return session.autoCommit();
+        return session.state().autoCommit();
     }
 
     @Override
@@ -920,7 +481,7 @@ public final class CachetConnection extends DelegatingConnection {
             endEverywhere(true);
             succeeded = true;
         } finally {
-            transactionCallReturned(succeeded, "commit");
+            session.transactionCallReturned(succeeded, "commit");
         }
     }
 
@@ -931,87 +492,20 @@ public final class CachetConnection extends DelegatingConnection {
             endEverywhere(false);
             succeeded = true;
         } finally {
-            transactionCallReturned(succeeded, "rollback");
+            session.transactionCallReturned(succeeded, "rollback");
         }
     }
 
     /**
-     * Commits or rolls back where the transaction runs: its pinned replica, and the primary, where every read-write
-     * transaction runs — or, when this logical connection has not connected the primary, the lead connection, so that
-     * the real driver still answers as it would (pgjdbc refuses both under auto-commit). Their exceptions are the
-     * application's. Then every other open physical connection in manual-commit mode ends its own transaction (a
-     * metadata call or a read on a replica begins one there, which would otherwise stay idle in transaction and
-     * hold back the standby's replay); a replica that fails at it leaves the rotation, and the application's call
-     * still succeeds: nothing of its transaction's writes was there.
+     * Commits or rolls back where the transaction runs: its pinned replica (through routing), then the primary or
+     * lead and every other physical connection in manual-commit mode ({@link PhysicalConnections#endEverywhere}).
      */
     private void endEverywhere(boolean commit) throws SQLException {
         PhysicalConnection pinned = routing != null ? routing.pinnedReplica() : null;
         if (pinned != null) {
             routing.endPinned(commit);
         }
-        PhysicalConnection main = primary;
-        if (main == null && pinned == null) {
-            main = lead();
-        }
-        if (main != null) {
-            end(main.connection(), commit);
-        }
-        for (PhysicalConnection p : physicalConnections()) {
-            if (p == main || p == pinned || p.applied().autoCommit()) {
-                continue;
-            }
-            try {
-                end(p.connection(), commit);
-            } catch (SQLException e) {
-                if (routing != null) {
-                    routing.failed(p, e);
-                }
-            }
-        }
-    }
-
-    private static void end(Connection c, boolean commit) throws SQLException {
-        if (commit) {
-            c.commit();
-        } else {
-            c.rollback();
-        }
-    }
-
-    /** Runs a JDBC call on every open physical connection, the lead first (its exception is the application's). */
-    private void applyToAll(PhysicalCall call) throws SQLException {
-        PhysicalConnection lead = lead();
-        call.run(lead.connection());
-        // as physicalConnections() orders them, without its list: pools call clearWarnings on every return
-        PhysicalConnection p = primary;
-        if (p != null && p != lead) {
-            call.run(p.connection());
-        }
-        for (int i = 0; i < replicas.size(); i++) {
-            PhysicalConnection r = replicas.get(i);
-            if (r != lead && r != p) {
-                call.run(r.connection());
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface PhysicalCall {
-        void run(Connection physical) throws SQLException;
-    }
-
-    /**
-     * After {@code commit()} or {@code rollback()}: success ends the transaction. A failure may or may not have ended
-     * it (a connection lost after the commit was sent may have committed; pgjdbc refuses both under auto-commit and
-     * leaves a transaction begun by SQL open), so its writes are invalidated but stay blocked until it is known to
-     * have ended — by a later commit, rollback, close or abort.
-     */
-    private void transactionCallReturned(boolean succeeded, String cause) {
-        if (succeeded) {
-            endTransaction(cause);
-        } else if (transaction.hasWritten()) {
-            cluster.invalidate(transaction.scope(), cause);
-        }
+        physical.endEverywhere(commit, pinned);
     }
 
     @Override
@@ -1019,7 +513,7 @@ public final class CachetConnection extends DelegatingConnection {
         try {
             transactionConnection().rollback(savepoint);
         } finally {
-            rolledBackToSavepoint();
+            session.rolledBackToSavepoint();
         }
     }
 
@@ -1027,28 +521,28 @@ public final class CachetConnection extends DelegatingConnection {
     public void setTransactionIsolation(int level) throws SQLException {
         PhysicalConnection lead = syncedLead();
         lead.setTransactionIsolation(level); // a standby lead gets SERIALIZABLE as REPEATABLE READ
-        sessionChanged(session.withIsolation(level));
-        lead.applied(session);
+        session.changed(session.state().withIsolation(level));
+        lead.applied(session.state());
     }
 
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        return session.isolation();
+        return session.state().isolation();
     }
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
         PhysicalConnection lead = syncedLead();
         lead.connection().setReadOnly(readOnly);
-        sessionChanged(session.withReadOnly(readOnly));
-        lead.applied(session);
+        session.changed(session.state().withReadOnly(readOnly));
+        lead.applied(session.state());
     }
 
     @Override
     public boolean isReadOnly() throws SQLException {
         checkOpen();
-        return session.readOnly();
+        return session.state().readOnly();
     }
 
     // ---------------------------------------------------------------- session
@@ -1057,104 +551,50 @@ public final class CachetConnection extends DelegatingConnection {
     public void setCatalog(String catalog) throws SQLException {
         PhysicalConnection lead = syncedLead();
         lead.connection().setCatalog(catalog);
-        settingChangedInTransaction();
-        sessionChanged(session.withCatalog(catalog));
-        lead.applied(session);
+        session.settingChangedInTransaction();
+        session.changed(session.state().withCatalog(catalog));
+        lead.applied(session.state());
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
         PhysicalConnection lead = syncedLead();
         lead.connection().setSchema(schema);
-        settingChangedInTransaction();
+        session.settingChangedInTransaction();
         if (routing != null) {
-            sqlSettings = true; // the other physical connections get it as SET search_path, unseen by their pools
+            // the other physical connections get it as SET search_path, unseen by their pools
+            session.sqlSettingApplied();
         }
-        sessionChanged(session.withSchema(schema));
-        lead.applied(session);
+        session.changed(session.state().withSchema(schema));
+        lead.applied(session.state());
     }
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
         PhysicalConnection lead = syncedLead();
         lead.connection().setHoldability(holdability);
-        sessionChanged(session.withHoldability(holdability));
-        lead.applied(session);
-    }
-
-    /**
-     * Gives a physical connection opened after the application configured this one (a replica, with routing) the
-     * same network timeout, client info and type map, then the session state: what a new slot needs before use.
-     */
-    void configure(PhysicalConnection slot) throws SQLException {
-        Connection c = slot.connection();
-        if (networkTimeoutMillis >= 0) {
-            c.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
-        }
-        if (clientInfo != null) {
-            c.setClientInfo(clientInfo);
-        }
-        if (typeMap != null) {
-            c.setTypeMap(typeMap);
-        }
-        slot.sync(session, dialect);
+        session.changed(session.state().withHoldability(holdability));
+        lead.applied(session.state());
     }
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        applyToAll(c -> c.setNetworkTimeout(executor, milliseconds));
-        networkTimeoutExecutor = executor;
-        networkTimeoutMillis = milliseconds;
+        physical.setNetworkTimeout(executor, milliseconds);
     }
 
     @Override
     public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
-        PhysicalConnection lead = clientInfoLead();
-        lead.connection().setClientInfo(name, value);
-        if (clientInfo == null) {
-            clientInfo = new java.util.Properties();
-        }
-        if (value == null) {
-            clientInfo.remove(name);
-        } else {
-            clientInfo.setProperty(name, value);
-        }
-        for (PhysicalConnection p : physicalConnections()) {
-            if (p != lead) {
-                p.connection().setClientInfo(name, value);
-            }
-        }
+        physical.setClientInfo(name, value);
     }
 
     @Override
     public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
-        PhysicalConnection lead = clientInfoLead();
-        lead.connection().setClientInfo(properties);
-        clientInfo = new java.util.Properties();
-        if (properties != null) {
-            clientInfo.putAll(properties);
-        }
-        for (PhysicalConnection p : physicalConnections()) {
-            if (p != lead) {
-                p.connection().setClientInfo(properties);
-            }
-        }
-    }
-
-    /** {@link #lead()} for the client info setters, whose only exception is {@link java.sql.SQLClientInfoException}. */
-    private PhysicalConnection clientInfoLead() throws java.sql.SQLClientInfoException {
-        try {
-            return lead();
-        } catch (SQLException e) {
-            throw new java.sql.SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), java.util.Map.of(),
-                    e);
-        }
+        physical.setClientInfo(properties);
     }
 
     @Override
     public void setTypeMap(java.util.Map<String, Class<?>> map) throws SQLException {
-        applyToAll(c -> c.setTypeMap(map));
-        typeMap = map;
+        physical.setTypeMap(map);
     }
 
     /**
@@ -1167,109 +607,20 @@ public final class CachetConnection extends DelegatingConnection {
      */
     @Override
     public void clearWarnings() throws SQLException {
-        applyToAll(Connection::clearWarnings);
-        if (!closed && !inTransaction() && sqlSessionStateSet()) {
-            resetSqlSession();
+        physical.applyToAll(Connection::clearWarnings);
+        if (!closed && !session.inTransaction() && session.sqlStateSet()) {
+            session.resetSql();
         }
-    }
-
-    /** True on PostgreSQL when the role, the session user or an unmodelled setting was changed through SQL. */
-    private boolean sqlSessionStateSet() {
-        return dialect == Dialect.POSTGRESQL
-                && (session.role() != null || unmodelledSession || !java.util.Objects.equals(session.user(), originalUser));
     }
 
     /**
      * Marks this connection's physical connections as borrowed from pools (a wrapped DataSource), which hand them to
      * the next borrower as they are: before they return, a transaction begun by SQL is rolled back and a search_path
-     * or time zone set through SQL is reset ({@link #resetBeforeRelease}). Returns this connection.
+     * or time zone set through SQL is reset ({@link LogicalSession#beforeRelease}). Returns this connection.
      */
     public CachetConnection releasesToPool() {
         pooled = true;
         return this;
-    }
-
-    /**
-     * Before the physical connections are released — closed, or returned to the pool a wrapped DataSource borrowed
-     * them from, where the next logical connection would take them as they are: rolls back a transaction left open
-     * (as closing a real connection would; HikariCP does not roll back a transaction begun by SQL under auto-commit,
-     * and the next borrower would commit its writes later, unseen by Cachet), then resets what
-     * {@link #sqlSessionStateSet()} covers (its cache keys would otherwise be wrong). Best effort: a failure here never
-     * keeps the connection from closing; a transaction that could not be rolled back keeps its blocks until they lapse
-     * ({@code cachet.transactionBlockTimeout}).
-     */
-    private void resetBeforeRelease() {
-        if (inTransaction()) {
-            if (!pooled || rollBackLeftOpen()) {
-                // closing a real connection rolls its transaction back
-                endTransaction("rollback");
-            } else {
-                if (transaction.hasWritten()) {
-                    cluster.invalidate(transaction.scope(), "connection closed");
-                }
-                blocksOutliveConnection = transaction.hasWritten();
-            }
-        }
-        if (sqlSessionStateSet() || (pooled && sqlSettings && dialect == Dialect.POSTGRESQL)) {
-            try {
-                resetSqlSession();
-            } catch (SQLException | RuntimeException e) {
-                // the real close below decides what the application sees
-            }
-        }
-    }
-
-    /**
-     * Rolls back, on pooled physical connections, the transaction left open where it runs: a transaction begun by
-     * SQL under auto-commit on the primary ({@code ROLLBACK}: HikariCP rolls back only what it saw begin), and every
-     * physical connection in manual-commit mode (the primary, a pinned replica, a replica a read began a transaction
-     * on). A physical connection where the rollback fails is aborted, so that its pool discards it rather than hand an
-     * open transaction to the next borrower. False when one failed (its transaction ends when the server notices).
-     */
-    private boolean rollBackLeftOpen() {
-        boolean all = true;
-        for (PhysicalConnection p : physicalConnections()) {
-            boolean begunBySql = session.autoCommit() && p == primary;
-            if (!begunBySql && p.applied().autoCommit()) {
-                continue;
-            }
-            try {
-                if (begunBySql) {
-                    try (Statement rollback = p.connection().createStatement()) {
-                        rollback.execute("ROLLBACK"); // a BEGIN left open
-                    }
-                } else {
-                    p.connection().rollback();
-                }
-            } catch (SQLException | RuntimeException e) {
-                all = false;
-                try {
-                    p.connection().abort(Runnable::run);
-                } catch (SQLException | RuntimeException ignored) {
-                    // the close that follows decides what the application sees
-                }
-            }
-        }
-        return all;
-    }
-
-    private void resetSqlSession() throws SQLException {
-        SessionState reset = session.withRole(null).withUser(originalUser);
-        // RESET ALL also reset search_path and the time zone: the next sync applies the kept ones again
-        SessionState physicalState = reset.withSchema(null).withTimeZone(null);
-        for (PhysicalConnection p : physicalConnections()) {
-            resetPhysical(p, physicalState);
-        }
-        unmodelledSession = false;
-        sqlSettings = false;
-        sessionChanged(reset);
-    }
-
-    private static void resetPhysical(PhysicalConnection p, SessionState state) throws SQLException {
-        try (Statement s = p.connection().createStatement()) {
-            s.execute("RESET ROLE; SET SESSION AUTHORIZATION DEFAULT; RESET ALL");
-        }
-        p.applied(state);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -1279,15 +630,13 @@ public final class CachetConnection extends DelegatingConnection {
         if (closed) {
             return;
         }
-        resetBeforeRelease();
+        session.beforeRelease(pooled);
         closed = true;
         try {
             if (routing != null) {
                 routing.closed();
             }
-            closeReplicas();
-            PhysicalConnection p = primary;
-            (p != null ? p : home).connection().close();
+            physical.close();
         } finally {
             ended();
         }
@@ -1300,13 +649,7 @@ public final class CachetConnection extends DelegatingConnection {
         }
         closed = true;
         try {
-            for (PhysicalConnection replica : replicas) {
-                replica.connection().abort(executor);
-            }
-            PhysicalConnection p = primary;
-            if (p != null) {
-                p.connection().abort(executor);
-            }
+            physical.abort(executor);
         } finally {
             ended();
         }
@@ -1314,28 +657,12 @@ public final class CachetConnection extends DelegatingConnection {
 
     private void ended() {
         try {
-            if (blocksOutliveConnection) {
-                transaction.reset(); // its blocks lapse by themselves; nothing may fill their tables before
-            }
-            endTransaction("connection closed");
+            session.connectionEnded();
             if (routing != null) {
                 routing.closed();
             }
         } finally {
             ClusterRegistry.release(cluster);
-        }
-    }
-
-    private void closeReplicas() {
-        for (PhysicalConnection replica : List.copyOf(replicas)) {
-            if (replica == home && primary == null) {
-                continue; // closed last: its close decides what the application sees
-            }
-            try {
-                replica.connection().close();
-            } catch (SQLException ignored) {
-                // the primary's close decides what the application sees
-            }
         }
     }
 
@@ -1349,8 +676,7 @@ public final class CachetConnection extends DelegatingConnection {
         if (closed) {
             return true;
         }
-        PhysicalConnection p = primary;
-        return p != null && p.connection().isClosed();
+        return physical.primaryClosed();
     }
 
     /**
@@ -1362,24 +688,7 @@ public final class CachetConnection extends DelegatingConnection {
         if (closed) {
             return false;
         }
-        PhysicalConnection lead;
-        try {
-            lead = lead();
-        } catch (SQLException e) {
-            return false; // the home was lost and neither a replica nor the primary can be reached
-        }
-        if (lead.connection().isValid(timeout)) {
-            return true;
-        }
-        if (lead.replica() == null) {
-            return false;
-        }
-        routing.failed(lead, new SQLException("replica connection not valid", "08006"));
-        try {
-            return statementHome(false).connection().isValid(timeout);
-        } catch (SQLException e) {
-            return false;
-        }
+        return physical.isValid(timeout);
     }
 
     void checkOpen() throws SQLException {

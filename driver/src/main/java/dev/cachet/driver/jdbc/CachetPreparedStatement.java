@@ -38,7 +38,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     /** Set once a parameter was kept for binding later ({@link #bindLater}); cleared with the parameters. */
     private boolean lateBindings;
 
-    /** The connection's {@link CachetConnection#namespaceChanges()} when this statement was prepared. */
+    /** The connection's {@link LogicalSession#namespaceChanges()} when this statement was prepared. */
     private final int preparedInNamespace;
     /**
      * False when nothing reads the bound values: a query that writes nothing, on a connection with the cache off and
@@ -51,13 +51,13 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
                             StatementOptions options) {
         super(connection, home, options, delegate);
         this.info = connection.pipeline().analyze(options.sql());
-        this.preparedInNamespace = connection.namespaceChanges();
+        this.preparedInNamespace = connection.session.namespaceChanges();
         this.records = info.isWrite() || connection.mayNeedParameters();
     }
 
     /** True when user, catalog, schema or role changed since prepare: the key would not name what the query reads. */
     private boolean namespaceChangedSincePrepare() {
-        return connection.namespaceChanges() != preparedInNamespace;
+        return connection.session.namespaceChanges() != preparedInNamespace;
     }
 
     // ---------------------------------------------------------------- parameters

@@ -118,7 +118,7 @@ public class CachetStatement extends DelegatingStatement {
             connection.route(first, this);
         }
         PhysicalConnection target = batchStatement != null ? connection.primary() : home;
-        target.sync(connection.session(), connection.dialect());
+        target.sync(connection.session.state(), connection.dialect());
         return target;
     }
 

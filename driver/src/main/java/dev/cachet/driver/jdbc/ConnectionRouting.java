@@ -72,7 +72,7 @@ final class ConnectionRouting {
     /** Keeps the replica connection the logical connection was opened on as this replica's slot. */
     void adopt(PhysicalConnection home) {
         open.put(home.replica().host(), home);
-        connection.replicas.add(home);
+        connection.physical.replicas.add(home);
     }
 
     /**
@@ -84,7 +84,7 @@ final class ConnectionRouting {
         Connection c = cluster.connectPrimary(connector);
         PhysicalConnection p = new PhysicalConnection(c, Route.PRIMARY, fresh);
         try {
-            connection.configure(p);
+            connection.physical.configure(p);
         } catch (SQLException | RuntimeException e) {
             try {
                 c.close();
@@ -110,7 +110,7 @@ final class ConnectionRouting {
             return pinned;
         }
         PhysicalConnection p = connection.primary();
-        if (connection.inTransaction() || !connection.session().autoCommit()) {
+        if (connection.session.inTransaction() || !connection.session.state().autoCommit()) {
             pinned = p;
         }
         return p;
@@ -129,7 +129,7 @@ final class ConnectionRouting {
      * JDBC transaction, else the primary. Synced to the session state.
      */
     PhysicalConnection route(StatementInfo info, CachetStatement owner) throws SQLException {
-        SessionState session = connection.session();
+        SessionState session = connection.session.state();
         PhysicalConnection target;
         if (session.autoCommit()) {
             target = connection.primary();
@@ -160,7 +160,7 @@ final class ConnectionRouting {
      */
     private boolean caughtUp(PhysicalConnection replica, StatementInfo info) {
         if (info.kind() != StatementKind.QUERY
-                || connection.transaction().snapshotIsolation(connection.session())) {
+                || connection.session.transaction().snapshotIsolation(connection.session.state())) {
             return true;
         }
         Lsn required = cluster.readYourWrites().requiredPosition(info.tablesRead());
@@ -169,10 +169,10 @@ final class ConnectionRouting {
 
     /** The target of a JDBC transaction's first statement (DESIGN §9). */
     private PhysicalConnection pin(StatementInfo info, CachetStatement owner) throws SQLException {
-        SessionState session = connection.session();
-        TransactionState tx = connection.transaction();
+        SessionState session = connection.session.state();
+        TransactionState tx = connection.session.transaction();
         if (connector == null || !tx.readOnly(session) || tx.isolation(session) == Connection.TRANSACTION_SERIALIZABLE
-                || !connection.sessionUserReplayable()
+                || !connection.session.userReplayable()
                 || (owner != null && !mayRunOnReplica(info, owner))) {
             return connection.primary();
         }
@@ -187,10 +187,10 @@ final class ConnectionRouting {
      * {@link #query}); null when it may not run on a replica now (then it lives on the logical connection's home).
      */
     PhysicalConnection readHome(StatementInfo info) {
-        SessionState session = connection.session();
-        if (!session.autoCommit() || connection.inTransaction() || !replicaCapable(info)
-                || connection.unmodelledSession() || connection.readsTemporaryTable(info.tablesRead())
-                || connection.transaction().isolation(session) == Connection.TRANSACTION_SERIALIZABLE) {
+        SessionState session = connection.session.state();
+        if (!session.autoCommit() || connection.session.inTransaction() || !replicaCapable(info)
+                || connection.session.unmodelled() || connection.session.readsTemporaryTable(info.tablesRead())
+                || connection.session.transaction().isolation(session) == Connection.TRANSACTION_SERIALIZABLE) {
             return null;
         }
         ReplicaState state = cluster.router().chooseFor(info.tablesRead());
@@ -203,11 +203,12 @@ final class ConnectionRouting {
             return false;
         }
         if (owner.options().updatable() || !owner.replayable() || owner.bindsLater()
-                || owner instanceof CachetCallableStatement || connection.unmodelledSession()
-                || connection.readsTemporaryTable(info.tablesRead()) || !connection.sessionUserReplayable()) {
+                || owner instanceof CachetCallableStatement || connection.session.unmodelled()
+                || connection.session.readsTemporaryTable(info.tablesRead()) || !connection.session.userReplayable()) {
             return false;
         }
-        return connection.transaction().isolation(connection.session()) != Connection.TRANSACTION_SERIALIZABLE;
+        return connection.session.transaction().isolation(connection.session.state())
+                != Connection.TRANSACTION_SERIALIZABLE;
     }
 
     /** Whether a statement may ever run on a replica by what it is: a plain query, nothing the primary must run. */
@@ -230,13 +231,13 @@ final class ConnectionRouting {
             Connection c = connector.connect(state.host());
             try {
                 p = PhysicalConnection.replica(c, fresh, state);
-                connection.configure(p);
+                connection.physical.configure(p);
             } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;
             }
             open.put(state.host(), p);
-            connection.replicas.add(p);
+            connection.physical.replicas.add(p);
             return p;
         } catch (SQLException e) {
             log.debug("Cachet: replica {} could not be opened: {}", state.host(), e.toString());
@@ -263,8 +264,8 @@ final class ConnectionRouting {
      * now; null when no replica can be reached.
      */
     PhysicalConnection anyReplica() {
-        if (!connection.replicas.isEmpty()) {
-            return connection.replicas.get(0);
+        if (!connection.physical.replicas.isEmpty()) {
+            return connection.physical.replicas.get(0);
         }
         for (int attempt = 0; attempt < cluster.hosts().size(); attempt++) {
             ReplicaState state = cluster.router().chooseFor(Set.of());
@@ -312,7 +313,7 @@ final class ConnectionRouting {
 
     private void drop(PhysicalConnection p) {
         open.remove(p.replica().host(), p);
-        connection.replicas.remove(p);
+        connection.physical.replicas.remove(p);
         if (pinned == p) {
             pinned = null;
         }
@@ -321,7 +322,7 @@ final class ConnectionRouting {
         } catch (SQLException ignored) {
             // already broken
         }
-        connection.replicaDropped(p);
+        connection.physical.replicaDropped(p);
     }
 
     // ---------------------------------------------------------------- reads
@@ -332,8 +333,8 @@ final class ConnectionRouting {
      * recovery conflict or read-only refusal sends it to the primary. In a transaction nothing is retried.
      */
     ResultSet query(CachetStatement owner, StatementInfo info) throws SQLException {
-        SessionState session = connection.session();
-        if (!session.autoCommit() || connection.inTransaction()) {
+        SessionState session = connection.session.state();
+        if (!session.autoCommit() || connection.session.inTransaction()) {
             PhysicalConnection target = route(info, owner);
             lastTarget = target;
             return owner.runQuery(target, info);
@@ -418,7 +419,7 @@ final class ConnectionRouting {
         }
         boolean all = scope == Cluster.ALL_TABLES;
         ReadYourWrites.WriteTicket ticket = cluster.readYourWrites().beginWrite(all ? Set.of() : scope, all);
-        if (connection.inTransaction()) {
+        if (connection.session.inTransaction()) {
             if (transactionWrites == null) {
                 transactionWrites = new ArrayList<>(4);
             }

@@ -40,12 +40,15 @@ final class ExecutionPipeline {
     }
 
     private final CachetConnection connection;
+    /** The connection's session, read on every statement: held here so that reading it costs no extra hop. */
+    private final LogicalSession session;
     private final Cluster cluster;
     private final ResultCache cache;
     private final CachetSettings settings;
 
-    ExecutionPipeline(CachetConnection connection, Cluster cluster) {
+    ExecutionPipeline(CachetConnection connection, LogicalSession session, Cluster cluster) {
         this.connection = connection;
+        this.session = session;
         this.cluster = cluster;
         this.cache = cluster.cache();
         this.settings = cluster.settings();
@@ -71,11 +74,11 @@ final class ExecutionPipeline {
         if (streamParameters) {
             return NotCacheableReason.STREAM_PARAMETER;
         }
-        if (connection.unmodelledSession()) {
+        if (session.unmodelled()) {
             return NotCacheableReason.UNMODELLED_SESSION_STATE;
         }
         Set<String> tables = info.tablesRead();
-        if (connection.readsTemporaryTable(tables)) {
+        if (session.readsTemporaryTable(tables)) {
             return NotCacheableReason.TEMPORARY_TABLE;
         }
         if (ttl(info).isZero()) {
@@ -84,9 +87,9 @@ final class ExecutionPipeline {
         if (cluster.adaptive().writeHot(tables)) {
             return NotCacheableReason.WRITE_HOT;
         }
-        if (connection.inTransaction()) {
-            TransactionState tx = connection.transaction();
-            if (tx.snapshotIsolation(connection.session())) {
+        if (session.inTransaction()) {
+            TransactionState tx = session.transaction();
+            if (tx.snapshotIsolation(session.state())) {
                 return NotCacheableReason.ISOLATION_LEVEL;
             }
             if (tx.wroteAny(tables)) {
@@ -109,7 +112,7 @@ final class ExecutionPipeline {
     ResultSet cachedQuery(CachetStatement owner, StatementInfo info, Object[] parameters, int[] sqlTypes)
             throws SQLException {
         long start = cluster.listening() ? System.nanoTime() : 0;
-        QueryKey key = QueryKey.of(connection.sessionKey(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),
+        QueryKey key = QueryKey.of(session.key(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),
                 owner.options().resultSetType());
         // with a shared tier: in process, a fill in flight here, then Redis (and its lease), in one call
         ResultCache.Lookup shared = SharedLookups.lookup(cache, key, cluster.rowScopes(), info, parameters);
@@ -225,7 +228,7 @@ final class ExecutionPipeline {
         for (StatementInfo info : batch) {
             scope = union(scope, cluster.writeScope(info));
         }
-        boolean wasInTransaction = connection.inTransaction();
+        boolean wasInTransaction = session.inTransaction();
         registerWrite(scope);
         boolean succeeded = false;
         try {
@@ -239,7 +242,7 @@ final class ExecutionPipeline {
             } finally {
                 for (StatementInfo info : batch) {
                     if (succeeded) {
-                        connection.statementSucceeded(info, target);
+                        session.statementSucceeded(info, target);
                     }
                 }
                 if (succeeded && !wasInTransaction) {
@@ -291,8 +294,8 @@ final class ExecutionPipeline {
      */
     private void registerWrite(Set<String> scope, Set<String> tables) {
         connection.writeStarting(tables);
-        if (!scope.isEmpty() && connection.inTransaction()) {
-            TransactionState tx = connection.transaction();
+        if (!scope.isEmpty() && session.inTransaction()) {
+            TransactionState tx = session.transaction();
             tx.wrote(scope);
             cluster.block(tx, scope);
         }
@@ -305,14 +308,14 @@ final class ExecutionPipeline {
             connection.writeFinished();
         } finally {
             if (succeeded) {
-                connection.statementSucceeded(info, target);
+                session.statementSucceeded(info, target);
                 if (info.kind() == StatementKind.UNKNOWN) {
                     openedTransaction(scope, target);
                 }
                 if (mayChangeCatalog(info)) {
                     // views, foreign keys and triggers may have changed: read them again, then drop what the new
                     // edges reach too
-                    connection.catalogMayHaveChanged(target);
+                    session.catalogMayHaveChanged(target);
                     invalidateWrite(cluster.writeScope(info));
                 }
             }
@@ -325,7 +328,7 @@ final class ExecutionPipeline {
      * writes become the transaction's, blocked until it ends.
      */
     private void openedTransaction(Set<String> scope, PhysicalConnection target) {
-        if (connection.inTransaction()) {
+        if (session.inTransaction()) {
             return;
         }
         try {
@@ -335,7 +338,7 @@ final class ExecutionPipeline {
         } catch (SQLException e) {
             return; // the connection is failing; the next statement will tell the application
         }
-        connection.transaction().begin(false);
+        session.transaction().begin(false);
         registerWrite(scope);
     }
 
@@ -346,7 +349,7 @@ final class ExecutionPipeline {
     private boolean mayChangeCatalog(StatementInfo info) {
         StatementKind kind = info.kind();
         if (kind == StatementKind.DDL) {
-            return !connection.onlyTemporaryDdl(info);
+            return !session.onlyTemporaryDdl(info);
         }
         return kind == StatementKind.UNKNOWN || info.writesAllTables();
     }
@@ -355,7 +358,7 @@ final class ExecutionPipeline {
         if (!scope.isEmpty()) {
             cluster.writes.increment();
             cluster.adaptive().write(scope);
-            cluster.invalidate(scope, connection.inTransaction() ? "write in transaction" : "autocommit write");
+            cluster.invalidate(scope, session.inTransaction() ? "write in transaction" : "autocommit write");
         }
     }
 

@@ -8,9 +8,9 @@ import java.sql.SQLException;
 /**
  * One real connection held by a logical {@link CachetConnection}, with the session state last applied to it.
  *
- * <p>A logical connection has a primary slot and (with routing) replica slots; before a statement runs on a
- * physical connection, {@link #sync} brings it to the logical connection's session state, issuing only what
- * differs. Not thread-safe: used under the logical connection's discipline (one thread at a time, as JDBC expects).
+ * <p>A logical connection's {@link PhysicalConnections} hold a primary slot and (with routing) replica slots; before a
+ * statement runs on a physical connection, {@link #sync} brings it to the logical connection's session state, issuing
+ * only what differs. Not thread-safe: used under the logical connection's discipline (one thread at a time, as JDBC expects).
  */
 final class PhysicalConnection {
 

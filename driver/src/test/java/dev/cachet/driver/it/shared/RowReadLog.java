@@ -46,19 +46,27 @@ final class RowReadLog {
                 }
             }
         }
-        byItem.values().forEach(list -> log.states += list.size());
+        return log.check(byItem, observations);
+    }
+
+    /**
+     * Checks {@code observations} ({@code item, value seen, start, end}) against the states of each item
+     * ({@code item, value, returned}, in its writer's order).
+     */
+    RowReadLog check(Map<Long, List<long[]>> byItem, List<long[]> observations) {
+        byItem.values().forEach(list -> states += list.size());
         for (long[] o : observations) {
-            log.reads++;
-            List<long[]> states = byItem.get(o[0]);
-            if (states == null || !holds(states, o[1], o[2], o[3])) {
-                log.stale++;
-                if (log.details.size() < 10) {
-                    log.details.add("item " + o[0] + " saw " + o[1] + " in a read from " + o[2] + " to " + o[3]
-                            + " µs; its states (value@returned): " + around(states, o[2], o[3]));
+            reads++;
+            List<long[]> itemStates = byItem.get(o[0]);
+            if (itemStates == null || !holds(itemStates, o[1], o[2], o[3])) {
+                stale++;
+                if (details.size() < 10) {
+                    details.add("item " + o[0] + " saw " + o[1] + " in a read from " + o[2] + " to " + o[3]
+                            + " µs; its states (value@returned): " + around(itemStates, o[2], o[3]));
                 }
             }
         }
-        return log;
+        return this;
     }
 
     private static boolean holds(List<long[]> states, long seen, long start, long end) {

@@ -74,8 +74,10 @@ class SharedRowPrecisionIT {
             double sums = RowReadLog.ratio(log.counts[RowLoad.SUM_HITS], log.counts[RowLoad.SUM_MISSES]);
             assertThat(log.counts[RowLoad.KEY_HITS]).as("hits of written keys' look-ups: " + log).isPositive();
             assertThat(untouchedHits).as("hits of untouched keys' look-ups: " + log).isPositive();
-            // at table level every write would drop both alike; by rows, only the sums go
-            assertThat(untouched).as("hit ratio of untouched keys vs sums: " + log).isGreaterThan(sums + 0.2);
+            // at table level every write would drop both alike; by rows, only the multi-row updates (table level)
+            // drop the untouched keys' look-ups, while every write drops the sums
+            assertThat(untouched).as("hit ratio of untouched keys vs sums: " + log)
+                    .isGreaterThan(Math.max(3 * sums, 0.05));
             assertThat(workers.sum("sharedHits") + workers.sum("localChecks"))
                     .as("the shared tier took part").isPositive();
         }

@@ -38,13 +38,13 @@ public final class RowStaleChecker {
         Connection open() throws SQLException;
     }
 
-    static final int COUNTERS = 20;
-    static final int GROUPS = 4;
-    static final int CYCLED_FIRST = 100;
-    static final int CYCLED = 10;
-    static final int MOVED_FIRST = 200;
-    static final int MOVED_PAIRS = 4;
-    static final long ABSENT = -1;
+    public static final int COUNTERS = 20;
+    public static final int GROUPS = 4;
+    public static final int CYCLED_FIRST = 100;
+    public static final int CYCLED = 10;
+    public static final int MOVED_FIRST = 200;
+    public static final int MOVED_PAIRS = 4;
+    public static final long ABSENT = -1;
 
     private final Connections connections;
     private final String table;

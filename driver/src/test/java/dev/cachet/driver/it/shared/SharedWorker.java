@@ -32,6 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  *     {@code executeUpdate} or {@code commit} returned; reader threads read every table through Cachet and record what
  *     they saw and when they started. Both go to a file the test merges across instances: a read that started after
  *     the write of value n+1 returned and still saw n is stale.</li>
+ * <li>{@code rows}: every kind of row write and key look-up on one key-tracked table ({@link RowLoad}).</li>
  * <li>{@code once}: runs one query and prints its first column.</li>
  * </ul>
  * While running it prints {@code STATS} lines (its cluster's and shared tier's counters) so the test can follow it;
@@ -40,10 +41,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SharedWorker {
 
-    private static volatile boolean stop;
-    private static final AtomicLong reads = new AtomicLong();
-    private static final AtomicLong failures = new AtomicLong();
-    private static final AtomicLong writes = new AtomicLong();
+    static volatile boolean stop;
+    static final AtomicLong reads = new AtomicLong();
+    static final AtomicLong failures = new AtomicLong();
+    static final AtomicLong writes = new AtomicLong();
 
     private SharedWorker() {
     }
@@ -97,6 +98,7 @@ public final class SharedWorker {
             stats.start();
             switch (p.getProperty("command")) {
                 case "load" -> load(p, url, credentials);
+                case "rows" -> RowLoad.run(p, url, credentials);
                 case "watch" -> {
                     // fill, then re-read until the database really runs the query again (its first column changes)
                     String sql = p.getProperty("sql");
@@ -121,7 +123,7 @@ public final class SharedWorker {
         System.exit(0);
     }
 
-    private static synchronized void say(String line) {
+    static synchronized void say(String line) {
         System.out.println(line);
         System.out.flush();
     }

@@ -177,7 +177,7 @@ final class PinTokens {
                 continue;
             }
             if (c == '/' && next == '*') {
-                i = blockCommentEnd(s, i, (reading & NESTED) != 0);
+                i = SqlText.blockCommentEnd(s, i, (reading & NESTED) != 0);
                 if (i < 0) {
                     return null;
                 }
@@ -273,29 +273,6 @@ final class PinTokens {
         int end = s.indexOf('\n', i);
         return end < 0 ? s.length() : end + 1;
     }
-
-    /** The index past the block comment at {@code i}, or -1 when it is not closed. */
-    private static int blockCommentEnd(String s, int i, boolean nested) {
-        int n = s.length();
-        int depth = 1;
-        int j = i + 2;
-        while (j < n) {
-            char d = s.charAt(j);
-            if (d == '*' && j + 1 < n && s.charAt(j + 1) == '/') {
-                j += 2;
-                if (--depth == 0) {
-                    return j;
-                }
-            } else if (nested && d == '/' && j + 1 < n && s.charAt(j + 1) == '*') {
-                depth++;
-                j += 2;
-            } else {
-                j++;
-            }
-        }
-        return -1;
-    }
-
 
     /** The number of parameter markers in {@code tokens}. */
     static int parameters(List<Tok> tokens) {

@@ -63,23 +63,8 @@ final class SqlText {
             case '/':
                 if (i + 1 < n && s.charAt(i + 1) == '*') {
                     // PostgreSQL nests block comments; MySQL does not: callers try both readings.
-                    int depth = 1;
-                    int j = i + 2;
-                    while (j < n) {
-                        char d = s.charAt(j);
-                        if (d == '*' && j + 1 < n && s.charAt(j + 1) == '/') {
-                            j += 2;
-                            if (--depth == 0) {
-                                return j;
-                            }
-                        } else if (nestedComments && d == '/' && j + 1 < n && s.charAt(j + 1) == '*') {
-                            depth++;
-                            j += 2;
-                        } else {
-                            j++;
-                        }
-                    }
-                    return n;
+                    int end = blockCommentEnd(s, i, nestedComments);
+                    return end < 0 ? n : end;
                 }
                 return i;
             case '$':
@@ -87,6 +72,28 @@ final class SqlText {
             default:
                 return i;
         }
+    }
+
+    /** The index past the block comment that opens at {@code i}, or -1 when it is not closed. */
+    static int blockCommentEnd(String s, int i, boolean nested) {
+        int n = s.length();
+        int depth = 1;
+        int j = i + 2;
+        while (j < n) {
+            char d = s.charAt(j);
+            if (d == '*' && j + 1 < n && s.charAt(j + 1) == '/') {
+                j += 2;
+                if (--depth == 0) {
+                    return j;
+                }
+            } else if (nested && d == '/' && j + 1 < n && s.charAt(j + 1) == '*') {
+                depth++;
+                j += 2;
+            } else {
+                j++;
+            }
+        }
+        return -1;
     }
 
     private static int skipQuote(String s, int i, char q, boolean backslashEscapes) {

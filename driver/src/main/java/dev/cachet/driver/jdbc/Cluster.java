@@ -70,6 +70,8 @@ public final class Cluster {
     private final AdaptiveCaching adaptive;
     /** Row-precise invalidation (DESIGN §13): the row keys read with the dependencies; none until then. */
     private volatile RowScopes rowScopes = RowScopes.NONE;
+    /** Set once row keys were read: a later read that changes a table's key invalidates that table. */
+    private boolean rowKeysRead;
 
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean listening;
@@ -314,7 +316,21 @@ public final class Cluster {
         TableDependencies deps = dependencies;
         try {
             RowKeys keys = RowKeys.read(connection, dialect).retain(deps::isolated);
+            RowKeys before = rowScopes.keys();
             rowScopes = keys.isEmpty() ? RowScopes.NONE : new RowScopes(keys);
+            if (rowKeysRead) {
+                // a look-up cached under a table's old key names rows by slots that writes by the new key never bump
+                Set<String> changed = new java.util.HashSet<>();
+                for (String t : before.tables()) {
+                    if (keys.get(t) == null || !keys.get(t).toString().equals(before.get(t).toString())) {
+                        changed.add(t);
+                    }
+                }
+                if (!changed.isEmpty()) {
+                    invalidate(Set.copyOf(changed), "row keys changed");
+                }
+            }
+            rowKeysRead = true;
         } catch (SQLException | RuntimeException e) {
             log.warn("Cachet cluster {}: could not read the tables' keys from the catalog ({}); writes invalidate whole "
                     + "tables", id, e.toString());
@@ -340,6 +356,20 @@ public final class Cluster {
             return ALL_TABLES;
         }
         return expand(written);
+    }
+
+    /**
+     * Expands a scope of version names (tables, and a row-precise write's {@code t#w} and row names) through the
+     * dependencies of the tables they name, keeping the names: after DDL the new catalog's edges run from tables.
+     */
+    Set<String> expandScope(Set<String> scope) {
+        Set<String> expanded = expand(tablesOf(scope));
+        if (expanded == ALL_TABLES) {
+            return ALL_TABLES;
+        }
+        Set<String> out = new java.util.HashSet<>(expanded);
+        out.addAll(scope);
+        return Set.copyOf(out);
     }
 
     /** Expands written tables through the dependencies; {@link #ALL_TABLES} when one of them hides its effects. */

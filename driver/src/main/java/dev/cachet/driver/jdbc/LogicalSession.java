@@ -326,7 +326,7 @@ final class LogicalSession {
             if (transaction.hasWritten()) {
                 try {
                     Set<String> scope = transaction.scope();
-                    cluster.invalidate(committedCatalog && scope != Cluster.ALL_TABLES ? cluster.expand(scope) : scope,
+                    cluster.invalidate(committedCatalog && scope != Cluster.ALL_TABLES ? cluster.expandScope(scope) : scope,
                             cause);
                 } finally {
                     cluster.releaseBlocks(transaction);

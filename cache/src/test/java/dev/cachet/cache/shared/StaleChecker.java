@@ -33,6 +33,8 @@ final class StaleChecker {
     private final AtomicLong[] committed;
     /** When each of the last 1,024 versions of a key was committed (nanoTime), by version modulo 1,024. */
     private final long[][] commitTimes;
+    /** Which version each slot of {@link #commitTimes} holds: writers of one key commit out of order. */
+    private final long[][] commitVersions;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
     final LongAdder reads = new LongAdder();
@@ -51,6 +53,7 @@ final class StaleChecker {
         this.database = new AtomicLong[keys];
         this.committed = new AtomicLong[keys];
         this.commitTimes = new long[keys][1024];
+        this.commitVersions = new long[keys][1024];
         for (int i = 0; i < keys; i++) {
             database[i] = new AtomicLong();
             committed[i] = new AtomicLong();
@@ -113,14 +116,30 @@ final class StaleChecker {
                     stale.increment();
                     if (afterMark) {
                         staleSinceMark.increment();
-                        stalenessSinceMark.add(before - seen >= 1024 ? Long.MAX_VALUE
-                                : start - commitTimes[k][(int) ((seen + 1) & 1023)]);
+                        long first = before - seen >= 1024 ? Long.MAX_VALUE : firstCommit(k, seen, before);
+                        stalenessSinceMark.add(first == Long.MAX_VALUE ? Long.MAX_VALUE : start - first);
                     }
                 }
             } catch (Throwable e) {
                 errors.add(e);
             }
         }
+    }
+
+    /**
+     * When the first version of key {@code k} newer than {@code seen} committed, among those up to {@code before}
+     * (which had committed when the read began). With several writers a newer version may commit before an older
+     * one that is still in flight, so the earliest recorded commit counts, not that of {@code seen + 1}.
+     */
+    private long firstCommit(int k, long seen, long before) {
+        long earliest = Long.MAX_VALUE;
+        for (long v = seen + 1; v <= before; v++) {
+            int slot = (int) (v & 1023);
+            if (commitVersions[k][slot] == v) {
+                earliest = Math.min(earliest, commitTimes[k][slot]);
+            }
+        }
+        return earliest; // Long.MAX_VALUE: none recorded (counted as unbounded staleness)
     }
 
     private void write(ResultCache cache, int seed, long pauseMicros) {
@@ -131,6 +150,7 @@ final class StaleChecker {
                 long v = database[k].incrementAndGet(); // committed in the database
                 cache.invalidate(TABLES);               // bumped before the commit returns
                 commitTimes[k][(int) (v & 1023)] = System.nanoTime();
+                commitVersions[k][(int) (v & 1023)] = v;
                 committed[k].accumulateAndGet(v, Math::max);
                 writes.increment();
             } catch (Throwable e) {

@@ -364,13 +364,9 @@ final class TextPins {
                 if (close < 0 || close + 1 >= e || !t.get(close + 1).isSymbol('=')) {
                     return false;
                 }
-                List<String> columns = new ArrayList<>();
-                for (int[] c : split(s + 1, close)) {
-                    String column = column(c[0], c[1]);
-                    if (column == null) {
-                        return false;
-                    }
-                    columns.add(column);
+                List<String> columns = columnList(s, close);
+                if (columns == null) {
+                    return false;
                 }
                 List<PinnedValue> values = new ArrayList<>();
                 int v = close + 2;
@@ -505,6 +501,19 @@ final class TextPins {
     }
 
     /** The pin of the conjunct [s, e), or null when it is any other condition. */
+    /** The columns of the parenthesised list from {@code open} to {@code close}; null when an item is not a column. */
+    private List<String> columnList(int open, int close) {
+        List<String> columns = new ArrayList<>();
+        for (int[] c : split(open + 1, close)) {
+            String column = column(c[0], c[1]);
+            if (column == null) {
+                return null;
+            }
+            columns.add(column);
+        }
+        return columns;
+    }
+
     private RowPins.Group pin(int s, int e) {
         if (t.get(s).isSymbol('(')) {
             // (c1, c2) = (v1, v2) or (c1, c2) IN ((v1, v2), …)
@@ -512,13 +521,9 @@ final class TextPins {
             if (close < 0 || close + 2 >= e) {
                 return null;
             }
-            List<String> columns = new ArrayList<>();
-            for (int[] c : split(s + 1, close)) {
-                String column = column(c[0], c[1]);
-                if (column == null) {
-                    return null;
-                }
-                columns.add(column);
+            List<String> columns = columnList(s, close);
+            if (columns == null) {
+                return null;
             }
             Tok op = t.get(close + 1);
             if (op.isSymbol('=')) {

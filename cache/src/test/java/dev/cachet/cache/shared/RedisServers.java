@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code it.redis.*} system properties), and the script's commands to kill, stop, start and fail over nodes. A
  * server that is not there fails the test: integration tests never skip.
  */
-final class RedisServers {
+public final class RedisServers {
 
     enum Topology { STANDALONE, TLS, REPLICATION, CLUSTER }
 
@@ -101,7 +101,7 @@ final class RedisServers {
     }
 
     /** Runs {@code scripts/redis-servers.sh} with {@code args} and returns its output; fails the test on error. */
-    static String script(String... args) {
+    public static String script(String... args) {
         List<String> command = new ArrayList<>();
         java.io.File script = new java.io.File(SCRIPT);
         if (!script.exists() && new java.io.File("../" + SCRIPT).exists()) {
@@ -125,7 +125,7 @@ final class RedisServers {
     }
 
     /** The cluster node (its script name) that is primary for {@code key} now. */
-    static String clusterNodeOf(String key) {
+    public static String clusterNodeOf(String key) {
         String out = script("node-of-key", key);
         String[] lines = out.split("\n");
         return lines[lines.length - 1].strip();

@@ -6,7 +6,6 @@ import dev.cachet.driver.it.cluster.PgCluster;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the shared-tier integration tests run against: the test cluster's primary (an application role with a
@@ -109,26 +107,6 @@ final class SharedFixture {
         } catch (IOException e) {
             fail("no Redis server at " + hostPort + ": start them with scripts/redis-servers.sh up"
                     + " (scripts/integration-tests.sh does)");
-        }
-    }
-
-    /** Runs {@code scripts/redis-servers.sh} with {@code args}; fails the test on error. */
-    static String redisScript(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(property("it.redis.script"));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                fail(String.join(" ", command) + " failed:\n" + out);
-            }
-            return out.strip();
-        } catch (IOException e) {
-            return fail("cannot run " + command + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail("interrupted");
         }
     }
 }

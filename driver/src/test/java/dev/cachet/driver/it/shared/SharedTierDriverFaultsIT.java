@@ -1,6 +1,7 @@
 package dev.cachet.driver.it.shared;
 
 import dev.cachet.cache.shared.DelayProxy;
+import dev.cachet.cache.shared.RedisServers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.driver.it.shared.SharedFixture.Topology;
@@ -24,10 +25,10 @@ class SharedTierDriverFaultsIT {
     @Test
     void redisStoppedAndStartedAgain() throws Exception {
         try {
-            underLoad(Topology.STANDALONE, null, cluster -> SharedFixture.redisScript("stop", "standalone"),
-                    () -> SharedFixture.redisScript("start", "standalone"));
+            underLoad(Topology.STANDALONE, null, cluster -> RedisServers.script("stop", "standalone"),
+                    () -> RedisServers.script("start", "standalone"));
         } finally {
-            SharedFixture.redisScript("start", "standalone");
+            RedisServers.script("start", "standalone");
         }
     }
 
@@ -36,12 +37,12 @@ class SharedTierDriverFaultsIT {
         String[] victim = new String[1];
         try {
             underLoad(Topology.CLUSTER, null, cluster -> {
-                victim[0] = lastLine(SharedFixture.redisScript("node-of-key", "{cachet:" + cluster + "}:v"));
-                SharedFixture.redisScript("crash-primary", victim[0]);
+                victim[0] = RedisServers.clusterNodeOf("{cachet:" + cluster + "}:v");
+                RedisServers.script("crash-primary", victim[0]);
             }, () -> { });
         } finally {
             if (victim[0] != null) {
-                SharedFixture.redisScript("start", victim[0]); // back, as a replica of the promoted node
+                RedisServers.script("start", victim[0]); // back, as a replica of the promoted node
             }
         }
     }
@@ -52,11 +53,6 @@ class SharedTierDriverFaultsIT {
             underLoad(Topology.STANDALONE, "redis://" + proxy.address(), cluster -> proxy.delay(1500),
                     () -> proxy.delay(0));
         }
-    }
-
-    private static String lastLine(String out) {
-        String[] lines = out.split("\n");
-        return lines[lines.length - 1].strip();
     }
 
     interface Fault {

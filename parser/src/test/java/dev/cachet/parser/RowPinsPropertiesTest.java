@@ -446,6 +446,9 @@ class RowPinsPropertiesTest {
                         return null;
                     }
                     if (c == '\'') {
+                        if (i > 0 && wordChar(sql.charAt(i - 1)) || end + 1 < m.length && wordChar(sql.charAt(end + 1))) {
+                            return null; // 'a'where: masking would glue the literal to the keyword next to it
+                        }
                         java.util.Arrays.fill(m, i, end + 1, 'S');
                     } else {
                         for (int k = i + 1; k < end; k++) {
@@ -497,6 +500,10 @@ class RowPinsPropertiesTest {
                 out.read(masked, start, end, markers);
             }
             return out;
+        }
+
+        private static boolean wordChar(char c) {
+            return Character.isLetterOrDigit(c) || c == '_' || c == '$';
         }
 
         private static int depth(String s, int at) {

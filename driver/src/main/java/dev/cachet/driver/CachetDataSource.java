@@ -1,5 +1,6 @@
 package dev.cachet.driver;
 
+import dev.cachet.driver.settings.DriverOptions;
 import dev.cachet.parser.Dialect;
 import java.io.PrintWriter;
 import java.sql.Connection;

@@ -1,5 +1,7 @@
 package dev.cachet.driver;
 
+import dev.cachet.driver.settings.Timeouts;
+import dev.cachet.driver.settings.DriverOptions;
 import dev.cachet.driver.jdbc.CachetConnection;
 import dev.cachet.driver.jdbc.Cluster;
 import dev.cachet.driver.jdbc.ClusterRegistry;

@@ -1,5 +1,10 @@
 package dev.cachet.driver;
 
+import dev.cachet.driver.settings.SettingValues;
+import dev.cachet.driver.settings.SettingsFile;
+import dev.cachet.driver.settings.Durations;
+import dev.cachet.driver.settings.Sizes;
+import dev.cachet.driver.settings.SharedSettings;
 import dev.cachet.cache.shared.EncryptionKey;
 import dev.cachet.cache.shared.SharedTierSettings;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package dev.cachet.driver;
 
+import dev.cachet.driver.settings.SettingValues;
 import dev.cachet.parser.Dialect;
 
 import java.net.URLDecoder;

@@ -1,5 +1,6 @@
 package dev.cachet.driver;
 
+import dev.cachet.driver.settings.SettingsFile;
 import static dev.cachet.driver.H2Database.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package dev.cachet.driver;
 
+import dev.cachet.driver.settings.SettingsFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

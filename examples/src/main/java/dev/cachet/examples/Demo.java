@@ -6,7 +6,7 @@ import dev.cachet.driver.ExecutionEvent;
 import dev.cachet.driver.ExecutionListener;
 import dev.cachet.driver.Explanation;
 import dev.cachet.driver.InvalidationEvent;
-import dev.cachet.driver.Durations;
+import dev.cachet.driver.settings.Durations;
 import dev.cachet.driver.Outcome;
 import dev.cachet.parser.Dialect;
 import dev.cachet.parser.NotCacheableReason;

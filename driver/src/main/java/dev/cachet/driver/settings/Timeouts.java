@@ -1,5 +1,6 @@
-package dev.cachet.driver;
+package dev.cachet.driver.settings;
 
+import dev.cachet.driver.CachetSettings;
 import dev.cachet.parser.Dialect;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,13 +12,13 @@ import java.util.Properties;
  * {@code cachet.socketTimeout} in the real driver's own property names, unless the application set them itself in
  * the properties or the URL.
  */
-final class Timeouts {
+public final class Timeouts {
 
     private Timeouts() {
     }
 
     /** A copy of {@code properties} with the timeouts added where the application did not set them. */
-    static Properties apply(Properties properties, String realUrl, Dialect dialect, CachetSettings settings) {
+    public static Properties apply(Properties properties, String realUrl, Dialect dialect, CachetSettings settings) {
         return apply(properties, realUrl, dialect, settings.connectTimeout(), settings.socketTimeout());
     }
 
@@ -25,13 +26,13 @@ final class Timeouts {
      * For the poller's probe connections: the same, with the socket timeout at most {@code PROBE_SOCKET_TIMEOUT}, so a
      * server that stops answering cannot hold the poller (and with it every replica's state) for long.
      */
-    static Properties forProbes(Properties properties, String realUrl, Dialect dialect, CachetSettings settings) {
+    public static Properties forProbes(Properties properties, String realUrl, Dialect dialect, CachetSettings settings) {
         Duration socket = settings.socketTimeout().compareTo(PROBE_SOCKET_TIMEOUT) < 0 ? settings.socketTimeout()
                 : PROBE_SOCKET_TIMEOUT;
         return apply(properties, realUrl, dialect, settings.connectTimeout(), socket);
     }
 
-    static final Duration PROBE_SOCKET_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration PROBE_SOCKET_TIMEOUT = Duration.ofSeconds(5);
 
     private static Properties apply(Properties properties, String realUrl, Dialect dialect, Duration connect,
                                     Duration socket) {

@@ -1,4 +1,4 @@
-package dev.cachet.driver;
+package dev.cachet.driver.settings;
 
 import java.util.Locale;
 import java.util.Properties;
@@ -11,13 +11,13 @@ import java.util.TreeMap;
  * cluster used (DESIGN §2, §7). Credentials are left out (the user is a key part of its own; passwords never enter a
  * key), and so are Cachet's own settings.
  */
-final class DriverOptions {
+public final class DriverOptions {
 
     private DriverOptions() {
     }
 
     /** The options of a connection opened through {@code realUrl} with {@code properties} (Cachet's removed). */
-    static String of(String realUrl, Properties properties) {
+    public static String of(String realUrl, Properties properties) {
         TreeMap<String, String> sorted = new TreeMap<>();
         for (String name : properties.stringPropertyNames()) {
             if (!secret(name) && !name.equalsIgnoreCase("user")) {
@@ -31,7 +31,7 @@ final class DriverOptions {
     }
 
     /** A wrapped DataSource's options cannot be read: its identity stands for them. */
-    static String ofDataSource(long serial) {
+    public static String ofDataSource(long serial) {
         return "datasource#" + serial;
     }
 

@@ -1,5 +1,6 @@
-package dev.cachet.driver;
+package dev.cachet.driver.settings;
 
+import dev.cachet.driver.CachetSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -16,15 +17,15 @@ import java.util.WeakHashMap;
  * Cachet's own; read once per class loader and kept (weakly keyed, so a redeployed application's loader is not
  * pinned).
  */
-final class SettingsFile {
+public final class SettingsFile {
 
-    static final String NAME = "cachet.properties";
+    public static final String NAME = "cachet.properties";
 
     /** The file's cachet.* entries and where they came from; empty when there is no file. */
-    static final class Contents {
-        static final Contents NONE = new Contents(Map.of(), null);
-        final Map<String, String> values;
-        final String location;
+    public static final class Contents {
+        public static final Contents NONE = new Contents(Map.of(), null);
+        public final Map<String, String> values;
+        public final String location;
 
         Contents(Map<String, String> values, String location) {
             this.values = values;
@@ -37,7 +38,7 @@ final class SettingsFile {
     private SettingsFile() {
     }
 
-    static Contents load() throws SQLException {
+    public static Contents load() throws SQLException {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         ClassLoader own = SettingsFile.class.getClassLoader();
         if (context != null) {
@@ -83,7 +84,7 @@ final class SettingsFile {
     }
 
     /** Forgets what was read, so tests can put a different file on the class path. */
-    static void clearCache() {
+    public static void clearCache() {
         synchronized (CACHE) {
             CACHE.clear();
         }

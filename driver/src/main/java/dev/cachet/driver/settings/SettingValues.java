@@ -1,4 +1,4 @@
-package dev.cachet.driver;
+package dev.cachet.driver.settings;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.Set;
 
 /** Parsers for the non-duration, non-size value shapes of Cachet's settings; each throws IllegalArgumentException. */
-final class SettingValues {
+public final class SettingValues {
 
     private SettingValues() {
     }
 
-    static boolean parseBoolean(String text) {
+    public static boolean parseBoolean(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.equals("true")) {
             return true;
@@ -26,7 +26,7 @@ final class SettingValues {
         throw new IllegalArgumentException("'" + text + "' is not a boolean; expected true or false");
     }
 
-    static int parsePositiveInt(String text) {
+    public static int parsePositiveInt(String text) {
         String s = text.trim();
         try {
             int v = Integer.parseInt(s);
@@ -41,7 +41,7 @@ final class SettingValues {
     }
 
     /** Case-insensitive; hyphens and underscores are interchangeable ({@code round-robin}, {@code ROUND_ROBIN}). */
-    static <E extends Enum<E>> E parseEnum(Class<E> type, String text, List<String> choices) {
+    public static <E extends Enum<E>> E parseEnum(Class<E> type, String text, List<String> choices) {
         String s = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (E e : type.getEnumConstants()) {
             if (e.name().equals(s)) {
@@ -52,7 +52,7 @@ final class SettingValues {
     }
 
     /** A comma-separated list of function names, lower-cased, quotes removed; empty items are skipped. */
-    static Set<String> parseNames(String text) {
+    public static Set<String> parseNames(String text) {
         Set<String> names = new LinkedHashSet<>();
         for (String item : text.split(",")) {
             String name = item.trim();
@@ -68,7 +68,7 @@ final class SettingValues {
      * {@code a:b,c:d} — a write to a changes b. Names are canonical (unqualified, unquoted, lower-case); {@code *} as
      * a target means "every table".
      */
-    static Map<String, Set<String>> parseDependencies(String text) {
+    public static Map<String, Set<String>> parseDependencies(String text) {
         Map<String, Set<String>> deps = new LinkedHashMap<>();
         for (String item : text.split(",")) {
             String edge = item.trim();
@@ -91,7 +91,7 @@ final class SettingValues {
     }
 
     /** {@code host:port,host:port}; IPv6 literals in brackets; the port may be omitted. Kept as written. */
-    static List<String> parseHosts(String text) {
+    public static List<String> parseHosts(String text) {
         List<String> hosts = new ArrayList<>();
         for (String item : text.split(",")) {
             String host = item.trim();
@@ -104,7 +104,7 @@ final class SettingValues {
         return List.copyOf(hosts);
     }
 
-    static void validateHostPort(String host) {
+    public static void validateHostPort(String host) {
         String port = null;
         String name;
         if (host.startsWith("[")) {
@@ -150,7 +150,7 @@ final class SettingValues {
     }
 
     /** Unqualified, unquoted, lower-case (DESIGN §4): {@code "Sales"."Orders"} → {@code orders}. */
-    static String canonicalTable(String name, String whole) {
+    public static String canonicalTable(String name, String whole) {
         String last = lastNamePart(name);
         return identifier(last, whole);
     }

@@ -1,7 +1,8 @@
-package dev.cachet.driver;
+package dev.cachet.driver.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.driver.CachetSettings;
 import dev.cachet.parser.Dialect;
 import java.util.Map;
 import java.util.Properties;

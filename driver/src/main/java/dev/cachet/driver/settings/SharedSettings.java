@@ -1,4 +1,4 @@
-package dev.cachet.driver;
+package dev.cachet.driver.settings;
 
 import dev.cachet.cache.shared.EncryptionKey;
 import java.io.IOException;
@@ -11,13 +11,13 @@ import java.util.Locale;
  * Parses the {@code cachet.shared.*} values (DESIGN §10). Messages name what is wrong without ever quoting a key or a
  * password: a settings error is shown to whoever reads the application's logs.
  */
-final class SharedSettings {
+public final class SharedSettings {
 
     private SharedSettings() {
     }
 
     /** Checks that every comma-separated item is a {@code redis://} or {@code rediss://} URI; returns the text trimmed. */
-    static String uri(String text) {
+    public static String uri(String text) {
         String trimmed = text.trim();
         for (String item : trimmed.split(",")) {
             String u = item.trim().toLowerCase(Locale.ROOT);
@@ -34,11 +34,11 @@ final class SharedSettings {
     }
 
     /** The URIs with any password replaced by {@code ***}. */
-    static String redacted(String uri) {
+    public static String redacted(String uri) {
         return uri.replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^@/,]*@", "$1***@");
     }
 
-    static int entryBytes(String text) {
+    public static int entryBytes(String text) {
         long bytes = Sizes.parse(text);
         if (bytes < 64 || bytes > (1L << 30)) {
             throw new IllegalArgumentException("'" + text + "' must be from 64 bytes to 1GB");
@@ -47,7 +47,7 @@ final class SharedSettings {
     }
 
     /** Reads the key named by {@code text}: {@code env:NAME}, or a file path. */
-    static EncryptionKey key(String text) {
+    public static EncryptionKey key(String text) {
         String spec = text.trim();
         if (spec.regionMatches(true, 0, "env:", 0, 4)) {
             String name = spec.substring(4).trim();
@@ -64,7 +64,7 @@ final class SharedSettings {
         }
     }
 
-    static String pemFile(String text) {
+    public static String pemFile(String text) {
         String path = text.trim();
         try {
             if (!Files.isReadable(Path.of(path))) {

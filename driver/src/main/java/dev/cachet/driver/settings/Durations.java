@@ -1,4 +1,4 @@
-package dev.cachet.driver;
+package dev.cachet.driver.settings;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -181,7 +181,12 @@ public final class CachetConnection extends DelegatingConnection {
         if (routing == null || !session.state().autoCommit() || session.inTransaction()) {
             return onHome(true, maker);
         }
-        StatementInfo info = pipeline.analyze(sql);
+        return onQueryHome(pipeline.analyze(sql), options, maker);
+    }
+
+    /** {@link #onQueryHome(String, StatementOptions, StatementMaker)} with routing on, for a query analyzed as info. */
+    private <T extends CachetStatement> T onQueryHome(StatementInfo info, StatementOptions options,
+                                                      StatementMaker<T> maker) throws SQLException {
         if (routing.needsPrimary(info, options)) {
             return onHome(true, maker);
         }
@@ -303,11 +308,20 @@ public final class CachetConnection extends DelegatingConnection {
         });
     }
 
+    /**
+     * The form every prepared read of an application takes: analyzed once, for where it lives and for the statement.
+     * Without routing, or in a transaction, on the primary (see {@link #onQueryHome}).
+     */
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
         StatementOptions options = StatementOptions.prepared(sql);
-        return onQueryHome(sql, options,
-                on -> new CachetPreparedStatement(this, on, on.connection().prepareStatement(sql), options));
+        StatementInfo info = pipeline.analyze(sql);
+        if (routing == null || !session.state().autoCommit() || session.inTransaction()) {
+            PhysicalConnection on = physical.statementHome(true);
+            return new CachetPreparedStatement(this, on, on.connection().prepareStatement(sql), options, info);
+        }
+        return onQueryHome(info, options,
+                on -> new CachetPreparedStatement(this, on, on.connection().prepareStatement(sql), options, info));
     }
 
     @Override
@@ -598,8 +612,9 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     /**
-     * Clears the warnings of every physical connection. Pools call this when a connection returns (HikariCP on every
-     * return), so it is also where Cachet keeps one user's session from reaching the next: on PostgreSQL, outside a
+     * Clears the warnings of every physical connection that may hold some ({@link PhysicalConnections#clearWarnings}:
+     * the lead, the primary, and each replica connection used since its last clear). Pools call this when a connection
+     * returns (HikariCP on every return), so it is also where Cachet keeps one user's session from reaching the next: on PostgreSQL, outside a
      * transaction, when the application changed the role or session user, or a setting Cachet does not model
      * ({@code set_config}, a custom variable), through SQL, every physical connection is reset ({@code RESET ROLE},
      * {@code SET SESSION AUTHORIZATION DEFAULT}, {@code RESET ALL}) and the schema and time zone the logical
@@ -607,7 +622,7 @@ public final class CachetConnection extends DelegatingConnection {
      */
     @Override
     public void clearWarnings() throws SQLException {
-        physical.applyToAll(Connection::clearWarnings);
+        physical.clearWarnings();
         if (!closed && !session.inTransaction() && session.sqlStateSet()) {
             session.resetSql();
         }

@@ -49,8 +49,14 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     CachetPreparedStatement(CachetConnection connection, PhysicalConnection home, PreparedStatement delegate,
                             StatementOptions options) {
+        this(connection, home, delegate, options, connection.pipeline().analyze(options.sql()));
+    }
+
+    /** A statement whose SQL ({@code options.sql()}) the connection has just analyzed as {@code info}. */
+    CachetPreparedStatement(CachetConnection connection, PhysicalConnection home, PreparedStatement delegate,
+                            StatementOptions options, StatementInfo info) {
         super(connection, home, options, delegate);
-        this.info = connection.pipeline().analyze(options.sql());
+        this.info = info;
         this.preparedInNamespace = connection.session.namespaceChanges();
         this.records = info.isWrite() || connection.mayNeedParameters();
     }
@@ -147,13 +153,23 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     private void slot(int index) {
         if (index > values.length) {
-            int size = Math.max(index, values.length * 2);
-            values = Arrays.copyOf(values, size);
-            types = Arrays.copyOf(types, size);
+            grow(index);
         }
         if (index > count) {
             count = index;
         }
+    }
+
+    /** Makes room for parameter {@code index}; the first binding allocates the arrays outright (no copy of nothing). */
+    private void grow(int index) {
+        if (values.length == 0) {
+            values = new Object[index];
+            types = new int[index];
+            return;
+        }
+        int size = Math.max(index, values.length * 2);
+        values = Arrays.copyOf(values, size);
+        types = Arrays.copyOf(types, size);
     }
 
     private boolean hasStreamParameter() {

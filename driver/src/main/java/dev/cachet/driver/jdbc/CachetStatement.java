@@ -25,7 +25,8 @@ public class CachetStatement extends DelegatingStatement {
     /** The physical connection {@link #delegate} lives on. */
     final PhysicalConnection home;
     private final StatementOptions options;
-    private final List<StatementInfo> batch = new ArrayList<>(0);
+    /** The analyses of the batch added so far; null until the first {@code addBatch} (most statements never batch). */
+    private List<StatementInfo> batch;
 
     private long maxRows;
     /** Limits the application set, copied to every counterpart (the delegate's may be gone with its replica). */
@@ -312,39 +313,47 @@ public class CachetStatement extends DelegatingStatement {
         Statement s = primary == home ? delegate : counterpart(primary);
         s.addBatch(sql);
         batchStatement = s;
-        batch.add(pipeline().analyze(sql));
+        batch().add(pipeline().analyze(sql));
     }
 
     /** Records one more set of parameters of a prepared batch. */
     final void addBatch(StatementInfo info) {
-        batch.add(info);
+        batch().add(info);
+    }
+
+    private List<StatementInfo> batch() {
+        List<StatementInfo> b = batch;
+        if (b == null) {
+            b = new ArrayList<>();
+            batch = b;
+        }
+        return b;
+    }
+
+    /** The batch to execute (empty when nothing was added) and, from now on, no batch. */
+    private List<StatementInfo> takeBatch() {
+        List<StatementInfo> b = batch;
+        batch = null;
+        return b == null ? List.of() : b;
     }
 
     @Override
     public void clearBatch() throws SQLException {
         Statement s = batchStatement;
         (s != null ? s : delegate).clearBatch();
-        batch.clear();
+        batch = null;
     }
 
     @Override
     public int[] executeBatch() throws SQLException {
         beginExecution();
-        try {
-            return pipeline().executeBatch(this, batch, Statement::executeBatch);
-        } finally {
-            batch.clear();
-        }
+        return pipeline().executeBatch(this, takeBatch(), Statement::executeBatch);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         beginExecution();
-        try {
-            return pipeline().executeBatch(this, batch, Statement::executeLargeBatch);
-        } finally {
-            batch.clear();
-        }
+        return pipeline().executeBatch(this, takeBatch(), Statement::executeLargeBatch);
     }
 
     // ---------------------------------------------------------------- results

@@ -19,6 +19,12 @@ final class PhysicalConnection {
     /** The replica this connection reaches, or null for the primary. */
     private final dev.cachet.driver.routing.ReplicaState replica;
     private SessionState applied;
+    /**
+     * Whether the real connection may hold warnings its last {@link #clearWarnings} did not clear: set by every use
+     * Cachet makes of it ({@link #connection()}, {@link #sync}). A statement's execution is always preceded by a sync,
+     * and its own warnings are the statement's; warnings of the connection come from calls on it.
+     */
+    private boolean usedSinceCleared = true;
 
     PhysicalConnection(Connection connection, Route role, SessionState applied) {
         this(connection, role, applied, null);
@@ -38,7 +44,25 @@ final class PhysicalConnection {
     }
 
     Connection connection() {
+        usedSinceCleared = true;
         return connection;
+    }
+
+    /** Clears the real connection's warnings. */
+    void clearWarnings() throws SQLException {
+        connection.clearWarnings();
+        usedSinceCleared = false;
+    }
+
+    /**
+     * Clears the real connection's warnings unless nothing used it since they were last cleared: for a replica
+     * connection that is not the lead (no call of the application reaches it but through Cachet), which a pool's
+     * {@code clearWarnings} on every return would otherwise clear each time, used or not.
+     */
+    void clearWarningsIfUsed() throws SQLException {
+        if (usedSinceCleared) {
+            clearWarnings();
+        }
     }
 
     Route role() {
@@ -76,6 +100,7 @@ final class PhysicalConnection {
 
     /** Brings the physical connection to {@code desired}; a no-op when it is already there. */
     void sync(SessionState desired, Dialect dialect) throws SQLException {
+        usedSinceCleared = true; // a statement runs on it next
         if (applied != desired) {
             applied = desired.applyTo(connection, applied, dialect, replica != null);
         }

@@ -238,7 +238,7 @@ final class PhysicalConnections {
     void applyToAll(PhysicalCall call) throws SQLException {
         PhysicalConnection lead = lead();
         call.run(lead.connection());
-        // as all() orders them, without its list: pools call clearWarnings on every return
+        // as all() orders them, without its list
         PhysicalConnection p = primary;
         if (p != null && p != lead) {
             call.run(p.connection());
@@ -247,6 +247,27 @@ final class PhysicalConnections {
             PhysicalConnection r = replicas.get(i);
             if (r != lead && r != p) {
                 call.run(r.connection());
+            }
+        }
+    }
+
+    /**
+     * Clears the warnings of the lead and the primary, whose real connections the application reaches (the generated
+     * pass-through, {@code unwrap}), and of every other physical connection used since its warnings were last cleared
+     * ({@link PhysicalConnection#clearWarningsIfUsed}): a pool calls this on every return, and most borrows use one
+     * replica connection of several. The lead's exception is the application's.
+     */
+    void clearWarnings() throws SQLException {
+        PhysicalConnection lead = lead();
+        lead.clearWarnings();
+        PhysicalConnection p = primary;
+        if (p != null && p != lead) {
+            p.clearWarnings();
+        }
+        for (int i = 0; i < replicas.size(); i++) {
+            PhysicalConnection r = replicas.get(i);
+            if (r != lead && r != p) {
+                r.clearWarningsIfUsed();
             }
         }
     }

@@ -15,7 +15,16 @@ import java.util.List;
  */
 public final class ReplicaRouter {
 
+  /** Replicas up to this many have every eligible subset listed once ({@link #subsets}). */
+  private static final int LISTED_SUBSETS = 8;
+
   private final List<ReplicaState> replicas;
+  /**
+   * Every subset of {@link #replicas} as an immutable list in configured order, indexed by its bit mask (bit i: the
+   * i-th replica), so that a choice hands the read strategy the eligible ones without allocating a list per read;
+   * null beyond {@link #LISTED_SUBSETS} replicas.
+   */
+  private final List<ReplicaState>[] subsets;
   private final ReplicaSelector selector;
   private final ReadYourWrites readYourWrites;
   private final Duration maxLag;
@@ -31,6 +40,7 @@ public final class ReplicaRouter {
   public ReplicaRouter(List<ReplicaState> replicas, ReplicaSelector selector, ReadYourWrites readYourWrites,
       Duration maxLag) {
     this.replicas = List.copyOf(replicas);
+    this.subsets = this.replicas.size() <= LISTED_SUBSETS ? subsets(this.replicas) : null;
     this.selector = selector;
     this.readYourWrites = readYourWrites;
     this.maxLag = maxLag;
@@ -124,7 +134,35 @@ public final class ReplicaRouter {
       requestSampleIfAwaited();
       return null;
     }
-    List<ReplicaState> eligible = eligible(required);
-    return eligible.isEmpty() ? null : selector.select(eligible);
+    if (subsets == null) {
+      List<ReplicaState> eligible = eligible(required);
+      return eligible.isEmpty() ? null : selector.select(eligible);
+    }
+    // the same list eligible(required) builds, taken from the listed subsets: every autocommit read chooses here
+    long timeline = primaryTimeline;
+    int mask = 0;
+    for (int i = 0; i < replicas.size(); i++) {
+      ReplicaState replica = replicas.get(i);
+      if (replica.eligible(timeline, maxLag) && replica.hasReplayed(required)) {
+        mask |= 1 << i;
+      }
+    }
+    return mask == 0 ? null : selector.select(subsets[mask]);
+  }
+
+  /** Every subset of {@code replicas}, in their order, at the index of its bit mask. */
+  @SuppressWarnings("unchecked")
+  private static List<ReplicaState>[] subsets(List<ReplicaState> replicas) {
+    List<ReplicaState>[] all = new List[1 << replicas.size()];
+    for (int mask = 0; mask < all.length; mask++) {
+      List<ReplicaState> subset = new ArrayList<>(Integer.bitCount(mask));
+      for (int i = 0; i < replicas.size(); i++) {
+        if ((mask & (1 << i)) != 0) {
+          subset.add(replicas.get(i));
+        }
+      }
+      all[mask] = List.copyOf(subset);
+    }
+    return all;
   }
 }

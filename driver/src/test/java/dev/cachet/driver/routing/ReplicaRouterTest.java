@@ -55,4 +55,40 @@ class ReplicaRouterTest {
     r2.recordStatus(NodeStatus.standby(Lsn.of(100), 2), Duration.ZERO);
     assertThat(router.eligible(Lsn.ZERO)).containsExactly(r2);
   }
+
+  @Test
+  void theStrategyIsOfferedExactlyTheEligibleReplicasInConfiguredOrder() {
+    for (int count : new int[] {3, 8, 9, 12}) { // up to 8 the subsets are listed once; beyond, built per choice
+      List<ReplicaState> all = new java.util.ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        all.add(new ReplicaState("r" + i + ":1"));
+      }
+      List<List<ReplicaState>> offered = new java.util.ArrayList<>();
+      ReplicaRouter r = new ReplicaRouter(all, eligible -> {
+        offered.add(List.copyOf(eligible));
+        return eligible.get(eligible.size() - 1);
+      }, new ReadYourWrites(), null);
+      r.primaryObserved(1);
+      java.util.Random random = new java.util.Random(count);
+      for (int round = 0; round < 50; round++) {
+        List<ReplicaState> expected = new java.util.ArrayList<>();
+        for (ReplicaState state : all) {
+          boolean healthy = random.nextBoolean();
+          state.recordStatus(NodeStatus.standby(Lsn.of(100), healthy ? 1 : 2), Duration.ZERO);
+          if (healthy) {
+            expected.add(state);
+          }
+        }
+        offered.clear();
+        ReplicaState chosen = r.chooseFor(Set.of("t"));
+        if (expected.isEmpty()) {
+          assertThat(chosen).as("%d replicas, none eligible", count).isNull();
+          assertThat(offered).isEmpty();
+        } else {
+          assertThat(offered).as("%d replicas", count).containsExactly(expected);
+          assertThat(chosen).isSameAs(expected.get(expected.size() - 1));
+        }
+      }
+    }
+  }
 }

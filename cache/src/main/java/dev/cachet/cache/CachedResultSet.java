@@ -37,16 +37,17 @@ import java.util.Map;
  */
 public final class CachedResultSet extends ReadOnlyResultSet {
 
-    private final MaterializedResult result;
-    private final ResultMetadata metadata;
-    private final byte[] cells;
-    private final Object[] refs;
-    private final ColumnCodec[] codecs;
-    private final ValueProfile profile;
+    // not final only so that a closed result set can be reopened over its statement's next cached result (reopen)
+    private MaterializedResult result;
+    private ResultMetadata metadata;
+    private byte[] cells;
+    private Object[] refs;
+    private ColumnCodec[] codecs;
+    private ValueProfile profile;
     private final Statement owner;
-    private final int type;
-    private final int columnCount;
-    private final int rowCount;
+    private int type;
+    private int columnCount;
+    private int rowCount;
     /** 0 = before the first row, rowCount + 1 = after the last, else the 1-based current row. */
     private int row;
     /** Where the current row starts in {@code cells}. */
@@ -65,16 +66,44 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     private int fetchDirection = FETCH_FORWARD;
 
     CachedResultSet(MaterializedResult result, Statement owner, int type) {
+        this.owner = owner;
+        over(result, type);
+    }
+
+    private void over(MaterializedResult result, int type) {
         this.result = result;
         this.metadata = result.metadata();
         this.cells = result.cells();
         this.refs = result.refs();
         this.codecs = result.codecs();
         this.profile = result.profile();
-        this.owner = owner;
         this.type = type;
         this.columnCount = codecs.length;
         this.rowCount = result.rowCount();
+    }
+
+    /**
+     * Makes this closed result set what a new one over {@code next} would be — open, before the first row, default
+     * fetch settings — for the same statement: a statement has one open result set at a time, so the one the
+     * application closed can carry the statement's next cached result instead of a new object. The caller makes sure
+     * this one is closed and {@code owner} is its statement.
+     */
+    void reopen(MaterializedResult next, int type) {
+        over(next, type);
+        row = 0;
+        rowStart = 0;
+        memoColumn = 0;
+        memoAt = 0;
+        rowStarts = null;
+        wasNull = false;
+        fetchSize = 0;
+        fetchDirection = FETCH_FORWARD;
+        closed = false;
+    }
+
+    /** The statement this result set reports; null for none. */
+    Statement owner() {
+        return owner;
     }
 
     /** The result this result set reads. */

@@ -19,6 +19,7 @@ public final class CaffeineResultTier implements ResultTier {
 
     private final Cache<QueryKey, CacheEntry> cache;
     private final ConcurrentMap<QueryKey, CacheEntry> map;
+    private final com.github.benmanes.caffeine.cache.Policy<QueryKey, CacheEntry> policy;
     private final ConcurrentHashMap<String, Set<CacheEntry>> byTable = new ConcurrentHashMap<>();
     private final CacheCounters counters;
     /** Told of every entry an invalidation removed before its first hit; null for none. */
@@ -52,6 +53,7 @@ public final class CaffeineResultTier implements ResultTier {
                 .evictionListener((QueryKey key, CacheEntry entry, RemovalCause cause) -> evicted(entry, cause))
                 .build();
         this.map = cache.asMap();
+        this.policy = cache.policy();
     }
 
     private void evicted(CacheEntry entry, RemovalCause cause) {
@@ -77,6 +79,14 @@ public final class CaffeineResultTier implements ResultTier {
     @Override
     public CacheEntry get(QueryKey key) {
         return cache.getIfPresent(key);
+    }
+
+    /**
+     * As {@link #get}, without telling the eviction policy of the access: no read buffer, no maintenance to schedule
+     * (expiry still applies: an expired entry is not returned). For hits sampled elsewhere ({@link ResultCache}).
+     */
+    CacheEntry getQuietly(QueryKey key) {
+        return policy.getIfPresentQuietly(key);
     }
 
     @Override

@@ -10,21 +10,35 @@ import java.util.Objects;
  * {@code byte[]} (and other arrays) compared by content — and the hash is computed once at construction.
  * Mutable parameter values ({@code byte[]}, arrays, {@code java.util.Date} and its {@code java.sql}
  * subclasses) are copied, so a caller that reuses its buffers cannot change a key in the cache.
+ *
+ * <p>The one exception is a {@link Probe}: a key to look up with, owned by one caller and reset before each look-up,
+ * which holds the caller's arrays without copying them and is never stored (see there).
  */
-public final class QueryKey {
+public sealed class QueryKey permits QueryKey.Probe {
 
     private static final Object[] NO_PARAMETERS = new Object[0];
     private static final int[] NO_TYPES = new int[0];
 
-    private final SessionKey session;
-    private final String sql;
-    private final Object[] parameters;
-    private final int[] sqlTypes;
-    private final int maxRows;
-    private final int resultSetType;
-    private final int hash;
+    // not final only so that a Probe can be reset; a key made by of() never changes after construction, and the cache
+    // publishes it through its concurrent map
+    private SessionKey session;
+    private String sql;
+    private Object[] parameters;
+    private int[] sqlTypes;
+    private int maxRows;
+    private int resultSetType;
+    private int hash;
 
     private QueryKey(SessionKey session, String sql, Object[] parameters, int[] sqlTypes, int maxRows,
+                     int resultSetType) {
+        set(session, sql, parameters, sqlTypes, maxRows, resultSetType);
+    }
+
+    /** For a {@link Probe}, which is set before each use. */
+    private QueryKey() {
+    }
+
+    private void set(SessionKey session, String sql, Object[] parameters, int[] sqlTypes, int maxRows,
                      int resultSetType) {
         this.session = session;
         this.sql = sql;
@@ -190,6 +204,66 @@ public final class QueryKey {
 
     int[] sqlTypesForDigest() {
         return sqlTypes;
+    }
+
+    /**
+     * A key to look up with, without copying anything: a caller that looks up the same statement again and again (a
+     * prepared statement) keeps one probe, {@link #reset resets} it to the values bound now and passes it to
+     * {@link ResultCache#get(QueryKey)}. It equals (and hashes like) the key {@link QueryKey#of} would build from the
+     * same parts, so it finds that key's entry; unlike such a key it holds the caller's arrays as they are, so it must
+     * never be stored, waited on or kept past the look-up — {@link #toKey()} makes the key to store (values copied).
+     * Not thread-safe: one owner at a time, as a JDBC statement is.
+     */
+    public static final class Probe extends QueryKey {
+
+        /** Xorshift state choosing the look-ups the eviction policy hears of (see {@link #toldToPolicy}); not 0. */
+        private int sample = 0x9E3779B9;
+
+        /** An empty probe; {@link #reset} it before each look-up. */
+        public Probe() {
+        }
+
+        /**
+         * Whether this look-up is one of the one in {@value #POLICY_SAMPLE} (chosen at random, so that a statement
+         * cycling through keys does not always skip the same ones) that {@link ResultCache} reports to the eviction
+         * policy as an access; the others read the entry without telling it.
+         */
+        boolean toldToPolicy() {
+            int x = sample;
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            sample = x;
+            return (x & (POLICY_SAMPLE - 1)) == 0;
+        }
+
+        /** One look-up in this many is an access the eviction policy hears of; a power of two. */
+        static final int POLICY_SAMPLE = 16;
+
+        /**
+         * Sets every part, as {@link QueryKey#of} takes them, except that neither array is copied: the caller must not
+         * change them while the probe is in use.
+         *
+         * @param parameters the bound values by position, exactly as many as bound (null for none)
+         * @param sqlTypes   the JDBC type of each, the same length as {@code parameters} (null when unknown)
+         * @return this probe
+         */
+        public Probe reset(SessionKey session, String sql, Object[] parameters, int[] sqlTypes, int maxRows,
+                           int resultSetType) {
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(sql, "sql");
+            ((QueryKey) this).set(session, sql, parameters == null || parameters.length == 0 ? NO_PARAMETERS
+                    : parameters, sqlTypes == null || sqlTypes.length == 0 ? NO_TYPES : sqlTypes, maxRows,
+                    resultSetType);
+            return this;
+        }
+
+        /** The key to store for what this probe holds now: an immutable {@link QueryKey} with its values copied. */
+        public QueryKey toKey() {
+            QueryKey self = this;
+            return QueryKey.of(self.session, self.sql, self.parameters, self.sqlTypes, self.maxRows,
+                    self.resultSetType);
+        }
     }
 
     /** Shows the SQL and the parameter count, never the bound values (DESIGN §11). */

@@ -181,13 +181,23 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         return false;
     }
 
-    /** The bound values for the key; the key copies them, so the array itself is passed when it is exact. */
+    /**
+     * The bound values, exactly as many as bound: the arrays are trimmed to the highest index bound once (the slots
+     * past it hold nothing), so the look-up probe can hold them as they are and later executions pass them uncopied.
+     * The key a miss stores copies them.
+     */
     private Object[] boundValues() {
-        return values.length == count ? values : Arrays.copyOf(values, count);
+        if (values.length != count) {
+            values = Arrays.copyOf(values, count);
+            types = Arrays.copyOf(types, count);
+        }
+        return values;
     }
 
+    /** The JDBC types of {@link #boundValues()}, the same length. */
     private int[] boundTypes() {
-        return types.length == count ? types : Arrays.copyOf(types, count);
+        boundValues();
+        return types;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.cachet.driver.jdbc;
 
+import dev.cachet.cache.CachedResultSet;
+import dev.cachet.cache.QueryKey;
 import dev.cachet.parser.NotCacheableReason;
 import dev.cachet.parser.StatementInfo;
 import dev.cachet.parser.StatementKind;
@@ -52,6 +54,13 @@ public class CachetStatement extends DelegatingStatement {
     boolean firstRunAtHome;
     /** Real statements on other physical connections than the primary, created when routing first used them. */
     private java.util.Map<PhysicalConnection, Statement> elsewhere;
+    /** The key this statement looks up with, reset on every cached execution (see {@link QueryKey.Probe}). */
+    private QueryKey.Probe probe;
+    /**
+     * The previous execution's result set from the cache when the application had closed it before this execution:
+     * a hit may carry its result in that object instead of a new one (see MaterializedResult#toResultSet).
+     */
+    private CachedResultSet closedResult;
 
     CachetStatement(CachetConnection connection, PhysicalConnection home, Statement delegate,
                     StatementOptions options) {
@@ -63,6 +72,12 @@ public class CachetStatement extends DelegatingStatement {
 
     StatementOptions options() {
         return options;
+    }
+
+    /** This statement's look-up key, created on its first cached execution; the caller resets it. */
+    final QueryKey.Probe probe() {
+        QueryKey.Probe p = probe;
+        return p != null ? p : (probe = new QueryKey.Probe());
     }
 
     ExecutionPipeline pipeline() {
@@ -180,9 +195,18 @@ public class CachetStatement extends DelegatingStatement {
         if (isClosed()) {
             throw new SQLException("Cachet statement is closed", "HY010");
         }
+        ResultSet previous = currentResult;
+        closedResult = previous instanceof CachedResultSet c && c.isClosed() ? c : null;
         closeCurrentResult();
         ownsResults = false;
         active = delegate;
+    }
+
+    /** The result set a hit of this execution may reuse ({@link #closedResult}), or null; handed out once. */
+    final ResultSet takeClosedResult() {
+        CachedResultSet c = closedResult;
+        closedResult = null;
+        return c;
     }
 
     private void closeCurrentResult() {

@@ -89,6 +89,7 @@ public final class Cluster {
     private volatile boolean retired;
 
     final AtomicInteger openConnections = new AtomicInteger();
+    /** Executions other than hits, which count in {@link #hits} alone (one counter less on the hit path). */
     final LongAdder executions = new LongAdder();
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
@@ -549,7 +550,8 @@ public final class Cluster {
             }
         }
         ClusterRouting r = routing;
-        return new ClusterStatistics(cache.statistics(), executions.sum(), hits.sum(), misses.sum(),
+        long h = hits.sum();
+        return new ClusterStatistics(cache.statistics(), executions.sum() + h, h, misses.sum(),
                 notCacheable.sum(), writes.sum(), invalidations.sum(), openConnections.get(),
                 java.util.Collections.unmodifiableMap(byReason), routed[Route.PRIMARY.ordinal()].sum(),
                 routed[Route.REPLICA.ordinal()].sum(), missNanos.sum(),

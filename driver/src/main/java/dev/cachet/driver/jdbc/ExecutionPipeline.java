@@ -112,22 +112,31 @@ final class ExecutionPipeline {
     ResultSet cachedQuery(CachetStatement owner, StatementInfo info, Object[] parameters, int[] sqlTypes)
             throws SQLException {
         long start = cluster.listening() ? System.nanoTime() : 0;
-        QueryKey key = QueryKey.of(session.key(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),
-                owner.options().resultSetType());
-        // with a shared tier: in process, a fill in flight here, then Redis (and its lease), in one call
-        ResultCache.Lookup shared = SharedLookups.lookup(cache, key, cluster.rowScopes(), info, parameters);
-        MaterializedResult result = shared != null ? shared.result() : cache.get(key);
-        if (result == null && shared == null && !OwnFills.fillingOnThisThread(key)) {
-            result = cache.awaitInFlight(key);
+        QueryKey key;
+        ResultCache.Lookup shared = null;
+        MaterializedResult result;
+        if (cache.sharedTier() == null) {
+            // looked up with the statement's probe, over the bound values as they are: the key to store (values
+            // copied) is made only on a miss
+            QueryKey.Probe probe = owner.probe().reset(session.key(), info.sql(), parameters, sqlTypes,
+                    owner.maxRowsForKey(), owner.options().resultSetType());
+            result = cache.get(probe);
+            if (result != null) {
+                return hit(owner, info, result, start);
+            }
+            key = probe.toKey();
+            if (!OwnFills.fillingOnThisThread(key)) {
+                result = cache.awaitInFlight(key);
+            }
+        } else {
+            key = QueryKey.of(session.key(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),
+                    owner.options().resultSetType());
+            // in process, a fill in flight here, then Redis (and its lease), in one call
+            shared = SharedLookups.lookup(cache, key, cluster.rowScopes(), info, parameters);
+            result = shared.result();
         }
         if (result != null) {
-            cluster.executions.increment();
-            cluster.hits.increment();
-            cluster.adaptive().hit(info.tablesRead());
-            if (start != 0) {
-                event(info, Outcome.HIT, null, connection.plannedRoute(info), start);
-            }
-            return result.toResultSet(owner);
+            return hit(owner, info, result, start);
         }
         Duration ttl = ttl(info);
         Duration fillTtl = ttl.equals(settings.ttl()) ? null : ttl;
@@ -167,6 +176,16 @@ final class ExecutionPipeline {
         ResultSet teed = Tee.wrap(real, owner, ticket, cache, profile);
         OwnFills.started(key, teed);
         return teed;
+    }
+
+    /** Serves a hit: counted, and a result set over the cached result. */
+    private ResultSet hit(CachetStatement owner, StatementInfo info, MaterializedResult result, long start) {
+        cluster.hits.increment(); // an execution too: the statistics add hits to the other executions
+        cluster.adaptive().hit(info.tablesRead());
+        if (start != 0) {
+            event(info, Outcome.HIT, null, connection.plannedRoute(info), start);
+        }
+        return result.toResultSet(owner, owner.takeClosedResult());
     }
 
     /** Runs a query on the database without caching; a query that counts as a write invalidates like one. */

@@ -129,6 +129,14 @@ final class ExecutionPipeline {
             }
             return result.toResultSet(owner);
         }
+        StatementAdmission admission = null;
+        if (shared == null && cluster.admission().adaptive()) {
+            // with a shared tier every miss fills: other instances may be waiting on this one's lease
+            admission = admission(owner, info);
+            if (!admission.admit(key.hashCode())) {
+                return notAdmitted(owner, info, start);
+            }
+        }
         Duration ttl = ttl(info);
         Duration fillTtl = ttl.equals(settings.ttl()) ? null : ttl;
         FillTicket ticket = shared != null ? SharedLookups.beginFill(cache, shared, cluster.allTablesBlocked(), fillTtl)
@@ -141,6 +149,10 @@ final class ExecutionPipeline {
         }
         cluster.executions.increment();
         cluster.adaptive().fill(info.tablesRead());
+        if (admission != null) {
+            admission.filled();
+            ticket.observe(admission);
+        }
         PhysicalConnection target;
         ValueProfile profile;
         ResultSet real;
@@ -167,6 +179,35 @@ final class ExecutionPipeline {
         ResultSet teed = Tee.wrap(real, owner, ticket, cache, profile);
         OwnFills.started(key, teed);
         return teed;
+    }
+
+    /** The admission of {@code info}'s misses, looked up once per statement while its SQL stays the same. */
+    private StatementAdmission admission(CachetStatement owner, StatementInfo info) {
+        StatementAdmission a = owner.admission;
+        if (a == null || !a.sql().equals(info.sql())) {
+            a = cluster.admission().of(info.sql());
+            owner.admission = a;
+        }
+        return a;
+    }
+
+    /**
+     * A miss that second-sight admission does not fill: the query runs on the database and its result set is the real
+     * one, wrapped as for a query that is not cached — no tee, no capture, no store. Counted as a miss.
+     */
+    private ResultSet notAdmitted(CachetStatement owner, StatementInfo info, long start) throws SQLException {
+        cluster.executions.increment();
+        long queryStart = System.nanoTime();
+        ResultSet real = connection.runQuery(owner, info);
+        PhysicalConnection target = connection.lastTarget();
+        cluster.missNanos.add(System.nanoTime() - queryStart);
+        cluster.misses.increment();
+        cluster.missesNotAdmitted.increment();
+        cluster.countRoute(target.role());
+        if (start != 0) {
+            event(info, Outcome.MISS, null, target.role(), start);
+        }
+        return new CachetResultSet(owner, real, info);
     }
 
     /** Runs a query on the database without caching; a query that counts as a write invalidates like one. */

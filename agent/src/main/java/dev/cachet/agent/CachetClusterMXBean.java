@@ -17,6 +17,9 @@ public interface CachetClusterMXBean {
 
     long getMisses();
 
+    /** Misses that ran on the database without filling the cache (second-sight admission, cachet.admission). */
+    long getMissesNotAdmitted();
+
     double getHitRatio();
 
     long getNotCacheable();

@@ -52,6 +52,7 @@ final class ClusterMBeans {
         @Override public long getExecutions() { return s().executions(); }
         @Override public long getHits() { return s().hits(); }
         @Override public long getMisses() { return s().misses(); }
+        @Override public long getMissesNotAdmitted() { return s().missesNotAdmitted(); }
         @Override public double getHitRatio() { return s().hitRatio(); }
         @Override public long getNotCacheable() { return s().notCacheable(); }
         @Override public long getWrites() { return s().writes(); }

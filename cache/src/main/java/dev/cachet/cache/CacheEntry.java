@@ -17,6 +17,8 @@ public final class CacheEntry {
     private final long ttlNanos;
     private final long weight;
     private final SharedTier.Stamp sharedStamp;
+    /** Told of the first hit, or null (see {@link FillObserver}). */
+    private final FillObserver observer;
     /** Set on the entry's first hit; an entry invalidated before it was a fill wasted (DESIGN §13). */
     private volatile boolean served;
 
@@ -28,6 +30,13 @@ public final class CacheEntry {
     /** An entry that also records the shared tier's versions of its tables, taken before its query ran. */
     public CacheEntry(QueryKey key, MaterializedResult result, List<String> tables, VersionStamp stamp,
                       long ttlNanos, SharedTier.Stamp sharedStamp) {
+        this(key, result, tables, stamp, ttlNanos, sharedStamp, null);
+    }
+
+    /** As above, telling {@code observer} (or nobody, when null) of the entry's first hit. */
+    CacheEntry(QueryKey key, MaterializedResult result, List<String> tables, VersionStamp stamp, long ttlNanos,
+               SharedTier.Stamp sharedStamp, FillObserver observer) {
+        this.observer = observer;
         this.sharedStamp = sharedStamp;
         this.key = key;
         this.result = result;
@@ -73,6 +82,9 @@ public final class CacheEntry {
     void markServed() {
         if (!served) {
             served = true;
+            if (observer != null) {
+                observer.firstHit();
+            }
         }
     }
 

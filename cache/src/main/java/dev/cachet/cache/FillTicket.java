@@ -22,6 +22,8 @@ public final class FillTicket {
     private final SharedTier.Stamp sharedStamp;
     private final Object lease;
     final CompletableFuture<MaterializedResult> outcome = new CompletableFuture<>();
+    /** Told of the stored entry's first hit; set by the filler before it completes the fill. */
+    private FillObserver observer;
 
     FillTicket(QueryKey key, List<String> tables, VersionStamp stamp, long ttlNanos, int maxRows, long maxBytes,
                long startNanos, SharedTier.Stamp sharedStamp, Object lease) {
@@ -59,6 +61,17 @@ public final class FillTicket {
 
     /** The shared lease this fill holds, or null. */
     Object lease() { return lease; }
+
+    /**
+     * Asks that {@code observer} be told when the entry this fill stores earns its first hit. Call it on the filling
+     * thread before the fill is completed.
+     */
+    public void observe(FillObserver observer) {
+        this.observer = observer;
+    }
+
+    /** The observer of the stored entry's first hit, or null. */
+    FillObserver observer() { return observer; }
 
     /** True once the ticket was completed or abandoned. */
     public boolean isFinished() {

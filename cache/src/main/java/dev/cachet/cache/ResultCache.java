@@ -422,7 +422,7 @@ public final class ResultCache {
             return false;
         }
         CacheEntry entry = new CacheEntry(ticket.key(), result, ticket.tables(), ticket.stamp(),
-                ticket.ttlNanos(), ticket.sharedStamp());
+                ticket.ttlNanos(), ticket.sharedStamp(), ticket.observer());
         tier.put(entry);
         // an invalidation between the check above and the put may have missed the entry: check again
         if (!ticket.stamp().isCurrent()) {

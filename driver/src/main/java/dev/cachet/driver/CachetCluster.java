@@ -58,7 +58,8 @@ public final class CachetCluster {
 
     /**
      * What Cachet would do with {@code sql} on an idle auto-commit connection of this cluster: cacheable or why not,
-     * where it would run, the tables it reads, what a write would invalidate, and the TTL of its result.
+     * where it would run, the tables it reads, what a write would invalidate, the TTL of its result, and whether its
+     * misses fill the cache on the first read of a key or only on the second ({@link AdmissionState}).
      */
     public Explanation explain(String sql) {
         StatementInfo info = cluster.analyze(sql);
@@ -85,7 +86,8 @@ public final class CachetCluster {
         }
         Set<String> scope = cluster.invalidationScope(info);
         return new Explanation(sql, info.kind(), reason == null, reason, detail, cluster.plannedRoute(info),
-                info.tablesRead(), scope == null ? Set.of() : scope, scope == null, ttl);
+                info.tablesRead(), scope == null ? Set.of() : scope, scope == null, ttl,
+                reason == null ? cluster.admissionState(info) : null);
     }
 
     /**

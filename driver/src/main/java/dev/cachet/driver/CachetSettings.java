@@ -53,6 +53,7 @@ public final class CachetSettings {
     public static final String TTL = "cachet.ttl";
     public static final String TABLE_TTL = "cachet.ttl.<table>";
     public static final String ADAPTIVE = "cachet.adaptive";
+    public static final String ADMISSION = "cachet.admission";
     public static final String MAX_BYTES = "cachet.maxBytes";
     public static final String MAX_ROWS_PER_ENTRY = "cachet.maxRowsPerEntry";
     public static final String MAX_BYTES_PER_ENTRY = "cachet.maxBytesPerEntry";
@@ -123,6 +124,12 @@ public final class CachetSettings {
                             + " run on the database (reason WRITE_HOT) and caching is tried again later. A table with"
                             + " its own cachet.ttl.<table> is never switched off.",
                     (b, v) -> b.adaptive = SettingValues.parseBoolean(v)),
+            setting(ADMISSION, "adaptive", "adaptive or always", List.of("adaptive", "always"),
+                    "Which misses fill the cache. adaptive: a statement whose filled results are almost never read"
+                            + " again stores a result only on the second read of its key (the first runs on the"
+                            + " database as if the cache were off), until its keys are re-read again. always:"
+                            + " every miss fills. With a shared tier every miss fills.",
+                    (b, v) -> b.adaptiveAdmission = parseAdmission(v)),
             setting(MAX_BYTES, "64MB", Sizes.ACCEPTS, List.of(),
                     "Upper bound of the memory held by the cluster's cached results, as estimated per entry.",
                     (b, v) -> b.maxBytes = positiveSize(v)),
@@ -251,6 +258,7 @@ public final class CachetSettings {
 
     private final boolean enabled;
     private final boolean adaptive;
+    private final boolean adaptiveAdmission;
     private final Duration ttl;
     private final Map<String, Duration> tableTtls;
     private final long maxBytes;
@@ -284,6 +292,7 @@ public final class CachetSettings {
     private CachetSettings(Builder b) {
         enabled = b.enabled;
         adaptive = b.adaptive;
+        adaptiveAdmission = b.adaptiveAdmission;
         ttl = b.ttl;
         tableTtls = Collections.unmodifiableMap(new TreeMap<>(b.tableTtls));
         maxBytes = b.maxBytes;
@@ -408,6 +417,14 @@ public final class CachetSettings {
     /** Whether Cachet may stop caching a table where caching costs more than it saves ({@code cachet.adaptive}). */
     public boolean adaptive() {
         return adaptive;
+    }
+
+    /**
+     * Whether a statement whose fills are almost never read again fills only on the second read of a key
+     * ({@code cachet.admission=adaptive}, the default) or every miss fills ({@code always}).
+     */
+    public boolean adaptiveAdmission() {
+        return adaptiveAdmission;
     }
 
     /** The default time a cached result may be served. */
@@ -574,6 +591,7 @@ public final class CachetSettings {
         differs(diff, TTL, ttl, other.ttl);
         differs(diff, TABLE_TTL, tableTtls, other.tableTtls);
         differs(diff, ADAPTIVE, adaptive, other.adaptive);
+        differs(diff, ADMISSION, adaptiveAdmission, other.adaptiveAdmission);
         differs(diff, MAX_BYTES, maxBytes, other.maxBytes);
         differs(diff, MAX_ROWS_PER_ENTRY, maxRowsPerEntry, other.maxRowsPerEntry);
         differs(diff, MAX_BYTES_PER_ENTRY, maxBytesPerEntry, other.maxBytesPerEntry);
@@ -630,6 +648,7 @@ public final class CachetSettings {
         tableTtls.forEach((t, d) -> sb.append(", ").append(TABLE_TTL_PREFIX).append(t).append('=')
                 .append(Durations.format(d)));
         sb.append(", ").append(ADAPTIVE).append('=').append(adaptive);
+        sb.append(", ").append(ADMISSION).append('=').append(adaptiveAdmission ? "adaptive" : "always");
         sb.append(", ").append(MAX_BYTES).append('=').append(Sizes.format(maxBytes))
                 .append(", ").append(MAX_ROWS_PER_ENTRY).append('=').append(maxRowsPerEntry)
                 .append(", ").append(MAX_BYTES_PER_ENTRY).append('=').append(Sizes.format(maxBytesPerEntry))
@@ -797,6 +816,14 @@ public final class CachetSettings {
         return d;
     }
 
+    private static boolean parseAdmission(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("adaptive") || s.equals("always")) {
+            return s.equals("adaptive");
+        }
+        throw new IllegalArgumentException("'" + v + "' is not one of adaptive, always");
+    }
+
     private static <E extends Enum<E>> List<String> choices(Class<E> type) {
         List<String> c = new ArrayList<>();
         for (E e : type.getEnumConstants()) {
@@ -814,6 +841,7 @@ public final class CachetSettings {
     private static final class Builder {
         boolean enabled = true;
         boolean adaptive = true;
+        boolean adaptiveAdmission = true;
         Duration ttl = Duration.ofSeconds(60);
         final Map<String, Duration> tableTtls = new LinkedHashMap<>();
         long maxBytes = 64L << 20;

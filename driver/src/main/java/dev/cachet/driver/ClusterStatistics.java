@@ -25,17 +25,30 @@ import java.util.Map;
  * @param replicas             the cluster's configured hosts as routing sees them now; empty without replicas
  * @param shared               the shared tier's counters (hits, misses, bytes, fallbacks, lease waits, messages, bad
  *                             values; docs/shared-tier.md), or null when the cluster has no shared tier
+ * @param missesNotAdmitted    misses (counted in {@code misses} too) that ran on the database without filling the
+ *                             cache: the first read of a key of a statement in second-sight admission
+ *                             ({@link AdmissionState}, {@code cachet.admission})
  */
 public record ClusterStatistics(CacheStatistics cache, long executions, long hits, long misses, long notCacheable,
                                long writes, long invalidations, int openConnections,
                                Map<NotCacheableReason, Long> notCacheableByReason, long primaryExecutions,
                                long replicaExecutions, long missNanos, List<ReplicaStatistics> replicas,
-                               SharedTierStatistics shared) {
+                               SharedTierStatistics shared, long missesNotAdmitted) {
 
     /** Copies the map and list, so a snapshot never changes. */
     public ClusterStatistics {
         notCacheableByReason = Map.copyOf(notCacheableByReason);
         replicas = List.copyOf(replicas);
+    }
+
+    /** A snapshot without the count of misses not admitted (it reads as zero). */
+    public ClusterStatistics(CacheStatistics cache, long executions, long hits, long misses, long notCacheable,
+                             long writes, long invalidations, int openConnections,
+                             Map<NotCacheableReason, Long> notCacheableByReason, long primaryExecutions,
+                             long replicaExecutions, long missNanos, List<ReplicaStatistics> replicas,
+                             SharedTierStatistics shared) {
+        this(cache, executions, hits, misses, notCacheable, writes, invalidations, openConnections,
+                notCacheableByReason, primaryExecutions, replicaExecutions, missNanos, replicas, shared, 0);
     }
 
     /** A snapshot of a cluster without a shared tier. */
@@ -44,14 +57,14 @@ public record ClusterStatistics(CacheStatistics cache, long executions, long hit
                              Map<NotCacheableReason, Long> notCacheableByReason, long primaryExecutions,
                              long replicaExecutions, long missNanos, List<ReplicaStatistics> replicas) {
         this(cache, executions, hits, misses, notCacheable, writes, invalidations, openConnections,
-                notCacheableByReason, primaryExecutions, replicaExecutions, missNanos, replicas, null);
+                notCacheableByReason, primaryExecutions, replicaExecutions, missNanos, replicas, null, 0);
     }
 
     /** A snapshot without the routing, per-reason and timing figures (they read as zero). */
     public ClusterStatistics(CacheStatistics cache, long executions, long hits, long misses, long notCacheable,
                              long writes, long invalidations, int openConnections) {
         this(cache, executions, hits, misses, notCacheable, writes, invalidations, openConnections, Map.of(), 0, 0, 0,
-                List.of(), null);
+                List.of(), null, 0);
     }
 
     /** Hits over cacheable executions (hits + misses), or 0 when there were none. */

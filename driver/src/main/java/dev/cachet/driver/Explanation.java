@@ -23,8 +23,17 @@ import java.util.Set;
  *                          nothing, or when {@code invalidatesAll} is true
  * @param invalidatesAll    true when it counts as a write to every table (unknown statement or function, call, ...)
  * @param ttl               how long its result would be kept, or null when not cacheable
+ * @param admission         which of its misses fill the cache now ({@code cachet.admission}): on the first read of a
+ *                          key, or only on the second; null when not cacheable
  */
 public record Explanation(String sql, StatementKind kind, boolean cacheable, NotCacheableReason reason, String detail,
                           Route route, Set<String> tablesRead, Set<String> tablesInvalidated, boolean invalidatesAll,
-                          Duration ttl) {
+                          Duration ttl, AdmissionState admission) {
+
+    /** An explanation without the admission state (null). */
+    public Explanation(String sql, StatementKind kind, boolean cacheable, NotCacheableReason reason, String detail,
+                       Route route, Set<String> tablesRead, Set<String> tablesInvalidated, boolean invalidatesAll,
+                       Duration ttl) {
+        this(sql, kind, cacheable, reason, detail, route, tablesRead, tablesInvalidated, invalidatesAll, ttl, null);
+    }
 }

@@ -75,6 +75,9 @@ final class CachetClusterMetrics extends CacheMeterBinder<CachetCluster> {
         counter(registry, "cachet.invalidations", "Invalidations Cachet made: per write, commit, rollback or operator"
                 + " call", Tags.empty(), s -> s.invalidations());
         counter(registry, "cachet.writes", "Statements Cachet counted as writes", Tags.empty(), s -> s.writes());
+        counter(registry, "cachet.misses.not.admitted", "Misses that ran on the database without filling the cache:"
+                + " first reads of a key of a statement in second-sight admission (cachet.admission)", Tags.empty(),
+                s -> s.missesNotAdmitted());
         for (NotCacheableReason reason : NotCacheableReason.values()) {
             counter(registry, "cachet.not.cacheable", "Reads that ran on the database uncached, by reason",
                     Tags.of("reason", reason.name().toLowerCase(Locale.ROOT).replace('_', '-')),

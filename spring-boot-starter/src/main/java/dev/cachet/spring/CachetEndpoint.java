@@ -99,6 +99,7 @@ public class CachetEndpoint {
         m.put("executions", s.executions());
         m.put("hits", s.hits());
         m.put("misses", s.misses());
+        m.put("missesNotAdmitted", s.missesNotAdmitted());
         m.put("notCacheable", s.notCacheable());
         Map<String, Long> reasons = new LinkedHashMap<>();
         s.notCacheableByReason().forEach((r, n) -> reasons.put(r.name().toLowerCase(Locale.ROOT).replace('_', '-'), n));
@@ -174,6 +175,8 @@ public class CachetEndpoint {
         m.put("tablesInvalidated", new TreeSet<>(e.tablesInvalidated()));
         m.put("invalidatesAll", e.invalidatesAll());
         m.put("ttl", e.ttl() == null ? null : e.ttl().toString());
+        m.put("admission", e.admission() == null ? null
+                : e.admission().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         return m;
     }
 }

@@ -36,6 +36,12 @@ public class CachetProperties {
      */
     private Boolean adaptive;
 
+    /**
+     * Which misses fill the cache (cachet.admission, default adaptive): adaptive fills a statement whose results are
+     * almost never read again only on the second read of a key; always fills every miss.
+     */
+    private String admission;
+
     /** Upper bound of the memory held by each cluster's cached results (cachet.maxBytes, default 64MB). */
     private DataSize maxBytes;
 
@@ -232,6 +238,14 @@ public class CachetProperties {
         this.adaptive = adaptive;
     }
 
+    public String getAdmission() {
+        return admission;
+    }
+
+    public void setAdmission(String admission) {
+        this.admission = admission;
+    }
+
     public Duration getParseBudget() {
         return parseBudget;
     }
@@ -248,6 +262,7 @@ public class CachetProperties {
         Map<String, String> m = new LinkedHashMap<>();
         put(m, "cachet.ttl", ttl);
         put(m, "cachet.adaptive", adaptive);
+        put(m, "cachet.admission", admission);
         put(m, "cachet.maxBytes", maxBytes);
         put(m, "cachet.maxRowsPerEntry", maxRowsPerEntry);
         put(m, "cachet.maxBytesPerEntry", maxBytesPerEntry);

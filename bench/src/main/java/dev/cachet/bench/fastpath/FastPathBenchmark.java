@@ -31,8 +31,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code directMiss} / {@code cachetMiss}: a prepared point query of one row x 6 columns (INT, VARCHAR,
  *       DECIMAL, INT, VARCHAR, TIMESTAMP) whose second parameter is new on every call, so Cachet misses every
- *       time (query, tee, store; evictions past the 64 MB bound) — read with {@code getInt}, {@code getString},
- *       {@code getBigDecimal}, {@code getInt}, {@code getString}, {@code getTimestamp};
+ *       time — read with {@code getInt}, {@code getString}, {@code getBigDecimal}, {@code getInt},
+ *       {@code getString}, {@code getTimestamp}. With the default {@code cachet.admission=adaptive} the statement's
+ *       fills never earn a hit, so after its first 512 fills its misses stop filling (second sight): what such a
+ *       miss costs the application;
+ *   <li>{@code cachetFill}: the same misses with {@code cachet.admission=always}, so every one fills (query, tee,
+ *       store; evictions past the 64 MB bound): what an admitted miss, a fill, costs;
  *   <li>{@code directHit} / {@code cachetHit}: a prepared point query of one row x 5 columns over 1,000 hot
  *       keys, every one cached after the warm-up;
  *   <li>{@code cachetOff}: the miss statement through Cachet with {@code cachet.enabled=false}.
@@ -150,9 +154,11 @@ public class FastPathBenchmark {
         Connection direct;
         Connection cachetOn;
         Connection cachetOff;
+        Connection cachetFill;
         PreparedStatement directMiss;
         PreparedStatement cachetMiss;
         PreparedStatement cachetOffMiss;
+        PreparedStatement cachetFillMiss;
         PreparedStatement directHit;
         PreparedStatement cachetHit;
         int hot;
@@ -170,9 +176,16 @@ public class FastPathBenchmark {
             off.setProperty("cachet.cluster", "fastpath-off-" + db.backend);
             off.setProperty("cachet.enabled", "false");
             cachetOff = DriverManager.getConnection(db.cachetUrl(), off);
+            Properties fill = new Properties();
+            fill.putAll(db.credentials);
+            fill.setProperty("cachet.cluster", "fastpath-fill-" + db.backend);
+            fill.setProperty("cachet.maxBytes", "64MB");
+            fill.setProperty("cachet.admission", "always");
+            cachetFill = DriverManager.getConnection(db.cachetUrl(), fill);
             directMiss = direct.prepareStatement(MISS);
             cachetMiss = cachetOn.prepareStatement(MISS);
             cachetOffMiss = cachetOff.prepareStatement(MISS);
+            cachetFillMiss = cachetFill.prepareStatement(MISS);
             directHit = direct.prepareStatement(HIT);
             cachetHit = cachetOn.prepareStatement(HIT);
             hot = (int) (Thread.currentThread().getId() % HOT);
@@ -180,7 +193,7 @@ public class FastPathBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws SQLException {
-            for (Connection c : new Connection[] {cachetOn, cachetOff, direct}) {
+            for (Connection c : new Connection[] {cachetOn, cachetOff, cachetFill, direct}) {
                 c.close();
             }
         }
@@ -230,6 +243,11 @@ public class FastPathBenchmark {
     @Benchmark
     public long cachetMiss(Database db, Session s) throws SQLException {
         return miss(db, s.cachetMiss);
+    }
+
+    @Benchmark
+    public long cachetFill(Database db, Session s) throws SQLException {
+        return miss(db, s.cachetFillMiss);
     }
 
     @Benchmark

@@ -8,7 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints the ratios of issue 10 in one run: a miss and cache-off against the direct driver (1 and 8 threads), a
+ * Prints the ratios of issue 10 in one run: a miss (adaptive admission: after the statement's first fills, a miss
+ * of a key never read before does not fill), a fill (every miss fills, {@code cachet.admission=always}) and cache-off
+ * against the direct driver (1 and 8 threads), a
  * hit against the direct driver (1, 2, 4 and 8 threads), the allocation per operation of each, the routing overhead
  * (Cachet with the cache off over a primary and two replicas against a hand-written split), and the bytes per
  * cached entry (counted by the cache and measured by JOL). The throughput figures come from
@@ -17,7 +19,7 @@ import java.util.Map;
  * {@code java -jar benchmarks.jar FastPathBenchmark -prof gc}.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.cachet.bench.fastpath.FastPathMain [--backends h2,postgres,mariadb]
- * [--threads 1,8] [--hit-threads 1,2,4,8] [--rounds 5] [--warmup-ms 500] [--measure-ms 1500] [--quick]
+ * [--threads 1,8] [--hit-threads 1,2,4,8|none] [--rounds 5] [--warmup-ms 500] [--measure-ms 1500] [--quick]
  * [--no-footprint] [--routing primary,replica1,replica2]}. The routing overhead (cache off with two replicas
  * against a hand-written two-pool split) needs a primary with two streaming replicas ({@code --routing}, host:port
  * each; {@code scripts/bench-fastpath.sh} starts a throwaway one): see {@link RoutingOverhead}.
@@ -80,6 +82,7 @@ public final class FastPathMain {
                 if (missToo) {
                     ops.put("directMiss", (db, s) -> FastPathBenchmark.miss(db, s.directMiss));
                     ops.put("cachetMiss", (db, s) -> FastPathBenchmark.miss(db, s.cachetMiss));
+                    ops.put("cachetFill", (db, s) -> FastPathBenchmark.miss(db, s.cachetFillMiss));
                     ops.put("cachetOff", (db, s) -> FastPathBenchmark.miss(db, s.cachetOffMiss));
                 }
                 if (hitThreads.contains(t)) {
@@ -91,6 +94,7 @@ public final class FastPathMain {
                         measure);
                 if (missToo) {
                     row(report, backend, t, "miss", r.get("cachetMiss"), r.get("directMiss"));
+                    row(report, backend, t, "fill (admission always)", r.get("cachetFill"), r.get("directMiss"));
                     row(report, backend, t, "cache off", r.get("cachetOff"), r.get("directMiss"));
                 }
                 if (hitThreads.contains(t)) {
@@ -127,8 +131,12 @@ public final class FastPathMain {
         System.err.print(out.substring(out.lastIndexOf("| " + backend)));
     }
 
+    /** Comma-separated thread counts; {@code none} for none (e.g. {@code --hit-threads none}: misses only). */
     private static List<Integer> ints(String csv) {
         List<Integer> out = new ArrayList<>();
+        if (csv.equals("none")) {
+            return out;
+        }
         for (String s : csv.split(",")) {
             out.add(Integer.parseInt(s.trim()));
         }

@@ -45,6 +45,8 @@ public class CachetStatement extends DelegatingStatement {
     private CachetResultSet wrappedReal;
     /** The analysis of the last execution (an updatable result set's writes count against its tables). */
     StatementInfo lastInfo;
+    /** The admission of the SQL of this statement's last miss, kept so a prepared statement looks it up once. */
+    StatementAdmission admission;
     /** The real statement of the last execution: {@link #delegate}, or one on a replica connection. */
     private volatile Statement active;
     /**

@@ -68,6 +68,8 @@ public final class Cluster {
     private volatile boolean dependenciesUnknown;
     /** What caching each table earns, and the switch for tables where it does not pay (DESIGN §13). */
     private final AdaptiveCaching adaptive;
+    /** Which misses of each statement fill the cache ({@code cachet.admission}). */
+    private final AdmissionControl admission;
     /** Row-precise invalidation (DESIGN §13): the row keys read with the dependencies; none until then. */
     private volatile RowScopes rowScopes = RowScopes.NONE;
     /** Set once row keys were read: a later read that changes a table's key invalidates that table. */
@@ -93,6 +95,8 @@ public final class Cluster {
     final LongAdder executions = new LongAdder();
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
+    /** Misses (counted in {@link #misses} too) that ran on the database without filling: second-sight admission. */
+    final LongAdder missesNotAdmitted = new LongAdder();
     final LongAdder notCacheable = new LongAdder();
     final LongAdder writes = new LongAdder();
     final LongAdder invalidations = new LongAdder();
@@ -115,6 +119,17 @@ public final class Cluster {
         this.valueProfile = Tee.profileFor(dialect);
         this.adaptive = new AdaptiveCaching(settings.adaptive(), settings.tableTtls()::containsKey, System::nanoTime);
         cache.onWastedFill(entry -> adaptive.wasted(entry.tables()));
+        this.admission = new AdmissionControl(settings.adaptiveAdmission(), settings.maxBytes());
+    }
+
+    /** Which misses of each statement fill the cache. */
+    AdmissionControl admission() {
+        return admission;
+    }
+
+    /** Whether {@code info}'s misses fill on the first read of a key or only on the second (explain). */
+    public dev.cachet.driver.AdmissionState admissionState(StatementInfo info) {
+        return admission.state(info.sql());
     }
 
     /** Per-table effectiveness and the {@code WRITE_HOT} switch. */
@@ -555,7 +570,8 @@ public final class Cluster {
                 notCacheable.sum(), writes.sum(), invalidations.sum(), openConnections.get(),
                 java.util.Collections.unmodifiableMap(byReason), routed[Route.PRIMARY.ordinal()].sum(),
                 routed[Route.REPLICA.ordinal()].sum(), missNanos.sum(),
-                r == null ? List.of() : r.replicaStatistics(), SharedTiers.statistics(cache.sharedTier()));
+                r == null ? List.of() : r.replicaStatistics(), SharedTiers.statistics(cache.sharedTier()),
+                missesNotAdmitted.sum());
     }
 
     private static LongAdder[] adders(int n) {

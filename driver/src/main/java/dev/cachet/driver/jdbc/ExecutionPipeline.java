@@ -114,6 +114,8 @@ final class ExecutionPipeline {
         long start = cluster.listening() ? System.nanoTime() : 0;
         QueryKey key;
         ResultCache.Lookup shared = null;
+        // with a shared tier every miss fills: other instances may be waiting on this one's lease
+        StatementAdmission admission = null;
         MaterializedResult result;
         if (cache.sharedTier() == null) {
             // looked up with the statement's probe, over the bound values as they are: the key to store (values
@@ -123,6 +125,13 @@ final class ExecutionPipeline {
             result = cache.get(probe);
             if (result != null) {
                 return hit(owner, info, result, start);
+            }
+            if (cluster.admission().adaptive()) {
+                admission = admission(owner, info);
+                if (!admission.admit(probe.hashCode())) {
+                    // before the stored key is made: a miss that does not fill copies nothing
+                    return notAdmitted(owner, info, start);
+                }
             }
             key = probe.toKey();
             if (!OwnFills.fillingOnThisThread(key)) {
@@ -150,6 +159,10 @@ final class ExecutionPipeline {
         }
         cluster.executions.increment();
         cluster.adaptive().fill(info.tablesRead());
+        if (admission != null) {
+            admission.filled();
+            ticket.observe(admission);
+        }
         PhysicalConnection target;
         ValueProfile profile;
         ResultSet real;
@@ -186,6 +199,35 @@ final class ExecutionPipeline {
             event(info, Outcome.HIT, null, connection.plannedRoute(info), start);
         }
         return result.toResultSet(owner, owner.takeClosedResult());
+    }
+
+    /** The admission of {@code info}'s misses, looked up once per statement while its SQL stays the same. */
+    private StatementAdmission admission(CachetStatement owner, StatementInfo info) {
+        StatementAdmission a = owner.admission;
+        if (a == null || !a.sql().equals(info.sql())) {
+            a = cluster.admission().of(info.sql());
+            owner.admission = a;
+        }
+        return a;
+    }
+
+    /**
+     * A miss that second-sight admission does not fill: the query runs on the database and its result set is the real
+     * one, wrapped as for a query that is not cached — no tee, no capture, no store. Counted as a miss.
+     */
+    private ResultSet notAdmitted(CachetStatement owner, StatementInfo info, long start) throws SQLException {
+        cluster.executions.increment();
+        long queryStart = System.nanoTime();
+        ResultSet real = connection.runQuery(owner, info);
+        PhysicalConnection target = connection.lastTarget();
+        cluster.missNanos.add(System.nanoTime() - queryStart);
+        cluster.misses.increment();
+        cluster.missesNotAdmitted.increment();
+        cluster.countRoute(target.role());
+        if (start != 0) {
+            event(info, Outcome.MISS, null, target.role(), start);
+        }
+        return new CachetResultSet(owner, real, info);
     }
 
     /** Runs a query on the database without caching; a query that counts as a write invalidates like one. */

@@ -2,6 +2,7 @@ package dev.cachet.bench.fastpath;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cachet.bench.workload.Mix;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,7 +38,6 @@ public final class RoutingCost {
     private static final int POOL_SIZE = 4;
     private static final long WARM_UP_MILLIS = 4000;
     /** Sink for values read, so that no reading can be optimized away. */
-    private static volatile long sink;
 
     private RoutingCost() {
     }
@@ -126,14 +126,7 @@ public final class RoutingCost {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(PRODUCT_BY_ID)) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                long acc = 0;
-                while (rs.next()) {
-                    acc += rs.getLong(1);
-                    acc += rs.getString(2).length();
-                    acc += rs.getBigDecimal(3).scale();
-                    acc += rs.getInt(4);
-                }
-                sink += acc;
+                Mix.consumeProducts(rs);
             }
         }
     }

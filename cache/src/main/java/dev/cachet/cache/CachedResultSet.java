@@ -37,7 +37,6 @@ import java.util.Map;
  */
 public final class CachedResultSet extends ReadOnlyResultSet {
 
-    // not final only so that a closed result set can be reopened over its statement's next cached result (reopen)
     private MaterializedResult result;
     private ResultMetadata metadata;
     private byte[] cells;
@@ -80,30 +79,6 @@ public final class CachedResultSet extends ReadOnlyResultSet {
         this.type = type;
         this.columnCount = codecs.length;
         this.rowCount = result.rowCount();
-    }
-
-    /**
-     * Makes this closed result set what a new one over {@code next} would be — open, before the first row, default
-     * fetch settings — for the same statement: a statement has one open result set at a time, so the one the
-     * application closed can carry the statement's next cached result instead of a new object. The caller makes sure
-     * this one is closed and {@code owner} is its statement.
-     */
-    void reopen(MaterializedResult next, int type) {
-        over(next, type);
-        row = 0;
-        rowStart = 0;
-        memoColumn = 0;
-        memoAt = 0;
-        rowStarts = null;
-        wasNull = false;
-        fetchSize = 0;
-        fetchDirection = FETCH_FORWARD;
-        closed = false;
-    }
-
-    /** The statement this result set reports; null for none. */
-    Statement owner() {
-        return owner;
     }
 
     /** The result this result set reads. */

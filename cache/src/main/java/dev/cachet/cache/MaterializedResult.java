@@ -113,20 +113,6 @@ public final class MaterializedResult {
         return new CachedResultSet(this, owner, resultSetType);
     }
 
-    /**
-     * As {@link #toResultSet(Statement)}, reusing {@code closed} when it is a result set over a cached result of the
-     * same {@code owner} that the application closed: a statement has one open result set at a time, so the one it
-     * returned last and was done with can carry the next result (the same object, open again, before the first row).
-     * Anything else in {@code closed} — null, open, another statement's — is left alone and a new result set returned.
-     */
-    public ResultSet toResultSet(Statement owner, ResultSet closed) {
-        if (closed instanceof CachedResultSet previous && previous.isClosed() && previous.owner() == owner) {
-            previous.reopen(this, resultSetType);
-            return previous;
-        }
-        return new CachedResultSet(this, owner, resultSetType);
-    }
-
     /** As {@link #toResultSet(Statement)}, reporting (and navigating as) the given result set type. */
     public ResultSet toResultSet(Statement owner, int resultSetType) {
         return new CachedResultSet(this, owner, resultSetType);

@@ -1,6 +1,5 @@
 package dev.cachet.driver.jdbc;
 
-import dev.cachet.cache.CachedResultSet;
 import dev.cachet.cache.QueryKey;
 import dev.cachet.parser.NotCacheableReason;
 import dev.cachet.parser.StatementInfo;
@@ -58,11 +57,6 @@ public class CachetStatement extends DelegatingStatement {
     private java.util.Map<PhysicalConnection, Statement> elsewhere;
     /** The key this statement looks up with, reset on every cached execution (see {@link QueryKey.Probe}). */
     private QueryKey.Probe probe;
-    /**
-     * The previous execution's result set from the cache when the application had closed it before this execution:
-     * a hit may carry its result in that object instead of a new one (see MaterializedResult#toResultSet).
-     */
-    private CachedResultSet closedResult;
 
     CachetStatement(CachetConnection connection, PhysicalConnection home, Statement delegate,
                     StatementOptions options) {
@@ -197,18 +191,9 @@ public class CachetStatement extends DelegatingStatement {
         if (isClosed()) {
             throw new SQLException("Cachet statement is closed", "HY010");
         }
-        ResultSet previous = currentResult;
-        closedResult = previous instanceof CachedResultSet c && c.isClosed() ? c : null;
         closeCurrentResult();
         ownsResults = false;
         active = delegate;
-    }
-
-    /** The result set a hit of this execution may reuse ({@link #closedResult}), or null; handed out once. */
-    final ResultSet takeClosedResult() {
-        CachedResultSet c = closedResult;
-        closedResult = null;
-        return c;
     }
 
     private void closeCurrentResult() {

@@ -198,7 +198,7 @@ final class ExecutionPipeline {
         if (start != 0) {
             event(info, Outcome.HIT, null, connection.plannedRoute(info), start);
         }
-        return result.toResultSet(owner, owner.takeClosedResult());
+        return result.toResultSet(owner);
     }
 
     /** The admission of {@code info}'s misses, looked up once per statement while its SQL stays the same. */

@@ -7,7 +7,6 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,10 +30,10 @@ import org.junit.jupiter.api.Test;
  */
 class HitCostsNoRoundTripTest {
 
-    private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final java.util.Set<String> LOCAL = java.util.Set.of("PreparedStatement.setInt",
             "Connection.isClosed", "Statement.isClosed", "PreparedStatement.isClosed");
-    private final List<Connection> keepAlive = new ArrayList<>();
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private final List<H2Database> databases = new ArrayList<>();
     private final Thread application = Thread.currentThread();
     /** Every call the application's thread made on a real driver object, as "Interface.method". */
     private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -42,22 +41,17 @@ class HitCostsNoRoundTripTest {
     @AfterEach
     void tearDown() throws SQLException {
         ClusterRegistry.shutdown();
-        for (Connection c : keepAlive) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SHUTDOWN");
-            }
+        for (H2Database db : databases) {
+            db.close();
         }
     }
 
     private String database(String name) throws SQLException {
-        String url = "jdbc:h2:mem:hits_" + COUNTER.incrementAndGet() + "_" + name + ";DB_CLOSE_DELAY=-1";
-        Connection c = DriverManager.getConnection(url);
-        keepAlive.add(c);
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE items(id INT PRIMARY KEY, name VARCHAR(20), price DECIMAL(10,2))");
-            s.execute("INSERT INTO items VALUES (1, 'one', 1.50), (2, 'two', 2.50)");
-        }
-        return url;
+        H2Database db = new H2Database();
+        databases.add(db);
+        db.exec("CREATE TABLE items(id INT PRIMARY KEY, name VARCHAR(20), price DECIMAL(10,2))",
+                "INSERT INTO items VALUES (1, 'one', 1.50), (2, 'two', 2.50)");
+        return db.realUrl;
     }
 
     /** A data source whose connections, and everything obtained from them, record every call. */

@@ -7,7 +7,6 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class WarningsClearedTest {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private final List<Connection> keepAlive = new ArrayList<>();
+    private final List<H2Database> databases = new ArrayList<>();
     private final Thread application = Thread.currentThread();
     /** Per real connection (its proxy): used since its warnings were last cleared. */
     private final Map<Object, Boolean> usedSinceCleared = new IdentityHashMap<>();
@@ -43,22 +42,17 @@ class WarningsClearedTest {
     @AfterEach
     void tearDown() throws SQLException {
         ClusterRegistry.shutdown();
-        for (Connection c : keepAlive) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SHUTDOWN");
-            }
+        for (H2Database db : databases) {
+            db.close();
         }
     }
 
     private String database(String name) throws SQLException {
-        String url = "jdbc:h2:mem:warnings_" + COUNTER.incrementAndGet() + "_" + name + ";DB_CLOSE_DELAY=-1";
-        Connection c = DriverManager.getConnection(url);
-        keepAlive.add(c);
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE node(id INT PRIMARY KEY, name VARCHAR(20))");
-            s.execute("INSERT INTO node VALUES (1, '" + name + "')");
-        }
-        return url;
+        H2Database db = new H2Database();
+        databases.add(db);
+        db.exec("CREATE TABLE node(id INT PRIMARY KEY, name VARCHAR(20))",
+                "INSERT INTO node VALUES (1, '" + name + "')");
+        return db.realUrl;
     }
 
     private DataSource tracking(String url) {

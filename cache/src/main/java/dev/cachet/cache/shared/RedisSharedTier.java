@@ -48,7 +48,7 @@ public final class RedisSharedTier implements SharedTier {
     private static final Logger log = LoggerFactory.getLogger(RedisSharedTier.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long SHAPE_TTL_MILLIS = TimeUnit.DAYS.toMillis(1);
-    private static final long SHAPE_REFRESH_NANOS = TimeUnit.HOURS.toNanos(1);
+    private static final long SHAPE_REFRESH_MILLIS = TimeUnit.HOURS.toMillis(1);
     private static final int MAX_SHAPES = 4096;
 
     private final SharedTierSettings settings;
@@ -574,7 +574,11 @@ public final class RedisSharedTier implements SharedTier {
         }
         byte[] shapeKey = keys.shape(digest);
         byte[] value = await(store.get(shapeKey, settings.readFromReplicas()));
+        if (value == null && settings.readFromReplicas()) {
+            value = await(store.get(shapeKey, false)); // its replica may lag behind the entry's node
+        }
         if (value == null) {
+            shapesWritten.remove(id); // evicted, or never written: this instance's next fill of the shape writes it
             return null;
         }
         byte[] bytes;
@@ -633,28 +637,38 @@ public final class RedisSharedTier implements SharedTier {
         byte[] shapeDigest = shapeDigest(encoded.shape());
         ShapeId shapeId = new ShapeId(shapeDigest);
         byte[] entryKey = keys.entry(digest);
-        byte[] value = envelope.sealEntry(entryKey, stamp, Envelope.tablesDigest(tables),
-                System.currentTimeMillis() + ttlMillis, codec.format(), shapeDigest, encoded.rows());
+        long nowMillis = System.currentTimeMillis();
+        long entryExpiresAt = nowMillis + ttlMillis;
+        byte[] value = envelope.sealEntry(entryKey, stamp, Envelope.tablesDigest(tables), entryExpiresAt,
+                codec.format(), shapeDigest, encoded.rows());
         if (value.length > settings.maxEntryBytes()) {
             counters.storesSkipped.increment();
             releaseLease(lease);
             return;
         }
-        Long written = shapesWritten.get(shapeId);
-        long now = System.nanoTime();
-        if (written == null || now - written > SHAPE_REFRESH_NANOS) {
+        Long shapeExpiresAt = shapesWritten.get(shapeId);
+        if (shapeExpiresAt == null || shapeExpiresAt - nowMillis < SHAPE_TTL_MILLIS - SHAPE_REFRESH_MILLIS
+                || shapeExpiresAt < entryExpiresAt) {
+            // Acknowledged before the entry is sent: in cluster mode the shape lives on another node than the entry
+            // and its lease, so nothing else orders the two, and a reader (or a waiter released by the lease) that
+            // found the entry without its shape would count a bad value and run the query again.
+            long expiresAt = Math.max(nowMillis + SHAPE_TTL_MILLIS, entryExpiresAt + SHAPE_REFRESH_MILLIS);
             byte[] shapeKey = keys.shape(shapeDigest);
-            store.set(shapeKey, envelope.sealShape(shapeKey, codec.format(), encoded.shape()),
-                    Math.max(SHAPE_TTL_MILLIS, ttlMillis)).whenComplete((ok, e) -> {
-                        if (e == null) {
-                            if (shapesWritten.size() >= MAX_SHAPES) {
-                                shapesWritten.clear();
-                            }
-                            shapesWritten.put(shapeId, now);
-                        }
-                    });
+            try {
+                await(store.set(shapeKey, envelope.sealShape(shapeKey, codec.format(), encoded.shape()),
+                        expiresAt - nowMillis));
+            } catch (Exception e) {
+                counters.storesSkipped.increment();
+                failure(e);
+                releaseLease(lease);
+                return;
+            }
+            if (shapesWritten.size() >= MAX_SHAPES) {
+                shapesWritten.clear();
+            }
+            shapesWritten.put(shapeId, expiresAt);
         }
-        // one connection, in order: the shape, the entry, then the lease goes (waiters find the entry)
+        // the entry, then the lease goes, on the one connection to their shared slot: waiters find the entry
         store.set(entryKey, value, ttlMillis).whenComplete((ok, e) -> {
             if (e == null) {
                 counters.stores.increment();

@@ -26,6 +26,9 @@ final class MemoryRedis {
     volatile boolean silent;
     volatile boolean outOfMemory;
     volatile boolean holdMessages;
+    /** SETs of keys ending with this suffix are answered only when the test completes them from {@link #heldSets}. */
+    volatile String holdSetsEndingWith;
+    final Queue<Runnable> heldSets = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Runs once, right after the next HMGET is answered (to interleave a write with a read). */
     volatile Runnable afterNextVersionRead;
 
@@ -197,6 +200,22 @@ final class MemoryRedis {
 
         @Override
         public CompletableFuture<Void> set(byte[] key, byte[] value, long ttlMillis) {
+            String held = holdSetsEndingWith;
+            if (held != null && new String(key, java.nio.charset.StandardCharsets.UTF_8).endsWith(held)) {
+                // another node's command: lands and is answered whenever the test says, in no order with this one's
+                CompletableFuture<Void> answer = new CompletableFuture<>();
+                heldSets.add(() -> call(() -> {
+                    strings.put(ByteBuffer.wrap(key.clone()), value);
+                    return null;
+                }).whenComplete((v, e) -> {
+                    if (e == null) {
+                        answer.complete(null);
+                    } else {
+                        answer.completeExceptionally(e);
+                    }
+                }));
+                return answer;
+            }
             return call(() -> {
                 strings.put(ByteBuffer.wrap(key.clone()), value);
                 return null;

@@ -206,6 +206,56 @@ class SharedTierProtocolTest {
     }
 
     @Test
+    void anEntryIsSentOnlyOnceItsShapeIsStored() {
+        // in cluster mode the shape and the entry live on different nodes: only the filler can order them
+        redis.holdSetsEndingWith = "}:s";
+        Instances.Instance a = instances.start(redis.store(),
+                Instances.settings(STRICT).timeout(Duration.ofSeconds(30)).build());
+        Instances.Instance b = instance(STRICT);
+        a.fill(K, PRODUCTS, TestCodec.row(1, "tea"));
+        await().until(() -> !redis.heldSets.isEmpty());
+        assertThat(redis.keysEndingWith("}:e")).as("entries sent before their shape is stored").isEmpty();
+        assertThat(redis.keysEndingWith("}:l")).as("the lease still tells waiters a fill is coming").hasSize(1);
+        redis.holdSetsEndingWith = null;
+        redis.heldSets.poll().run();
+        await().until(() -> a.stats().stores() == 1);
+        assertThat(redis.keysEndingWith("}:l")).isEmpty();
+        ResultCache.Lookup found = b.cache.lookup(K, PRODUCTS, false);
+        assertThat(found.isHit()).isTrue();
+        assertThat(b.stats().badValues()).isZero();
+    }
+
+    @Test
+    void aShapeThatIsNotStoredKeepsItsEntryOutAndReleasesTheLease() {
+        redis.holdSetsEndingWith = "}:s"; // never answered: the filler's timeout (200 ms) ends the wait
+        Instances.Instance a = instance(STRICT);
+        a.fill(K, PRODUCTS, TestCodec.row(1, "tea"));
+        await().until(() -> a.stats().storesSkipped() == 1);
+        assertThat(a.stats().timeouts()).isEqualTo(1);
+        assertThat(redis.keysEndingWith("}:e")).isEmpty();
+        assertThat(redis.keysEndingWith("}:l")).as("waiters are not left waiting for a fill that never comes").isEmpty();
+    }
+
+    @Test
+    void anInstanceThatFindsItsShapeGoneWritesItAgainWithItsNextFill() {
+        Instances.Instance a = instance(STRICT);
+        Instances.Instance b = instance(STRICT);
+        a.fill(K, PRODUCTS, TestCodec.row(1, "tea"));
+        await().until(() -> a.stats().stores() == 1);
+        for (byte[] shapeKey : redis.keysEndingWith("}:s")) {
+            a.store.delete(shapeKey).join(); // evicted by Redis under maxmemory
+        }
+        assertThat(a.tier.lookup(K, List.copyOf(PRODUCTS), false).result()).isNull();
+        assertThat(a.stats().decodeFailures()).isEqualTo(1);
+        QueryKey sameShape = key("SELECT id, name FROM products WHERE id = ?", 2L);
+        a.fill(sameShape, PRODUCTS, TestCodec.row(2, "coffee"));
+        await().until(() -> a.stats().stores() == 2);
+        assertThat(redis.keysEndingWith("}:s")).hasSize(1);
+        assertThat(b.cache.lookup(sameShape, PRODUCTS, false).isHit()).isTrue();
+        assertThat(b.stats().badValues()).isZero();
+    }
+
+    @Test
     void missesInOneJvmWaitForTheLocalFillNotForRedis() throws Exception {
         Instances.Instance a = instance(STRICT);
         ResultCache.Lookup first = a.cache.lookup(K, PRODUCTS, true);

@@ -24,6 +24,8 @@ public final class FillTicket {
     final CompletableFuture<MaterializedResult> outcome = new CompletableFuture<>();
     /** Told of the stored entry's first hit; set by the filler before it completes the fill. */
     private FillObserver observer;
+    /** Told what the fill cost; null for the fills nobody times. */
+    private FillCostListener costListener;
 
     FillTicket(QueryKey key, List<String> tables, VersionStamp stamp, long ttlNanos, int maxRows, long maxBytes,
                long startNanos, SharedTier.Stamp sharedStamp, Object lease) {
@@ -72,6 +74,18 @@ public final class FillTicket {
 
     /** The observer of the stored entry's first hit, or null. */
     FillObserver observer() { return observer; }
+
+    /**
+     * Asks that the time this fill spends copying and storing its result be told to {@code listener} once it is
+     * stored. Timing costs two clock reads per row, so callers time a sample of their fills. Call it on the filling
+     * thread before the result set is handed to {@link ResultTee#wrap}.
+     */
+    public void timeWith(FillCostListener listener) {
+        this.costListener = listener;
+    }
+
+    /** The listener of this fill's cost, or null when it is not timed. */
+    public FillCostListener costListener() { return costListener; }
 
     /** True once the ticket was completed or abandoned. */
     public boolean isFinished() {

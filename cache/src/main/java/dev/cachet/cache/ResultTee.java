@@ -31,14 +31,22 @@ public final class ResultTee extends ForwardingResultSet {
     private final FillTicket ticket;
     private final ResultCache cache;
     private MaterializedResult.Builder builder;
+    /** Told the fill's cost when it is stored; null for a fill nobody times (most of them). */
+    private final FillCostListener costListener;
+    /** Nanoseconds spent copying so far, when timed. */
+    private long copyNanos;
+    /** Set when the result was stored and the listener not yet told. */
+    private boolean stored;
 
     private ResultTee(ResultSet real, Statement owner, FillTicket ticket, ResultCache cache,
-                      MaterializedResult.Builder builder) {
+                      MaterializedResult.Builder builder, long copyNanos) {
         this.real = real;
         this.owner = owner;
         this.ticket = ticket;
         this.cache = cache;
         this.builder = builder;
+        this.costListener = builder == null ? null : ticket.costListener();
+        this.copyNanos = copyNanos;
     }
 
     /**
@@ -58,44 +66,47 @@ public final class ResultTee extends ForwardingResultSet {
                                  ValueProfile profile) throws SQLException {
         Objects.requireNonNull(real, "real");
         if (ticket == null) {
-            return new ResultTee(real, owner, null, cache, null);
+            return new ResultTee(real, owner, null, cache, null, 0);
         }
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(profile, "profile");
+        long start = ticket.costListener() == null ? 0 : System.nanoTime();
         int type;
         MaterializedResult.Builder builder;
         try {
             type = real.getType();
             if (type == ResultSet.TYPE_SCROLL_SENSITIVE) {
                 cache.abandon(ticket);
-                return new ResultTee(real, owner, null, cache, null);
+                return new ResultTee(real, owner, null, cache, null, 0);
             }
             if (type != ResultSet.TYPE_FORWARD_ONLY) {
-                return materializeScrollable(real, owner, ticket, cache, profile, type);
+                return materializeScrollable(real, owner, ticket, cache, profile, type, start);
             }
             builder = new MaterializedResult.Builder(real, profile, ticket.key().sql(), ticket.maxRows(),
                     ticket.maxBytes());
         } catch (NotCacheableValueException e) {
             cache.abandonOverCaps(ticket);
-            return new ResultTee(real, owner, null, cache, null);
+            return new ResultTee(real, owner, null, cache, null, 0);
         } catch (SQLException | RuntimeException | Error e) {
             cache.abandon(ticket);
             throw e;
         }
-        return new ResultTee(real, owner, ticket, cache, builder);
+        return new ResultTee(real, owner, ticket, cache, builder, start == 0 ? 0 : System.nanoTime() - start);
     }
 
     private static ResultSet materializeScrollable(ResultSet real, Statement owner, FillTicket ticket,
-                                                   ResultCache cache, ValueProfile profile, int type)
+                                                   ResultCache cache, ValueProfile profile, int type, long start)
             throws SQLException {
         MaterializedResult result = MaterializedResult.materialize(real, profile, ticket.key().sql(), ticket.maxRows(),
                 ticket.maxBytes());
         if (result == null) {
             cache.abandonOverCaps(ticket);
             real.beforeFirst();
-            return new ResultTee(real, owner, null, cache, null);
+            return new ResultTee(real, owner, null, cache, null, 0);
         }
-        cache.complete(ticket, result);
+        if (cache.complete(ticket, result) && start != 0) {
+            ticket.costListener().stored(System.nanoTime() - start);
+        }
         real.close();
         return result.toResultSet(owner, type);
     }
@@ -120,10 +131,14 @@ public final class ResultTee extends ForwardingResultSet {
             throw e;
         }
         if (builder != null) {
+            long start = costListener == null ? 0 : System.nanoTime();
             if (onRow) {
                 capture();
             } else {
                 store();
+            }
+            if (start != 0) {
+                copied(start);
             }
         }
         return onRow;
@@ -150,7 +165,16 @@ public final class ResultTee extends ForwardingResultSet {
     private void store() {
         MaterializedResult result = builder.build();
         builder = null;
-        cache.complete(ticket, result);
+        stored = cache.complete(ticket, result);
+    }
+
+    /** Adds the copying since {@code start}; tells the listener once the result is stored. */
+    private void copied(long start) {
+        copyNanos += System.nanoTime() - start;
+        if (stored) {
+            stored = false;
+            costListener.stored(copyNanos);
+        }
     }
 
     private void overCaps() {
@@ -168,6 +192,7 @@ public final class ResultTee extends ForwardingResultSet {
     @Override
     public void close() throws SQLException {
         if (builder != null) {
+            long start = costListener == null ? 0 : System.nanoTime();
             try {
                 if (!real.isClosed()) {
                     while (builder != null && real.next()) {
@@ -181,6 +206,9 @@ public final class ResultTee extends ForwardingResultSet {
                 }
             } catch (SQLException | RuntimeException e) {
                 fail();
+            }
+            if (start != 0) {
+                copied(start);
             }
         }
         real.close();

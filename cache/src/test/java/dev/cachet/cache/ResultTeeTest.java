@@ -89,6 +89,49 @@ class ResultTeeTest {
     }
 
     @Test
+    void aTimedFillTellsItsCostOnceWhenStoredAndAFillNotStoredNever() throws SQLException {
+        ResultCache cache = cache(100, 1 << 20);
+        List<Long> costs = new ArrayList<>();
+        FillTicket timed = cache.beginFill(key(SQL), Set.of("t"), null);
+        timed.timeWith(costs::add);
+        try (ResultSet rs = ResultTee.wrap(statement.executeQuery(SQL), statement, timed, cache,
+                ValueProfile.standard())) {
+            rs.next();
+            assertThat(costs).as("not before the result is stored").isEmpty();
+            readAll(rs);
+            assertThat(costs).as("told once, when the end was reached").hasSize(1);
+            assertThat(rs.next()).isFalse();
+        }
+        assertThat(costs).hasSize(1);
+        assertThat(costs.get(0)).isPositive();
+
+        // an early close copies the rest and stores: told then
+        String other = SQL + " LIMIT 4";
+        FillTicket early = cache.beginFill(key(other), Set.of("t"), null);
+        early.timeWith(costs::add);
+        ResultTee.wrap(statement.executeQuery(other), statement, early, cache, ValueProfile.standard()).close();
+        assertThat(costs).hasSize(2);
+
+        // over the caps, or dropped by an invalidation while it was read: nothing stored, nothing told
+        ResultCache small = cache(2, 1 << 20);
+        FillTicket over = small.beginFill(key(SQL), Set.of("t"), null);
+        over.timeWith(costs::add);
+        try (ResultSet rs = ResultTee.wrap(statement.executeQuery(SQL), statement, over, small,
+                ValueProfile.standard())) {
+            readAll(rs);
+        }
+        FillTicket dropped = cache.beginFill(key(SQL + " LIMIT 3"), Set.of("t"), null);
+        dropped.timeWith(costs::add);
+        try (ResultSet rs = ResultTee.wrap(statement.executeQuery(SQL + " LIMIT 3"), statement, dropped, cache,
+                ValueProfile.standard())) {
+            rs.next();
+            cache.invalidate("t");
+            readAll(rs);
+        }
+        assertThat(costs).hasSize(2);
+    }
+
+    @Test
     void overTheRowCapTheCopyIsDroppedAndRowsStreamOn() throws SQLException {
         ResultCache cache = cache(2, 1 << 20);
         QueryKey k = key(SQL);

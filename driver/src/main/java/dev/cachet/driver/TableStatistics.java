@@ -14,7 +14,11 @@ package dev.cachet.driver;
  * @param writeHot        true while Cachet does not cache the table because caching it cost more than it saved
  *                        (reads then run on the database with reason {@code WRITE_HOT}; caching is tried again later)
  * @param switchedOff     how many times the table was switched off
+ * @param fillCost        what filling a result of the table costs, in queries: the client time a fill adds (making
+ *                        the stored key, beginning the fill, copying and storing the rows) over the time its query
+ *                        took, averaged over one fill in 16 (0.25 until one was timed); a table is switched off when
+ *                        its hits do not make up for its fills at this cost
  */
 public record TableStatistics(String table, long hits, long fills, long fillsWasted, long writes,
-                              double writesPerSecond, boolean writeHot, long switchedOff) {
+                              double writesPerSecond, boolean writeHot, long switchedOff, double fillCost) {
 }

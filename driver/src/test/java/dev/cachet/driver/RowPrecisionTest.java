@@ -307,6 +307,28 @@ class RowPrecisionTest {
     }
 
     @Test
+    void aSampleOfFillsIsTimedAndTheTablesFillCostReported() throws SQLException {
+        try (Connection reader = db.cachet()) {
+            TableStatistics before = tableStatistics(reader);
+            assertThat(before == null ? 0.25 : before.fillCost()).as("the prior, before any fill was timed")
+                    .isEqualTo(0.25);
+            // 64 fills of distinct keys (the first 512 fills of a statement are all admitted): four are timed
+            for (int i = 0; i < 64; i++) {
+                byId(reader, 1000 + i);
+            }
+            TableStatistics after = tableStatistics(reader);
+            assertThat(after.fills()).isEqualTo(64);
+            assertThat(after.fillCost()).as("measured: copying and storing against the query, " + after)
+                    .isPositive().isNotEqualTo(0.25);
+        }
+    }
+
+    private static TableStatistics tableStatistics(Connection c) throws SQLException {
+        return Cachet.cluster(c).tableStatistics().stream().filter(t -> t.table().equalsIgnoreCase("t")).findFirst()
+                .orElse(null);
+    }
+
+    @Test
     void theStaleCheckerSeesNoStaleReadOnH2() throws Exception {
         RowStaleChecker.createTable(db.admin, "rk");
         // adaptive off: the checker's write-heavy load must not switch its table to WRITE_HOT, caching must go on

@@ -240,6 +240,9 @@ final class Contenders {
     /** Reads a Cachet contender's counters through the operator API. */
     private static Contender withCachetStatistics(Contender c, HikariDataSource pool) throws SQLException {
         CachetCluster cluster = Cachet.cluster(pool);
+        // what caching earned per table, and whether the adaptive switch turned a table off: printed when the runner ends
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("[bench] " + c.name()
+                + " tables at the end: " + cluster.tableStatistics())));
         Supplier<long[]> counters = () -> {
             ClusterStatistics s = cluster.statistics();
             return new long[] {s.hits(), s.misses(), s.cache().entries(), s.cache().bytes()};

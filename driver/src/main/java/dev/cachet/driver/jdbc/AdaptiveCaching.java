@@ -16,8 +16,11 @@ import java.util.function.Predicate;
  * (DESIGN §13). Thread-safe; the hot path ({@link #writeHot} with no table switched off) is one volatile read.
  *
  * <p>Counted per table: hits, fills, fills wasted (removed by an invalidation before their first hit) and writes.
- * Every {@link #WINDOW_NANOS} a table's window is judged: a hit saves a query; a fill costs about
- * {@link #FILL_COST} of one (the rows are copied and stored, later invalidated). When a window has at least
+ * Every {@link #WINDOW_NANOS} a table's window is judged (a busy one, with {@link #BUSY_WINDOW_FILLS} fills, after
+ * {@link #SHORT_WINDOW_NANOS}): a hit saves a query; a fill costs the client time it adds
+ * (the stored key, the ticket, copying and storing the rows), as a multiple of its query's time — measured on one fill
+ * in {@link #TIMED_FILL_EVERY} ({@link #fillCost}; far more on an in-memory database, where the query takes a
+ * microsecond, than over a network), {@link #FILL_COST} until measured. When a window has at least
  * {@link #MIN_FILLS} fills, half of them or more were wasted, and the hits did not pay for the fills, the table is
  * switched off ({@code WRITE_HOT}) for a pause — {@link #FIRST_PAUSE_NANOS} first, doubling each time it is switched
  * off again right after a retry, up to {@link #MAX_PAUSE_NANOS}; a window that pays resets the pause. After the pause
@@ -30,8 +33,16 @@ import java.util.function.Predicate;
 final class AdaptiveCaching {
 
     static final long WINDOW_NANOS = 10_000_000_000L;
+    /** A window with this many fills is judged early, once {@link #SHORT_WINDOW_NANOS} have passed. */
+    static final int BUSY_WINDOW_FILLS = 4096;
+    static final long SHORT_WINDOW_NANOS = 1_000_000_000L;
     static final int MIN_FILLS = 32;
+    /** A fill's cost, in queries, until a table's fills were timed. */
     static final double FILL_COST = 0.25;
+    /** One fill in this many is timed (two clock reads per row copied). */
+    static final int TIMED_FILL_EVERY = 16;
+    /** How much each timed fill moves a table's average fill and query times. */
+    static final double COST_WEIGHT = 1.0 / 8;
     static final long FIRST_PAUSE_NANOS = 30_000_000_000L;
     static final long MAX_PAUSE_NANOS = 600_000_000_000L;
 
@@ -41,6 +52,8 @@ final class AdaptiveCaching {
     private final ConcurrentHashMap<String, Table> tables = new ConcurrentHashMap<>();
     /** How many tables are switched off: zero keeps {@link #writeHot} to one read. */
     private final AtomicInteger off = new AtomicInteger();
+    /** Fills begun, to time one in {@link #TIMED_FILL_EVERY}; deliberately racy (a lost count moves a sample). */
+    private int fillsBegun;
 
     /**
      * @param enabled {@code cachet.adaptive}
@@ -80,6 +93,24 @@ final class AdaptiveCaching {
     void hit(Set<String> tablesRead) {
         for (String name : tablesRead) {
             table(name).hits.increment();
+        }
+    }
+
+    /** True for the fills to time (one in {@link #TIMED_FILL_EVERY}); call once per fill begun. */
+    boolean timeThisFill() {
+        return (++fillsBegun & (TIMED_FILL_EVERY - 1)) == 0;
+    }
+
+    /**
+     * A timed fill of a result reading {@code tablesRead} was stored: its query took {@code queryNanos} (until the
+     * driver returned its result set) and copying and storing its rows {@code fillNanos}.
+     */
+    void fillCost(Set<String> tablesRead, long queryNanos, long fillNanos) {
+        if (queryNanos <= 0 || fillNanos < 0) {
+            return;
+        }
+        for (String name : tablesRead) {
+            table(name).timed(queryNanos, fillNanos);
         }
     }
 
@@ -141,7 +172,7 @@ final class AdaptiveCaching {
         List<TableStatistics> out = new ArrayList<>();
         for (Table t : tables.values()) {
             out.add(new TableStatistics(t.name, t.hits.sum(), t.fills.sum(), t.wasted.sum(), t.writes.sum(),
-                    t.writesPerSecond, t.isOff(now), t.switchedOff));
+                    t.writesPerSecond, t.isOff(now), t.switchedOff, t.fillCost()));
         }
         out.sort(java.util.Comparator.comparing(TableStatistics::table));
         return out;
@@ -165,10 +196,30 @@ final class AdaptiveCaching {
         long pause = FIRST_PAUSE_NANOS;
         volatile long switchedOff;
         volatile double writesPerSecond;
+        /** Moving averages of timed fills' query and copy times, in nanoseconds; 0 until the first is timed. */
+        volatile double queryNanos;
+        volatile double copyNanos;
 
         Table(String name, long now) {
             this.name = name;
             this.windowStart = now;
+        }
+
+        /** Racy read-modify-write, like the counters' windows: a lost sample only moves the averages less. */
+        void timed(long query, long copy) {
+            if (queryNanos == 0) {
+                queryNanos = query;
+                copyNanos = copy;
+            } else {
+                queryNanos += (query - queryNanos) * COST_WEIGHT;
+                copyNanos += (copy - copyNanos) * COST_WEIGHT;
+            }
+        }
+
+        /** A fill's cost in queries: measured when a fill was timed, else {@link #FILL_COST}. */
+        double fillCost() {
+            double q = queryNanos;
+            return q > 0 ? copyNanos / q : FILL_COST;
         }
 
         boolean isOff(long now) {
@@ -184,9 +235,15 @@ final class AdaptiveCaching {
         }
 
         void roll(long now) {
-            if (now - windowStart >= WINDOW_NANOS || (offUntil != 0 && now - offUntil >= 0)) {
+            long elapsed = now - windowStart;
+            if (elapsed >= WINDOW_NANOS || (offUntil != 0 && now - offUntil >= 0) || busy(elapsed)) {
                 judge(now);
             }
+        }
+
+        /** A busy table is judged after a second: thousands of fills are evidence enough, and each one costs. */
+        private boolean busy(long elapsed) {
+            return elapsed >= SHORT_WINDOW_NANOS && windowFills.sum() >= BUSY_WINDOW_FILLS;
         }
 
         private synchronized void judge(long now) {
@@ -200,7 +257,7 @@ final class AdaptiveCaching {
                 }
                 return;
             }
-            if (elapsed < WINDOW_NANOS) {
+            if (elapsed < WINDOW_NANOS && !busy(elapsed)) {
                 return;
             }
             long h = hits.sum() - hitsBefore;
@@ -208,7 +265,7 @@ final class AdaptiveCaching {
             long w = windowWasted.sum();
             writesPerSecond = windowWrites.sum() * 1e9 / elapsed;
             if (f >= MIN_FILLS) {
-                boolean costly = w * 2 >= f && h < FILL_COST * f;
+                boolean costly = w * 2 >= f && h < fillCost() * f;
                 if (costly && enabled && !exempt.test(name)) {
                     offUntil = now + pause;
                     if (offUntil == 0) {

@@ -117,6 +117,9 @@ final class ExecutionPipeline {
         // with a shared tier every miss fills: other instances may be waiting on this one's lease
         StatementAdmission admission = null;
         MaterializedResult result;
+        AdaptiveCaching adaptive = cluster.adaptive();
+        // a sample of fills is timed, from the stored key's making to the copy's store, leaving out the query
+        long fillStart = 0;
         if (cache.sharedTier() == null) {
             // looked up with the statement's probe, over the bound values as they are: the key to store (values
             // copied) is made only on a miss
@@ -133,6 +136,9 @@ final class ExecutionPipeline {
                     return notAdmitted(owner, info, start);
                 }
             }
+            if (adaptive.timeThisFill()) {
+                fillStart = System.nanoTime();
+            }
             key = probe.toKey();
             if (!OwnFills.fillingOnThisThread(key)) {
                 result = cache.awaitInFlight(key);
@@ -143,6 +149,9 @@ final class ExecutionPipeline {
             // in process, a fill in flight here, then Redis (and its lease), in one call
             shared = SharedLookups.lookup(cache, key, cluster.rowScopes(), info, parameters);
             result = shared.result();
+            if (result == null && adaptive.timeThisFill()) {
+                fillStart = System.nanoTime();
+            }
         }
         if (result != null) {
             return hit(owner, info, result, start);
@@ -158,7 +167,7 @@ final class ExecutionPipeline {
                     : NotCacheableReason.TABLE_BLOCKED_BY_OPEN_TRANSACTION);
         }
         cluster.executions.increment();
-        cluster.adaptive().fill(info.tablesRead());
+        adaptive.fill(info.tablesRead());
         if (admission != null) {
             admission.filled();
             ticket.observe(admission);
@@ -175,11 +184,17 @@ final class ExecutionPipeline {
             cache.abandon(ticket);
             throw e;
         }
-        cluster.missNanos.add(System.nanoTime() - queryStart);
+        long queryNanos = System.nanoTime() - queryStart;
+        cluster.missNanos.add(queryNanos);
         cluster.misses.increment();
         cluster.countRoute(target.role());
         if (start != 0) {
             event(info, Outcome.MISS, null, target.role(), start);
+        }
+        if (fillStart != 0) {
+            // what a fill costs against its query decides whether caching the tables pays (DESIGN §13)
+            long beforeQuery = queryStart - fillStart;
+            ticket.timeWith(copyNanos -> adaptive.fillCost(info.tablesRead(), queryNanos, beforeQuery + copyNanos));
         }
         if (!connection.fillAllowed(target, info)) {
             // a replica pinned by a transaction has not replayed a write to these tables: serve, never keep

@@ -104,6 +104,96 @@ class AdaptiveCachingTest {
     }
 
     @Test
+    void theFillCostIsMeasuredNotFixed() {
+        // 100 fills, 90 wasted, 30 hits: at the fixed quarter of a query per fill the hits pay (30 >= 25)
+        AdaptiveCaching unmeasured = adaptive(true);
+        window(unmeasured, 100, 90, 30);
+        judge(unmeasured);
+        assertThat(unmeasured.writeHot(T)).isFalse();
+        assertThat(stats(unmeasured).fillCost()).isEqualTo(AdaptiveCaching.FILL_COST);
+
+        // an in-memory database: copying a row costs four of its 1 µs queries, so 30 hits do not pay for 100 fills
+        AdaptiveCaching inMemory = adaptive(true);
+        for (int i = 0; i < 20; i++) {
+            inMemory.fillCost(T, 1_000, 4_000);
+        }
+        window(inMemory, 100, 90, 30);
+        judge(inMemory);
+        assertThat(stats(inMemory).fillCost()).isCloseTo(4.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(inMemory.writeHot(T)).isTrue();
+
+        // a remote database: a fill costs a tenth of its 200 µs query, so even 15 hits in 100 fills pay
+        AdaptiveCaching remote = adaptive(true);
+        for (int i = 0; i < 20; i++) {
+            remote.fillCost(T, 200_000, 20_000);
+        }
+        window(remote, 100, 90, 15);
+        judge(remote);
+        assertThat(remote.writeHot(T)).isFalse();
+        assertThat(unmeasuredWouldSwitchOff(15)).as("where the fixed cost would have switched it off").isTrue();
+    }
+
+    @Test
+    void aBusyTableIsJudgedAfterASecondAQuietOneAfterItsWholeWindow() {
+        AdaptiveCaching a = adaptive(true);
+        for (int i = 0; i < AdaptiveCaching.BUSY_WINDOW_FILLS; i++) {
+            a.fill(T);
+            if (i % 2 == 0) {
+                a.wasted(T);
+            }
+        }
+        now.addAndGet(AdaptiveCaching.SHORT_WINDOW_NANOS - 1);
+        judge(a);
+        assertThat(a.writeHot(T)).as("not before a second").isFalse();
+        now.addAndGet(1);
+        judge(a);
+        assertThat(a.writeHot(T)).as("thousands of wasted fills and no hit, judged after a second").isTrue();
+
+        AdaptiveCaching quiet = adaptive(true);
+        for (int i = 0; i < 100; i++) {
+            quiet.fill(T);
+            quiet.wasted(T);
+        }
+        now.addAndGet(AdaptiveCaching.SHORT_WINDOW_NANOS);
+        judge(quiet);
+        assertThat(quiet.writeHot(T)).as("a hundred fills wait for the whole window").isFalse();
+        now.addAndGet(AdaptiveCaching.WINDOW_NANOS);
+        judge(quiet);
+        assertThat(quiet.writeHot(T)).isTrue();
+    }
+
+    @Test
+    void theAveragesFollowTheTimedFillsAndOneFillInSixteenIsTimed() {
+        AdaptiveCaching a = adaptive(true);
+        a.fillCost(T, 1_000, 1_000);
+        assertThat(stats(a).fillCost()).isEqualTo(1.0);
+        for (int i = 0; i < 200; i++) {
+            a.fillCost(T, 1_000, 3_000);
+        }
+        assertThat(stats(a).fillCost()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.01));
+        a.fillCost(T, 0, 5_000); // a query timed at zero (a coarse clock) says nothing
+        assertThat(stats(a).fillCost()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.01));
+        int timed = 0;
+        for (int i = 0; i < 160; i++) {
+            if (a.timeThisFill()) {
+                timed++;
+            }
+        }
+        assertThat(timed).isEqualTo(160 / AdaptiveCaching.TIMED_FILL_EVERY);
+    }
+
+    private boolean unmeasuredWouldSwitchOff(int hits) {
+        AdaptiveCaching a = adaptive(true);
+        window(a, 100, 90, hits);
+        judge(a);
+        return a.writeHot(T);
+    }
+
+    private static TableStatistics stats(AdaptiveCaching a) {
+        return a.statistics().stream().filter(s -> s.table().equals("t")).findFirst().orElseThrow();
+    }
+
+    @Test
     void adaptiveFalseAndATablesOwnTtlKeepItOnButMeasured() {
         AdaptiveCaching off = adaptive(false);
         window(off, 100, 90, 5);

@@ -290,7 +290,8 @@ class CachetSettingsTest {
                 .filter(d -> d.name().equals("cachet.readStrategy")).findFirst().orElseThrow();
         DriverPropertyInfo info = strategy.toPropertyInfo(null);
         assertThat(info.value).isEqualTo("round-robin");
-        assertThat(info.choices).containsExactly("round-robin", "random", "least-connections", "fastest-response");
+        assertThat(info.choices)
+                .containsExactly("round-robin", "random", "least-connections", "fastest-response", "sticky");
         assertThat(info.description).contains("Default: round-robin");
         assertThat(strategy.toPropertyInfo("random").value).isEqualTo("random");
     }

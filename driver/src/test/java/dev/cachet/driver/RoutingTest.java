@@ -239,6 +239,64 @@ class RoutingTest {
         }
     }
 
+    /** A data source over the same nodes in a cluster of its own with {@code cachet.readStrategy=sticky}. */
+    private CachetDataSource sticky() {
+        Properties settings = new Properties();
+        settings.setProperty("cachet.cluster", cluster + "_sticky");
+        settings.setProperty("cachet.readStrategy", "sticky");
+        CachetDataSource ds = new CachetDataSource(h2(urls[0]));
+        ds.setProperties(settings);
+        ds.addReplica(h2(urls[1]));
+        ds.addReplica(h2(urls[2]));
+        return ds;
+    }
+
+    @Test
+    void stickyKeepsEachConnectionOnOneReplicaAndMovesItWhenThatReplicaFails() throws SQLException {
+        CachetDataSource ds = sticky();
+        try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
+            Set<String> seenA = new HashSet<>();
+            Set<String> seenB = new HashSet<>();
+            for (int i = 1; i <= 4; i++) {
+                seenA.add(one(a, "SELECT /*cachet:nocache*/ name FROM node"));
+                seenB.add(one(b, "SELECT /*cachet:nocache*/ name FROM other"));
+                try (PreparedStatement p = a.prepareStatement("SELECT /*cachet:nocache*/ name FROM node WHERE ? > 0")) {
+                    p.setInt(1, i);
+                    try (ResultSet rs = p.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        seenA.add(rs.getString(1));
+                    }
+                }
+            }
+            assertThat(seenA).hasSize(1).allMatch(name -> name.startsWith("replica"));
+            assertThat(seenB).hasSize(1).allMatch(name -> name.startsWith("replica"));
+            assertThat(seenA).as("the connections spread over the replicas").doesNotContainAnyElementsOf(seenB);
+
+            String home = seenA.iterator().next();
+            try (Statement s = keepAlive.get(home.equals("replica1") ? 1 : 2).createStatement()) {
+                s.execute("SHUTDOWN");
+            }
+            String other = home.equals("replica1") ? "replica2" : "replica1";
+            for (int i = 0; i < 4; i++) {
+                assertThat(one(a, "SELECT /*cachet:nocache*/ name FROM node")).as("moved, and stays").isEqualTo(other);
+            }
+        }
+    }
+
+    @Test
+    void stickyReadsAWrittenTableFromThePrimaryAndKeepsItsReplicaForTheRest() throws SQLException {
+        CachetDataSource ds = sticky();
+        try (Connection writer = ds.getConnection(); Connection reader = ds.getConnection()) {
+            String replica = one(reader, "SELECT /*cachet:nocache*/ name FROM other");
+            assertThat(replica).startsWith("replica");
+            writer.createStatement().executeUpdate("UPDATE node SET name = 'primary-2'");
+            for (int i = 0; i < 3; i++) {
+                assertThat(one(reader, "SELECT /*cachet:nocache*/ name FROM node")).isEqualTo("primary-2");
+                assertThat(one(reader, "SELECT /*cachet:nocache*/ name FROM other")).isEqualTo(replica);
+            }
+        }
+    }
+
     @Test
     void aFailedReplicaLeavesTheRotationAndReadsNeverFail() throws SQLException {
         try (Connection c = dataSource.getConnection()) {

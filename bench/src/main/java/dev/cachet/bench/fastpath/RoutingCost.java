@@ -22,15 +22,15 @@ import java.util.concurrent.CountDownLatch;
  * What one read of the workload's mix a costs the client, through the two routing contenders of issue 10: the
  * hand-written split ({@code pg-split}: pgjdbc in a HikariCP pool over the replicas, {@code loadBalanceHosts}) and
  * Cachet with the cache off ({@code cachet-off}: {@code cachet.replicas}, {@code cachet.enabled=false}, in a HikariCP
- * pool). Each read borrows, prepares, binds, executes a point query on {@code products}, reads every column and
- * closes, as the workload runner's mix a does; the keys are uniform. Windows of both contenders alternate; each
+ * pool), and the same Cachet with {@code cachet.readStrategy=sticky} ({@code cachet-sticky}). Each read borrows, prepares, binds, executes a point query on {@code products}, reads every column and
+ * closes, as the workload runner's mix a does; the keys are uniform. Windows of the contenders alternate; each
  * reports reads per second, the worker threads' own CPU time per read and the bytes they allocated per read (the
  * JVM's per-thread allocation counter: exact, whatever the machine's load).
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.cachet.bench.fastpath.RoutingCost PRIMARY REPLICA1 REPLICA2 THREADS
  * ROUNDS MILLIS [CONTENDER]} ({@code host:port} each; database {@code cachet_bench} as the workload runner loads it,
- * user {@code postgres} without a password); with {@code CONTENDER} ({@code pg-split} or {@code cachet-off}) only that
- * one runs, for a whole-process measurement such as {@code perf stat}.
+ * user {@code postgres} without a password); with {@code CONTENDER} ({@code pg-split}, {@code cachet-off} or
+ * {@code cachet-sticky}) only that one runs, for a whole-process measurement such as {@code perf stat}.
  */
 public final class RoutingCost {
 
@@ -45,7 +45,7 @@ public final class RoutingCost {
     public static void main(String[] args) throws Exception {
         if (args.length != 6 && args.length != 7) {
             throw new IllegalArgumentException(
-                    "usage: RoutingCost PRIMARY REPLICA1 REPLICA2 THREADS ROUNDS MILLIS [pg-split|cachet-off]");
+                    "usage: RoutingCost PRIMARY REPLICA1 REPLICA2 THREADS ROUNDS MILLIS [pg-split|cachet-off|cachet-sticky]");
         }
         String only = args.length == 7 ? args[6] : null;
         String primary = args[0];
@@ -69,12 +69,23 @@ public final class RoutingCost {
         if (only == null || only.equals("cachet-off")) {
             pools.put("cachet-off", pool("cachet-off", "jdbc:cachet:postgresql://" + primary + "/cachet_bench", off));
         }
+        if (only == null || only.equals("cachet-sticky")) {
+            Properties sticky = new Properties();
+            sticky.putAll(off);
+            sticky.setProperty("cachet.cluster", "routing-cost-sticky");
+            sticky.setProperty("cachet.readStrategy", "sticky");
+            pools.put("cachet-sticky",
+                    pool("cachet-sticky", "jdbc:cachet:postgresql://" + primary + "/cachet_bench", sticky));
+        }
         if (pools.isEmpty()) {
-            throw new IllegalArgumentException("unknown contender " + only + " (pg-split or cachet-off)");
+            throw new IllegalArgumentException("unknown contender " + only + " (pg-split, cachet-off or cachet-sticky)");
         }
         try {
-            for (HikariDataSource ds : pools.values()) {
-                window(ds, threads, WARM_UP_MILLIS);
+            for (Map.Entry<String, HikariDataSource> e : pools.entrySet()) {
+                // printed so that a whole-process count (perf stat, strace -c) can be divided by every read made
+                double[] w = window(e.getValue(), threads, WARM_UP_MILLIS);
+                System.out.printf(Locale.ROOT, "warm-up %-13s %,9.0f reads in %d ms%n", e.getKey(),
+                        w[0] * WARM_UP_MILLIS / 1000.0, WARM_UP_MILLIS);
             }
             Map<String, List<double[]>> results = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
@@ -82,7 +93,7 @@ public final class RoutingCost {
                     double[] r = window(e.getValue(), threads, millis);
                     results.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
                     System.out.printf(Locale.ROOT,
-                            "round %d %-10s %,9.0f reads/s  CPU %6.2f µs a read  %,7.0f B a read%n",
+                            "round %d %-13s %,9.0f reads/s  CPU %6.2f µs a read  %,7.0f B a read%n",
                             round, e.getKey(), r[0], r[1], r[2]);
                 }
             }
@@ -90,22 +101,24 @@ public final class RoutingCost {
                 double[] t = column(e.getValue(), 0);
                 double[] cpu = column(e.getValue(), 1);
                 double[] bytes = column(e.getValue(), 2);
-                System.out.printf(Locale.ROOT, "median %-10s %,9.0f reads/s [%,.0f-%,.0f]  CPU %6.2f µs [%.2f-%.2f]  "
+                System.out.printf(Locale.ROOT, "median %-13s %,9.0f reads/s [%,.0f-%,.0f]  CPU %6.2f µs [%.2f-%.2f]  "
                         + "%,7.0f B a read%n", e.getKey(), median(t), t[0], t[t.length - 1], median(cpu), cpu[0],
                         cpu[cpu.length - 1], median(bytes));
             }
             List<double[]> split = results.get("pg-split");
-            List<double[]> cachet = results.get("cachet-off");
-            if (split == null || cachet == null) {
-                return;
+            for (String cachet : List.of("cachet-off", "cachet-sticky")) {
+                List<double[]> c = results.get(cachet);
+                if (split == null || c == null) {
+                    continue;
+                }
+                double[] ratio = new double[rounds];
+                for (int i = 0; i < rounds; i++) {
+                    ratio[i] = c.get(i)[0] / split.get(i)[0];
+                }
+                Arrays.sort(ratio);
+                System.out.printf(Locale.ROOT, "%s / pg-split %.2f [%.2f-%.2f]%n", cachet, median(ratio), ratio[0],
+                        ratio[rounds - 1]);
             }
-            double[] ratio = new double[rounds];
-            for (int i = 0; i < rounds; i++) {
-                ratio[i] = cachet.get(i)[0] / split.get(i)[0];
-            }
-            Arrays.sort(ratio);
-            System.out.printf(Locale.ROOT, "cachet-off / pg-split %.2f [%.2f-%.2f]%n", median(ratio), ratio[0],
-                    ratio[rounds - 1]);
         } finally {
             pools.values().forEach(HikariDataSource::close);
         }

@@ -10,10 +10,11 @@ import java.util.Locale;
  * The routing-overhead ratio of issue 10: Cachet with the cache off ({@code cachet.enabled=false}) over a PostgreSQL
  * primary and two streaming replicas ({@code cachet.replicas}), against the hand-written split an application can do
  * itself — two HikariCP pools of pgjdbc, writes to the primary, reads to the replicas ({@code loadBalanceHosts}) —
- * on the workload runner's read-only mix (a: borrow, prepare, bind, execute a Zipfian point query, read it, close; 4
+ * and the same Cachet with {@code cachet.readStrategy=sticky} ({@code cachet-sticky}), on the workload runner's
+ * read-only mix (a: borrow, prepare, bind, execute a Zipfian point query, read it, close; 4
  * threads, pools of 4) in alternating rounds. The ratio is taken within each round; the median over rounds is
  * reported with its range. The same run at full length: {@code scripts/bench-workload.sh postgres --mixes a
- * --contenders pg-split,cachet-off}.
+ * --contenders pg-split,cachet-off,cachet-sticky}.
  */
 final class RoutingOverhead {
 
@@ -40,22 +41,28 @@ final class RoutingOverhead {
         }
         System.err.printf(Locale.ROOT, "fastpath: routing overhead on %s (primary) and %s, %s%n", h[0], h[1], h[2]);
         List<RoundResult> results = WorkloadRunner.measureRounds("postgres", "--pg-primary", h[0], "--pg-replicas",
-                h[1] + "," + h[2], "--mixes", "a", "--contenders", "pg-split,cachet-off",
+                h[1] + "," + h[2], "--mixes", "a", "--contenders", "pg-split,cachet-off,cachet-sticky",
                 "--rounds", Integer.toString(rounds), "--warmup", Double.toString(warmupMillis / 1000.0),
                 "--measure", Double.toString(Math.max(2000, measureMillis) / 1000.0), "--progress", "60");
         double[] split = throughputs(results, "pg-split", rounds);
         double[] off = throughputs(results, "cachet-off", rounds);
+        double[] sticky = throughputs(results, "cachet-sticky", rounds);
         double[] ratio = new double[rounds];
+        double[] stickyRatio = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             ratio[i] = off[i] / split[i];
+            stickyRatio[i] = sticky[i] / split[i];
         }
         Spread r = Spread.of(ratio);
+        Spread s = Spread.of(stickyRatio);
         out.append(String.format(Locale.ROOT, "%d rounds; median of per-round ratios [min-max]%n%n", rounds));
         out.append("| contender | ops/s (median) | × pg-split |\n|---|---:|---:|\n");
         out.append(String.format(Locale.ROOT, "| pg-split (two pgjdbc pools) | %,.0f | 1.00x |%n",
                 Spread.of(split).median()));
         out.append(String.format(Locale.ROOT, "| cachet-off (cachet.replicas, cachet.enabled=false) | %,.0f | "
                 + "**%.2fx** [%.2f-%.2f] |%n", Spread.of(off).median(), r.median(), r.min(), r.max()));
+        out.append(String.format(Locale.ROOT, "| cachet-sticky (the same, cachet.readStrategy=sticky) | %,.0f | "
+                + "**%.2fx** [%.2f-%.2f] |%n", Spread.of(sticky).median(), s.median(), s.min(), s.max()));
         return out.toString();
     }
 

@@ -119,6 +119,14 @@ final class Contenders {
         String where = haveReplicas ? " with cachet.replicas" : "";
         add("cachet-off", "Cachet over pgjdbc" + where + ", cachet.enabled=false",
                 () -> pooled("cachet-off", cachetUrl, off));
+        if (haveReplicas) {
+            Properties sticky = new Properties();
+            sticky.putAll(off);
+            sticky.setProperty("cachet.cluster", "bench-cache-off-sticky");
+            sticky.setProperty("cachet.readStrategy", "sticky");
+            add("cachet-sticky", "Cachet over pgjdbc with cachet.replicas, cachet.enabled=false, "
+                    + "cachet.readStrategy=sticky", () -> pooled("cachet-sticky", cachetUrl, sticky));
+        }
         add("cachet-on", "Cachet over pgjdbc" + where + ", cache on (cachet.maxBytes=" + options.cacheBytes + ")",
                 () -> pooled("cachet-on", cachetUrl, on));
         add("cachet-static", "Cachet over pgjdbc" + where + ", cache on, cachet.adaptive=false",

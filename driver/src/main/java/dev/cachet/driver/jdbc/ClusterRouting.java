@@ -110,6 +110,7 @@ public final class ClusterRouting implements AutoCloseable {
             case RANDOM -> ReplicaSelector.random();
             case LEAST_CONNECTIONS -> ReplicaSelector.leastConnections();
             case FASTEST_RESPONSE -> ReplicaSelector.fastestResponse();
+            case STICKY -> ReplicaSelector.sticky();
         };
     }
 

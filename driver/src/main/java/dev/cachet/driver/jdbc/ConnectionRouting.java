@@ -60,6 +60,11 @@ final class ConnectionRouting {
     private List<ReadYourWrites.WriteTicket> transactionWrites;
     /** Where the last read ran (for events). */
     private PhysicalConnection lastTarget;
+    /**
+     * The replica this connection's last autocommit read ran on (at first, the one it was opened on), offered to the
+     * read strategy with each choice: the sticky strategy reads there again while that replica may serve the read.
+     */
+    private ReplicaState lastReplica;
 
     ConnectionRouting(CachetConnection connection, ClusterRouting cluster, SessionState fresh,
                       dev.cachet.driver.routing.JdbcNodeProbe.HostConnector connector) {
@@ -73,6 +78,7 @@ final class ConnectionRouting {
     void adopt(PhysicalConnection home) {
         open.put(home.replica().host(), home);
         connection.physical.replicas.add(home);
+        lastReplica = home.replica();
     }
 
     /**
@@ -193,7 +199,7 @@ final class ConnectionRouting {
                 || connection.session.transaction().isolation(session) == Connection.TRANSACTION_SERIALIZABLE) {
             return null;
         }
-        ReplicaState state = cluster.router().chooseFor(info.tablesRead());
+        ReplicaState state = cluster.router().chooseFor(info.tablesRead(), lastReplica);
         return state == null ? null : replica(state);
     }
 
@@ -349,10 +355,13 @@ final class ConnectionRouting {
                 ReplicaState home = owner.firstRunAtHome ? owner.home.replica() : null;
                 owner.firstRunAtHome = false;
                 ReplicaState state = home != null && cluster.router().mayServe(home, info.tablesRead()) ? home
-                        : cluster.router().chooseFor(info.tablesRead());
+                        : cluster.router().chooseFor(info.tablesRead(), lastReplica);
                 if (state != null) {
                     target = replica(state);
                     if (target == null) {
+                        if (state == lastReplica) {
+                            lastReplica = null; // unreachable for this connection: the next attempt picks in turn
+                        }
                         continue;
                     }
                 }
@@ -371,6 +380,7 @@ final class ConnectionRouting {
                 ResultSet rs = owner.runQuery(target, info);
                 state.readFinished(System.nanoTime() - start);
                 lastTarget = target;
+                lastReplica = state;
                 return rs;
             } catch (SQLException e) {
                 state.readFinished(System.nanoTime() - start);

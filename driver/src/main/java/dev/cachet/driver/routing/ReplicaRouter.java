@@ -89,7 +89,16 @@ public final class ReplicaRouter {
    * primary serves it.
    */
   public ReplicaState chooseFor(Collection<String> tables) {
-    return choose(readYourWrites.requiredPosition(tables));
+    return choose(readYourWrites.requiredPosition(tables), null);
+  }
+
+  /**
+   * As {@link #chooseFor(Collection)}, for a logical connection that read from {@code previous} last (null: none): the
+   * read strategy may keep it there ({@link ReplicaSelector#sticky()}), but only when {@code previous} is eligible for
+   * this read exactly as any other replica would have to be.
+   */
+  public ReplicaState chooseFor(Collection<String> tables, ReplicaState previous) {
+    return choose(readYourWrites.requiredPosition(tables), previous);
   }
 
   /**
@@ -110,7 +119,7 @@ public final class ReplicaRouter {
    * recorded for the cluster, or null (the primary).
    */
   public ReplicaState chooseForReadOnlyTransaction() {
-    return choose(readYourWrites.requiredPositionForAll());
+    return choose(readYourWrites.requiredPositionForAll(), null);
   }
 
   /** The replicas that may serve a read requiring {@code required} now. */
@@ -128,7 +137,7 @@ public final class ReplicaRouter {
     return eligible;
   }
 
-  private ReplicaState choose(Lsn required) {
+  private ReplicaState choose(Lsn required, ReplicaState previous) {
     if (required.equals(Lsn.MAX)) {
       // a write to these tables is in flight or waits for its sample: the primary serves, the poller samples soon
       requestSampleIfAwaited();
@@ -136,7 +145,7 @@ public final class ReplicaRouter {
     }
     if (subsets == null) {
       List<ReplicaState> eligible = eligible(required);
-      return eligible.isEmpty() ? null : selector.select(eligible);
+      return eligible.isEmpty() ? null : selector.select(eligible, previous);
     }
     // the same list eligible(required) builds, taken from the listed subsets: every autocommit read chooses here
     long timeline = primaryTimeline;
@@ -147,7 +156,7 @@ public final class ReplicaRouter {
         mask |= 1 << i;
       }
     }
-    return mask == 0 ? null : selector.select(subsets[mask]);
+    return mask == 0 ? null : selector.select(subsets[mask], previous);
   }
 
   /** Every subset of {@code replicas}, in their order, at the index of its bit mask. */

@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A read strategy ({@code cachet.readStrategy}): picks one replica among those eligible to serve a read.
  * Implementations are thread-safe and never block.
+ *
+ * <p>A choice may be given the replica the reading logical connection read from last ({@link #select(List,
+ * ReplicaState)}); only {@link #sticky()} uses it, the others pick across the cluster as if it were not given.
  */
 @FunctionalInterface
 public interface ReplicaSelector {
@@ -15,10 +18,47 @@ public interface ReplicaSelector {
   /** Picks one of {@code eligible}, which is never empty. */
   ReplicaState select(List<ReplicaState> eligible);
 
+  /**
+   * Picks one of {@code eligible} (never empty) for a logical connection that read from {@code previous} last (null:
+   * it has not read from a replica yet). The default ignores {@code previous}.
+   */
+  default ReplicaState select(List<ReplicaState> eligible, ReplicaState previous) {
+    return select(eligible);
+  }
+
   /** Each replica in turn (the default). */
   static ReplicaSelector roundRobin() {
     AtomicInteger next = new AtomicInteger();
     return eligible -> eligible.get(Math.floorMod(next.getAndIncrement(), eligible.size()));
+  }
+
+  /**
+   * The replica the logical connection read from last while it is eligible, else the next one in turn (then that one
+   * is the connection's until it leaves the rotation or cannot serve a read). Each connection's reads thus reach one
+   * server process, and the connections of a pool spread over the replicas as they are opened. Choices made without a
+   * previous replica (a new connection's first replica, a read-only transaction's) go in turn.
+   */
+  static ReplicaSelector sticky() {
+    ReplicaSelector turn = roundRobin();
+    return new ReplicaSelector() {
+      @Override
+      public ReplicaState select(List<ReplicaState> eligible) {
+        return turn.select(eligible);
+      }
+
+      @Override
+      public ReplicaState select(List<ReplicaState> eligible, ReplicaState previous) {
+        // eligible holds at most a handful of replicas: a scan by identity costs less than any lookup structure
+        if (previous != null) {
+          for (int i = 0, n = eligible.size(); i < n; i++) {
+            if (eligible.get(i) == previous) {
+              return previous;
+            }
+          }
+        }
+        return turn.select(eligible);
+      }
+    };
   }
 
   /** A uniformly random replica. */
@@ -43,7 +83,7 @@ public interface ReplicaSelector {
 
   /**
    * The strategy named {@code name}, case-insensitively, hyphens or underscores alike: {@code round-robin},
-   * {@code random}, {@code least-connections}, {@code fastest-response}.
+   * {@code random}, {@code least-connections}, {@code fastest-response}, {@code sticky}.
    *
    * @throws IllegalArgumentException for any other name
    */
@@ -57,9 +97,11 @@ public interface ReplicaSelector {
         return leastConnections();
       case "fastest-response":
         return fastestResponse();
+      case "sticky":
+        return sticky();
       default:
         throw new IllegalArgumentException("unknown read strategy '" + name
-            + "' (accepts round-robin, random, least-connections, fastest-response)");
+            + "' (accepts round-robin, random, least-connections, fastest-response, sticky)");
     }
   }
 

@@ -49,6 +49,54 @@ class ReplicaRouterTest {
   }
 
   @Test
+  void stickyMovesAConnectionOffAReplicaThatLeftTheRotationAndKeepsItOnTheNewOne() {
+    ReplicaRouter sticky = new ReplicaRouter(List.of(r1, r2), ReplicaSelector.sticky(), ryw, Duration.ofSeconds(5));
+    sticky.primaryObserved(1);
+    r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
+    r2.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
+    ReplicaState last = sticky.chooseFor(Set.of("t"), null);
+    assertThat(last).isSameAs(r1);
+    for (int i = 0; i < 4; i++) {
+      last = sticky.chooseFor(Set.of("t"), last);
+      assertThat(last).isSameAs(r1);
+    }
+    r1.markFailed(0);
+    last = sticky.chooseFor(Set.of("t"), last);
+    assertThat(last).as("r1 failed").isSameAs(r2);
+    r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
+    for (int i = 0; i < 4; i++) {
+      last = sticky.chooseFor(Set.of("t"), last);
+      assertThat(last).as("r1 is back, the connection stays where it moved").isSameAs(r2);
+    }
+    r2.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ofSeconds(6));
+    last = sticky.chooseFor(Set.of("t"), last);
+    assertThat(last).as("r2 beyond maxReplicaLag").isSameAs(r1);
+    assertThat(sticky.chooseFor(Set.of("t"), last)).isSameAs(r1);
+  }
+
+  @Test
+  void stickyNeverWeakensReadYourWrites() {
+    ReplicaRouter sticky = new ReplicaRouter(List.of(r1, r2), ReplicaSelector.sticky(), ryw, Duration.ofSeconds(5));
+    sticky.primaryObserved(1);
+    r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
+    r2.recordStatus(NodeStatus.standby(Lsn.of(300), 1), Duration.ZERO);
+    ReadYourWrites.WriteTicket ticket = ryw.beginWrite(Set.of("orders"), false);
+    assertThat(sticky.chooseFor(Set.of("orders"), r1)).as("write unresolved: primary").isNull();
+    assertThat(sticky.chooseFor(Set.of("customers"), r1)).as("other tables stay on r1").isSameAs(r1);
+    ryw.committed(ticket, Lsn.of(200));
+    assertThat(sticky.chooseFor(Set.of("orders"), r1)).as("r1 has not replayed the write").isSameAs(r2);
+    assertThat(sticky.chooseFor(Set.of("orders", "customers"), r1)).isSameAs(r2);
+    assertThat(sticky.chooseFor(Set.of("customers"), r1)).isSameAs(r1);
+    r1.recordStatus(NodeStatus.standby(Lsn.of(250), 1), Duration.ZERO);
+    assertThat(sticky.chooseFor(Set.of("orders"), r1)).as("r1 replayed it").isSameAs(r1);
+    r2.recordStatus(NodeStatus.standby(Lsn.of(250), 1), Duration.ZERO);
+    ReadYourWrites.WriteTicket later = ryw.beginWrite(Set.of("orders"), false);
+    ryw.committed(later, Lsn.of(400));
+    assertThat(sticky.chooseFor(Set.of("orders"), r1)).as("neither replayed it: primary").isNull();
+    assertThat(sticky.chooseForReadOnlyTransaction()).isNull();
+  }
+
+  @Test
   void replicasOnAnotherTimelineLeaveTheRotation() {
     router.primaryObserved(2);
     r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);

@@ -63,11 +63,27 @@ class ReplicaSelectorTest {
   }
 
   @Test
+  void stickyKeepsThePreviousReplicaWhileEligibleElseTakesTheNextInTurn() {
+    ReplicaSelector selector = ReplicaSelector.sticky();
+    for (int i = 0; i < 4; i++) {
+      assertThat(selector.select(both, b)).isSameAs(b);
+    }
+    assertThat(selector.select(List.of(a), b)).as("b not eligible").isSameAs(a);
+    List<ReplicaState> fresh = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      fresh.add(selector.select(both, null));
+    }
+    assertThat(fresh).as("connections without a previous replica spread in turn").containsExactly(b, a, b, a);
+    assertThat(ReplicaSelector.roundRobin().select(both, b)).as("only sticky uses the previous replica").isSameAs(a);
+  }
+
+  @Test
   void namesFollowTheSettingsSpelling() {
     assertThat(ReplicaSelector.forName("Round-Robin").select(both)).isSameAs(a);
     assertThat(ReplicaSelector.forName("LEAST_CONNECTIONS")).isNotNull();
     assertThat(ReplicaSelector.forName("fastest-response")).isNotNull();
     assertThat(ReplicaSelector.forName(" random ")).isNotNull();
+    assertThat(ReplicaSelector.forName("STICKY").select(both, b)).isSameAs(b);
     assertThatThrownBy(() -> ReplicaSelector.forName("nearest"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("round-robin");
   }

@@ -85,17 +85,21 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     protected final void parameterBound(int index, Object value, int sqlType) {
-        // setObject(stream, type, length) arrives as a BoundCall: the stream inside is what counts
-        if (streamLike(value instanceof BoundCall call ? call.value() : value)) {
-            streamParameterBound(index);
-            return;
-        }
-        // the driver took the value when it was bound: a buffer or date the application changes later must not
-        // change the key
-        if (value instanceof byte[] bytes) {
-            value = bytes.clone();
-        } else if (value instanceof java.util.Date date) {
-            value = date.clone();
+        // numbers and strings, most bound values, skip the checks below: six of them are interface checks, each a
+        // scan of the value class's interfaces
+        if (!(value instanceof Number || value instanceof String)) {
+            // setObject(stream, type, length) arrives as a BoundCall: the stream inside is what counts
+            if (streamLike(value instanceof BoundCall call ? call.value() : value)) {
+                streamParameterBound(index);
+                return;
+            }
+            // the driver took the value when it was bound: a buffer or date the application changes later must not
+            // change the key
+            if (value instanceof byte[] bytes) {
+                value = bytes.clone();
+            } else if (value instanceof java.util.Date date) {
+                value = date.clone();
+            }
         }
         slot(index);
         values[index - 1] = value;

@@ -2,6 +2,7 @@ package dev.cachet.driver;
 
 import static dev.cachet.driver.H2Database.value;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -280,6 +281,26 @@ class CachingTest {
                     assertThat(rs.getString(1)).isEqualTo("two");
                 }
             }
+        }
+    }
+
+    @Test
+    void aMutableNumberIsNeverPartOfAKey() throws SQLException {
+        // AtomicInteger compares by identity and changes in place: kept in a key, the same object changed after a
+        // fill would hit its old value's entry on a driver that accepts it. H2 refuses it at execution; the refusal
+        // passes through, and Cachet has classified the execution as not cacheable before it ran.
+        try (Connection c = db.cachet(); PreparedStatement p = c.prepareStatement("SELECT v FROM t WHERE id = ?")) {
+            p.setObject(1, new java.util.concurrent.atomic.AtomicInteger(1));
+            assertThatThrownBy(p::executeQuery).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22018"));
+            assertThat(Cachet.cluster(c).statistics().notCacheableByReason())
+                    .containsEntry(dev.cachet.parser.NotCacheableReason.STREAM_PARAMETER, 1L);
+            p.setObject(1, java.math.BigInteger.ONE); // the JDK's immutable numbers are keyed as before
+            try (ResultSet rs = p.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("a");
+            }
+            assertThat(Cachet.cluster(c).statistics().misses()).isEqualTo(1);
         }
     }
 

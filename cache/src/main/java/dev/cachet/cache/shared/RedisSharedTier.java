@@ -647,38 +647,48 @@ public final class RedisSharedTier implements SharedTier {
             return;
         }
         Long shapeExpiresAt = shapesWritten.get(shapeId);
+        CompletableFuture<Void> shapeStored;
+        long newShapeExpiresAt;
         if (shapeExpiresAt == null || shapeExpiresAt - nowMillis < SHAPE_TTL_MILLIS - SHAPE_REFRESH_MILLIS
                 || shapeExpiresAt < entryExpiresAt) {
-            // Acknowledged before the entry is sent: in cluster mode the shape lives on another node than the entry
-            // and its lease, so nothing else orders the two, and a reader (or a waiter released by the lease) that
-            // found the entry without its shape would count a bad value and run the query again.
-            long expiresAt = Math.max(nowMillis + SHAPE_TTL_MILLIS, entryExpiresAt + SHAPE_REFRESH_MILLIS);
+            newShapeExpiresAt = Math.max(nowMillis + SHAPE_TTL_MILLIS, entryExpiresAt + SHAPE_REFRESH_MILLIS);
             byte[] shapeKey = keys.shape(shapeDigest);
-            try {
-                await(store.set(shapeKey, envelope.sealShape(shapeKey, codec.format(), encoded.shape()),
-                        expiresAt - nowMillis));
-            } catch (Exception e) {
+            // Bounded by the lease, not by the query path's timeout: this runs off the query path, and waiters give
+            // up on the fill when the lease lapses anyway.
+            shapeStored = store.set(shapeKey, envelope.sealShape(shapeKey, codec.format(), encoded.shape()),
+                    newShapeExpiresAt - nowMillis).orTimeout(settings.leaseTime().toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            newShapeExpiresAt = 0;
+            shapeStored = CompletableFuture.completedFuture(null);
+        }
+        // The entry is sent once Redis has acknowledged its shape: in cluster mode the shape lives on another node than
+        // the entry and its lease, so nothing else orders the two, and a reader (or a waiter released by the lease)
+        // that found the entry without its shape would count a bad value and run the query again.
+        shapeStored.whenComplete((ok, shapeFailure) -> {
+            if (shapeFailure != null) {
                 counters.storesSkipped.increment();
-                failure(e);
+                failure(shapeFailure);
                 releaseLease(lease);
                 return;
             }
-            if (shapesWritten.size() >= MAX_SHAPES) {
-                shapesWritten.clear();
+            if (newShapeExpiresAt != 0) {
+                if (shapesWritten.size() >= MAX_SHAPES) {
+                    shapesWritten.clear();
+                }
+                shapesWritten.put(shapeId, newShapeExpiresAt);
             }
-            shapesWritten.put(shapeId, expiresAt);
-        }
-        // the entry, then the lease goes, on the one connection to their shared slot: waiters find the entry
-        store.set(entryKey, value, ttlMillis).whenComplete((ok, e) -> {
-            if (e == null) {
-                counters.stores.increment();
-                counters.bytesWritten.add(value.length);
-            } else {
-                counters.storesSkipped.increment();
-                failure(e);
-            }
+            // the entry, then the lease goes, on the one connection to their shared slot: waiters find the entry
+            store.set(entryKey, value, ttlMillis).whenComplete((done, e) -> {
+                if (e == null) {
+                    counters.stores.increment();
+                    counters.bytesWritten.add(value.length);
+                } else {
+                    counters.storesSkipped.increment();
+                    failure(e);
+                }
+            });
+            releaseLease(lease);
         });
-        releaseLease(lease);
     }
 
     private ResultCodec.Encoded encodeQuietly(MaterializedResult result) {

@@ -210,7 +210,7 @@ class SharedTierProtocolTest {
         // in cluster mode the shape and the entry live on different nodes: only the filler can order them
         redis.holdSetsEndingWith = "}:s";
         Instances.Instance a = instances.start(redis.store(),
-                Instances.settings(STRICT).timeout(Duration.ofSeconds(30)).build());
+                Instances.settings(STRICT).leaseTime(Duration.ofSeconds(30)).build());
         Instances.Instance b = instance(STRICT);
         a.fill(K, PRODUCTS, TestCodec.row(1, "tea"));
         await().until(() -> !redis.heldSets.isEmpty());
@@ -227,8 +227,9 @@ class SharedTierProtocolTest {
 
     @Test
     void aShapeThatIsNotStoredKeepsItsEntryOutAndReleasesTheLease() {
-        redis.holdSetsEndingWith = "}:s"; // never answered: the filler's timeout (200 ms) ends the wait
-        Instances.Instance a = instance(STRICT);
+        redis.holdSetsEndingWith = "}:s"; // never answered: the fill's lease time (300 ms) ends the wait
+        Instances.Instance a = instances.start(redis.store(),
+                Instances.settings(STRICT).leaseTime(Duration.ofMillis(300)).build());
         a.fill(K, PRODUCTS, TestCodec.row(1, "tea"));
         await().until(() -> a.stats().storesSkipped() == 1);
         assertThat(a.stats().timeouts()).isEqualTo(1);

@@ -41,6 +41,8 @@ final class AdaptiveCaching {
     static final double FILL_COST = 0.25;
     /** One fill in this many is timed (two clock reads per row copied). */
     static final int TIMED_FILL_EVERY = 16;
+    /** A timed fill counts at most this many queries. */
+    static final long MAX_SAMPLE_COST = 8;
     /** How much each timed fill moves a table's average fill and query times. */
     static final double COST_WEIGHT = 1.0 / 8;
     static final long FIRST_PAUSE_NANOS = 30_000_000_000L;
@@ -109,8 +111,10 @@ final class AdaptiveCaching {
         if (queryNanos <= 0 || fillNanos < 0) {
             return;
         }
+        // one fill that met a collection or a cold path must not swing the average for hundreds of fills
+        long copy = Math.min(fillNanos, MAX_SAMPLE_COST * queryNanos);
         for (String name : tablesRead) {
-            table(name).timed(queryNanos, fillNanos);
+            table(name).timed(queryNanos, copy);
         }
     }
 

@@ -74,6 +74,13 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
                 || value instanceof Array || value instanceof Ref || value instanceof RowId || value instanceof SQLXML;
     }
 
+    /** The JDK's immutable numbers, by exact class (BigDecimal and BigInteger can be subclassed). */
+    private static boolean immutableNumber(Object value) {
+        Class<?> c = value.getClass();
+        return c == Integer.class || c == Long.class || c == java.math.BigDecimal.class || c == Double.class
+                || c == Short.class || c == Byte.class || c == Float.class || c == java.math.BigInteger.class;
+    }
+
     @Override
     protected final boolean recordsParameters() {
         return records;
@@ -87,6 +94,12 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     protected final void parameterBound(int index, Object value, int sqlType) {
         // numbers and strings, most bound values, skip the checks below: six of them are interface checks, each a
         // scan of the value class's interfaces
+        if (value instanceof Number && !immutableNumber(value)) {
+            // an AtomicInteger, a LongAdder, a subclass of BigDecimal: it may change after binding, and may compare
+            // by identity, so it cannot stand in a key
+            streamParameterBound(index);
+            return;
+        }
         if (!(value instanceof Number || value instanceof String)) {
             // setObject(stream, type, length) arrives as a BoundCall: the stream inside is what counts
             if (streamLike(value instanceof BoundCall call ? call.value() : value)) {

@@ -136,12 +136,15 @@ final class ExecutionPipeline {
                     return notAdmitted(owner, info, start);
                 }
             }
-            if (adaptive.timeThisFill()) {
-                fillStart = System.nanoTime();
-            }
+            long keyStart = adaptive.timeThisFill() ? System.nanoTime() : 0;
             key = probe.toKey();
+            long keyNanos = keyStart == 0 ? 0 : System.nanoTime() - keyStart;
             if (!OwnFills.fillingOnThisThread(key)) {
                 result = cache.awaitInFlight(key);
+            }
+            if (keyStart != 0 && result == null) {
+                // the key's making counts, a wait for another thread's fill does not
+                fillStart = System.nanoTime() - keyNanos;
             }
         } else {
             key = QueryKey.of(session.key(), info.sql(), parameters, sqlTypes, owner.maxRowsForKey(),

@@ -48,10 +48,15 @@ class ReplicaRouterTest {
     assertThat(router.chooseFor(Set.of("orders"))).as("r2 beyond maxReplicaLag").isNull();
   }
 
-  @Test
-  void stickyMovesAConnectionOffAReplicaThatLeftTheRotationAndKeepsItOnTheNewOne() {
+  private ReplicaRouter stickyRouter() {
     ReplicaRouter sticky = new ReplicaRouter(List.of(r1, r2), ReplicaSelector.sticky(), ryw, Duration.ofSeconds(5));
     sticky.primaryObserved(1);
+    return sticky;
+  }
+
+  @Test
+  void stickyMovesAConnectionOffAReplicaThatLeftTheRotationAndKeepsItOnTheNewOne() {
+    ReplicaRouter sticky = stickyRouter();
     r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
     r2.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
     ReplicaState last = sticky.chooseFor(Set.of("t"), null);
@@ -76,8 +81,7 @@ class ReplicaRouterTest {
 
   @Test
   void stickyNeverWeakensReadYourWrites() {
-    ReplicaRouter sticky = new ReplicaRouter(List.of(r1, r2), ReplicaSelector.sticky(), ryw, Duration.ofSeconds(5));
-    sticky.primaryObserved(1);
+    ReplicaRouter sticky = stickyRouter();
     r1.recordStatus(NodeStatus.standby(Lsn.of(100), 1), Duration.ZERO);
     r2.recordStatus(NodeStatus.standby(Lsn.of(300), 1), Duration.ZERO);
     ReadYourWrites.WriteTicket ticket = ryw.beginWrite(Set.of("orders"), false);

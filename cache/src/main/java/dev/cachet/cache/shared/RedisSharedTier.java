@@ -64,6 +64,8 @@ public final class RedisSharedTier implements SharedTier {
 
     private final ConcurrentHashMap<ShapeId, Object> shapes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ShapeId, Long> shapesWritten = new ConcurrentHashMap<>();
+    /** Fills sent to Redis and not yet acknowledged (shape, entry, lease release). */
+    private final Set<CompletableFuture<Void>> pendingWrites = ConcurrentHashMap.newKeySet();
 
     private final Set<String> pendingTables = ConcurrentHashMap.newKeySet();
     private volatile boolean pendingAll;
@@ -135,10 +137,16 @@ public final class RedisSharedTier implements SharedTier {
         closed = true;
         maintenance.shutdownNow();
         storer.shutdown();
+        // fills queued or under way land within one lease time at the most: after it their waiters gave up anyway
+        long deadline = System.nanoTime() + settings.leaseTime().toNanos();
         try {
-            storer.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS);
+            storer.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            CompletableFuture.allOf(pendingWrites.toArray(new CompletableFuture<?>[0]))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // a write that failed was counted where it failed; one still under way is left to the lease's expiry
         }
         storer.shutdownNow();
         store.close();
@@ -664,12 +672,11 @@ public final class RedisSharedTier implements SharedTier {
         // The entry is sent once Redis has acknowledged its shape: in cluster mode the shape lives on another node than
         // the entry and its lease, so nothing else orders the two, and a reader (or a waiter released by the lease)
         // that found the entry without its shape would count a bad value and run the query again.
-        shapeStored.whenComplete((ok, shapeFailure) -> {
+        CompletableFuture<Void> written = shapeStored.handle((ok, shapeFailure) -> {
             if (shapeFailure != null) {
                 counters.storesSkipped.increment();
                 failure(shapeFailure);
-                releaseLease(lease);
-                return;
+                return releaseLease(lease);
             }
             if (newShapeExpiresAt != 0) {
                 if (shapesWritten.size() >= MAX_SHAPES) {
@@ -678,7 +685,7 @@ public final class RedisSharedTier implements SharedTier {
                 shapesWritten.put(shapeId, newShapeExpiresAt);
             }
             // the entry, then the lease goes, on the one connection to their shared slot: waiters find the entry
-            store.set(entryKey, value, ttlMillis).whenComplete((done, e) -> {
+            CompletableFuture<Void> entry = store.set(entryKey, value, ttlMillis).whenComplete((done, e) -> {
                 if (e == null) {
                     counters.stores.increment();
                     counters.bytesWritten.add(value.length);
@@ -687,8 +694,11 @@ public final class RedisSharedTier implements SharedTier {
                     failure(e);
                 }
             });
-            releaseLease(lease);
-        });
+            return CompletableFuture.allOf(entry, releaseLease(lease));
+        }).thenCompose(f -> f);
+        // close() lets writes under way land: an instance that stops right after a fill still hands it over
+        pendingWrites.add(written);
+        written.whenComplete((ok, e) -> pendingWrites.remove(written));
     }
 
     private ResultCodec.Encoded encodeQuietly(MaterializedResult result) {
@@ -706,10 +716,11 @@ public final class RedisSharedTier implements SharedTier {
         }
     }
 
-    private void releaseLease(Lease lease) {
+    private CompletableFuture<Void> releaseLease(Lease lease) {
         if (lease != null && connected) {
-            store.deleteIfEquals(lease.key, lease.token);
+            return store.deleteIfEquals(lease.key, lease.token);
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     private byte[] shapeDigest(byte[] shape) {

@@ -226,6 +226,23 @@ class SharedTierProtocolTest {
     }
 
     @Test
+    void anInstanceClosingRightAfterAFillStillHandsItOver() throws Exception {
+        // a worker that stops after its query: the fill under way lands, and the waiters' lease goes with it
+        redis.holdSetsEndingWith = "}:s";
+        Instances.Instance a = instances.start(redis.store(),
+                Instances.settings(STRICT).leaseTime(Duration.ofSeconds(30)).build());
+        a.fill(K, PRODUCTS, TestCodec.row(1, "tea"));
+        await().until(() -> !redis.heldSets.isEmpty());
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(a.cache::close);
+        redis.holdSetsEndingWith = null;
+        redis.heldSets.poll().run();
+        closing.get(10, TimeUnit.SECONDS);
+        assertThat(redis.keysEndingWith("}:e")).as("the entry landed before the connection closed").hasSize(1);
+        assertThat(redis.keysEndingWith("}:l")).isEmpty();
+        assertThat(instance(STRICT).cache.lookup(K, PRODUCTS, false).isHit()).isTrue();
+    }
+
+    @Test
     void aShapeThatIsNotStoredKeepsItsEntryOutAndReleasesTheLease() {
         redis.holdSetsEndingWith = "}:s"; // never answered: the fill's lease time (300 ms) ends the wait
         Instances.Instance a = instances.start(redis.store(),

@@ -180,7 +180,16 @@ start_node() {
       exec redis-server "$(node_dir "$node")/redis.conf"
     ) || { tail -n 20 "$(node_dir "$node")/redis.log" >&2; die "$node did not start"; }
   fi
-  wait_until "$node to answer" answers "$node"
+  # a daemonized server binds after it forked: a port taken meanwhile (even by another program's outgoing
+  # connection, as these ports lie in the kernel's ephemeral range) shows only in its log
+  local deadline=$(( SECONDS + WAIT_SECONDS ))
+  until answers "$node"; do
+    if (( SECONDS >= deadline )); then
+      tail -n 20 "$(node_dir "$node")/redis.log" >&2 || true
+      die "timed out after ${WAIT_SECONDS}s waiting for $node to answer"
+    fi
+    sleep 0.1
+  done
 }
 
 port_free() { ! (echo >"/dev/tcp/$HOST/$1") 2>/dev/null; }

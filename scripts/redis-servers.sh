@@ -11,7 +11,7 @@
 #   scripts/redis-servers.sh replica-of NODE     the cluster node that replicates primary NODE now
 #   scripts/redis-servers.sh cli NODE [redis-cli arguments]
 #
-# Nodes (ports from the base, default 46379; 6379, the machine's own Redis, is refused):
+# Nodes (ports from the base, default 17379; 6379, the machine's own Redis, is refused):
 #   standalone  base     ACL users: CACHET_REDIS_USER (all rights) and CACHET_REDIS_RESTRICTED_USER (reads,
 #                        pub/sub, no writes: for refusal tests); the default user is off
 #   tls         base+1   TLS only, certificates made here with openssl (CA in <dir>/tls/ca.crt); same users
@@ -20,12 +20,12 @@
 # Every node has the same two ACL users; replication and the cluster authenticate as CACHET_REDIS_USER.
 #
 # Environment:
-#   CACHET_REDIS_PORT   base port (default 46379)
+#   CACHET_REDIS_PORT   base port (default 17379)
 #   CACHET_REDIS_DIR    where configuration, certificates and logs live (default /tmp/cachet-redis-<base port>)
 #   CACHET_REDIS_WAIT   seconds to wait for a node or a failover (default 30)
 set -euo pipefail
 
-BASE_PORT="${CACHET_REDIS_PORT:-46379}"
+BASE_PORT="${CACHET_REDIS_PORT:-17379}"
 DIR="${CACHET_REDIS_DIR:-/tmp/cachet-redis-${BASE_PORT}}"
 WAIT_SECONDS="${CACHET_REDIS_WAIT:-30}"
 HOST=127.0.0.1
@@ -180,8 +180,8 @@ start_node() {
       exec redis-server "$(node_dir "$node")/redis.conf"
     ) || { tail -n 20 "$(node_dir "$node")/redis.log" >&2; die "$node did not start"; }
   fi
-  # a daemonized server binds after it forked: a port taken meanwhile (even by another program's outgoing
-  # connection, as these ports lie in the kernel's ephemeral range) shows only in its log
+  # a daemonized server binds after it forked: a port taken meanwhile (by another server, or by an outgoing
+  # connection when a base port puts the nodes in the kernel's ephemeral range) shows only in its log
   local deadline=$(( SECONDS + WAIT_SECONDS ))
   until answers "$node"; do
     if (( SECONDS >= deadline )); then

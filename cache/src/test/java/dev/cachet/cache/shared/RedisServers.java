@@ -25,13 +25,13 @@ public final class RedisServers {
 
     enum Topology { STANDALONE, TLS, REPLICATION, CLUSTER }
 
-    static final String STANDALONE = property("it.redis.standalone", "127.0.0.1:46379");
-    static final String TLS = property("it.redis.tls", "127.0.0.1:46380");
-    static final String TLS_CA = property("it.redis.tlsCa", "/tmp/cachet-redis-46379/tls/ca.crt");
-    static final String PRIMARY = property("it.redis.primary", "127.0.0.1:46381");
-    static final String REPLICAS = property("it.redis.replicas", "127.0.0.1:46382,127.0.0.1:46383");
+    static final String STANDALONE = property("it.redis.standalone", "127.0.0.1:17379");
+    static final String TLS = property("it.redis.tls", "127.0.0.1:17380");
+    static final String TLS_CA = property("it.redis.tlsCa", "/tmp/cachet-redis-17379/tls/ca.crt");
+    static final String PRIMARY = property("it.redis.primary", "127.0.0.1:17381");
+    static final String REPLICAS = property("it.redis.replicas", "127.0.0.1:17382,127.0.0.1:17383");
     static final String CLUSTER = property("it.redis.cluster",
-            "127.0.0.1:46390,127.0.0.1:46391,127.0.0.1:46392,127.0.0.1:46393,127.0.0.1:46394,127.0.0.1:46395");
+            "127.0.0.1:17390,127.0.0.1:17391,127.0.0.1:17392,127.0.0.1:17393,127.0.0.1:17394,127.0.0.1:17395");
     static final String USER = property("it.redis.user", "cachet");
     static final String PASSWORD = property("it.redis.password", "cachet-secret-7f3a");
     static final String RESTRICTED_USER = property("it.redis.restrictedUser", "cachet_reader");

@@ -92,15 +92,16 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     protected final void parameterBound(int index, Object value, int sqlType) {
-        // numbers and strings, most bound values, skip the checks below: six of them are interface checks, each a
-        // scan of the value class's interfaces
-        if (value instanceof Number && !immutableNumber(value)) {
-            // an AtomicInteger, a LongAdder, a subclass of BigDecimal: it may change after binding, and may compare
-            // by identity, so it cannot stand in a key
-            streamParameterBound(index);
-            return;
-        }
-        if (!(value instanceof Number || value instanceof String)) {
+        if (value instanceof Number) {
+            if (!immutableNumber(value)) {
+                // an AtomicInteger, a LongAdder, a subclass of BigDecimal: it may change after binding, and may
+                // compare by identity, so it cannot stand in a key
+                streamParameterBound(index);
+                return;
+            }
+        } else if (!(value instanceof String)) {
+            // numbers and strings, most bound values, skip these checks: six of them are interface checks, each a
+            // scan of the value class's interfaces
             // setObject(stream, type, length) arrives as a BoundCall: the stream inside is what counts
             if (streamLike(value instanceof BoundCall call ? call.value() : value)) {
                 streamParameterBound(index);

@@ -155,6 +155,26 @@ public final class RowPins {
     private final List<Map<String, PinnedValue>> insertedRows;
     private final OnConflict onConflict;
     private final List<String> conflictColumns;
+    // A statement's writes ask for the tuples of the same key columns on every execution: the last answer of each
+    // method is kept (a racing recomputation is harmless; the answers are immutable).
+    private volatile TuplesMemo whereMemo;
+    private volatile TuplesMemo newMemo;
+    private volatile TuplesMemo insertedMemo;
+
+    /** The tuples one of the key methods returned for {@code columns} (null included). */
+    private static final class TuplesMemo {
+        final List<String> columns;
+        final List<List<PinnedValue>> tuples;
+
+        TuplesMemo(List<String> columns, List<List<PinnedValue>> tuples) {
+            this.columns = columns == null ? null : List.copyOf(columns);
+            this.tuples = tuples;
+        }
+
+        boolean isFor(List<String> asked) {
+            return columns == asked || (columns != null && columns.equals(asked));
+        }
+    }
 
     private RowPins(Builder b) {
         this.table = Objects.requireNonNull(b.table, "table");
@@ -209,6 +229,15 @@ public final class RowPins {
      * bound values; tuples may repeat.
      */
     public List<List<PinnedValue>> whereKeys(List<String> columns) {
+        TuplesMemo m = whereMemo;
+        if (m == null || !m.isFor(columns)) {
+            m = new TuplesMemo(columns, computeWhereKeys(columns));
+            whereMemo = m;
+        }
+        return m.tuples;
+    }
+
+    private List<List<PinnedValue>> computeWhereKeys(List<String> columns) {
         if (columns == null || columns.isEmpty() || where.isEmpty()) {
             return null;
         }
@@ -285,6 +314,15 @@ public final class RowPins {
      * unknown and the caller falls back to the table.
      */
     public List<List<PinnedValue>> newKeys(List<String> columns) {
+        TuplesMemo m = newMemo;
+        if (m == null || !m.isFor(columns)) {
+            m = new TuplesMemo(columns, computeNewKeys(columns));
+            newMemo = m;
+        }
+        return m.tuples;
+    }
+
+    private List<List<PinnedValue>> computeNewKeys(List<String> columns) {
         List<List<PinnedValue>> old = whereKeys(columns);
         if (old == null) {
             return null;
@@ -334,6 +372,15 @@ public final class RowPins {
      * the list takes its default, perhaps a sequence), {@code columns} is empty or nothing is inserted.
      */
     public List<List<PinnedValue>> insertedKeys(List<String> columns) {
+        TuplesMemo m = insertedMemo;
+        if (m == null || !m.isFor(columns)) {
+            m = new TuplesMemo(columns, computeInsertedKeys(columns));
+            insertedMemo = m;
+        }
+        return m.tuples;
+    }
+
+    private List<List<PinnedValue>> computeInsertedKeys(List<String> columns) {
         if (columns == null || columns.isEmpty() || insertedRows.isEmpty()) {
             return null;
         }

@@ -39,7 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       store; evictions past the 64 MB bound): what an admitted miss, a fill, costs;
  *   <li>{@code directHit} / {@code cachetHit}: a prepared point query of one row x 5 columns over 1,000 hot
  *       keys, every one cached after the warm-up;
- *   <li>{@code cachetOff}: the miss statement through Cachet with {@code cachet.enabled=false}.
+ *   <li>{@code cachetOff}: the miss statement through Cachet with {@code cachet.enabled=false};
+ *   <li>{@code directWrite} / {@code cachetWrite} / {@code cachetOffWrite}: a prepared autocommit
+ *       {@code UPDATE … WHERE id = ?} of one row by its primary key, each thread over its own stretch of keys: what
+ *       a write's bookkeeping costs (row-precise scope, invalidation, the switch's counters), with the cache on and
+ *       off.
  * </ul>
  *
  * <p>Backends ({@code -p backend=}): {@code h2} (in memory), {@code postgres} (the server at
@@ -59,6 +63,7 @@ public class FastPathBenchmark {
     static final String HIT = "SELECT id, name, price, qty, updated_at FROM fp_items WHERE id = ?";
     static final int ROWS = 10_000;
     static final int HOT = 1_000;
+    static final String WRITE = "UPDATE fp_items SET qty = ? WHERE id = ?";
 
     /** The database: created once per trial, dropped at its end. */
     @State(Scope.Benchmark)
@@ -161,7 +166,12 @@ public class FastPathBenchmark {
         PreparedStatement cachetFillMiss;
         PreparedStatement directHit;
         PreparedStatement cachetHit;
+        PreparedStatement directWrite;
+        PreparedStatement cachetWrite;
+        PreparedStatement cachetOffWrite;
         int hot;
+        int written;
+        int writeBase;
 
         @Setup(Level.Trial)
         public void open(Database db) throws SQLException {
@@ -188,7 +198,12 @@ public class FastPathBenchmark {
             cachetFillMiss = cachetFill.prepareStatement(MISS);
             directHit = direct.prepareStatement(HIT);
             cachetHit = cachetOn.prepareStatement(HIT);
+            directWrite = direct.prepareStatement(WRITE);
+            cachetWrite = cachetOn.prepareStatement(WRITE);
+            cachetOffWrite = cachetOff.prepareStatement(WRITE);
             hot = (int) (Thread.currentThread().getId() % HOT);
+            // threads write apart, so that they never wait on each other's row locks
+            writeBase = (int) (Thread.currentThread().getId() * 997 % ROWS);
         }
 
         @TearDown(Level.Trial)
@@ -235,6 +250,13 @@ public class FastPathBenchmark {
         return readHit(ps);
     }
 
+    static long write(Session s, PreparedStatement ps) throws SQLException {
+        int n = s.written++;
+        ps.setInt(1, n);
+        ps.setInt(2, 1 + (s.writeBase + n % 500) % ROWS);
+        return ps.executeUpdate();
+    }
+
     @Benchmark
     public long directMiss(Database db, Session s) throws SQLException {
         return miss(db, s.directMiss);
@@ -263,5 +285,20 @@ public class FastPathBenchmark {
     @Benchmark
     public long cachetHit(Session s) throws SQLException {
         return hit(s, s.cachetHit);
+    }
+
+    @Benchmark
+    public long directWrite(Session s) throws SQLException {
+        return write(s, s.directWrite);
+    }
+
+    @Benchmark
+    public long cachetWrite(Session s) throws SQLException {
+        return write(s, s.cachetWrite);
+    }
+
+    @Benchmark
+    public long cachetOffWrite(Session s) throws SQLException {
+        return write(s, s.cachetOffWrite);
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Prints the ratios of issue 10 in one run: a miss (adaptive admission: after the statement's first fills, a miss
  * of a key never read before does not fill), a fill (every miss fills, {@code cachet.admission=always}) and cache-off
- * against the direct driver (1 and 8 threads), a
+ * against the direct driver (1 and 8 threads), an autocommit {@code UPDATE} of one row by its key with the cache on
+ * and off against the direct driver (same threads), a
  * hit against the direct driver (1, 2, 4 and 8 threads), the allocation per operation of each, the routing overhead
  * (Cachet with the cache off over a primary and two replicas against a hand-written split), and the bytes per
  * cached entry (counted by the cache and measured by JOL). The throughput figures come from
@@ -84,6 +85,9 @@ public final class FastPathMain {
                     ops.put("cachetMiss", (db, s) -> FastPathBenchmark.miss(db, s.cachetMiss));
                     ops.put("cachetFill", (db, s) -> FastPathBenchmark.miss(db, s.cachetFillMiss));
                     ops.put("cachetOff", (db, s) -> FastPathBenchmark.miss(db, s.cachetOffMiss));
+                    ops.put("directWrite", (db, s) -> FastPathBenchmark.write(s, s.directWrite));
+                    ops.put("cachetWrite", (db, s) -> FastPathBenchmark.write(s, s.cachetWrite));
+                    ops.put("cachetOffWrite", (db, s) -> FastPathBenchmark.write(s, s.cachetOffWrite));
                 }
                 if (hitThreads.contains(t)) {
                     ops.put("directHit", (db, s) -> FastPathBenchmark.hit(s, s.directHit));
@@ -96,6 +100,9 @@ public final class FastPathMain {
                     row(report, backend, t, "miss", r.get("cachetMiss"), r.get("directMiss"));
                     row(report, backend, t, "fill (admission always)", r.get("cachetFill"), r.get("directMiss"));
                     row(report, backend, t, "cache off", r.get("cachetOff"), r.get("directMiss"));
+                    row(report, backend, t, "write by key", r.get("cachetWrite"), r.get("directWrite"));
+                    row(report, backend, t, "write by key, cache off", r.get("cachetOffWrite"),
+                            r.get("directWrite"));
                 }
                 if (hitThreads.contains(t)) {
                     row(report, backend, t, "hit", r.get("cachetHit"), r.get("directHit"));

@@ -65,7 +65,9 @@ public final class RowKeys {
         KeyTable(String table, List<KeyColumn> keyColumns, boolean onlyUniqueKey) {
             this.table = table;
             this.keyColumns = List.copyOf(keyColumns);
-            this.columns = keyColumns.stream().map(KeyColumn::name).toList();
+            // List.copyOf keeps this very list (Stream.toList's admits nulls, so copying it again would copy it): the
+            // row pins recognize the key by identity on every write
+            this.columns = List.copyOf(keyColumns.stream().map(KeyColumn::name).toList());
             this.kinds = keyColumns.stream().map(KeyColumn::kind).toList();
             this.onlyUniqueKey = onlyUniqueKey;
         }

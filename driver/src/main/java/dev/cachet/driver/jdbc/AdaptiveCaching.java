@@ -52,6 +52,11 @@ final class AdaptiveCaching {
     private final Predicate<String> exempt;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, Table> tables = new ConcurrentHashMap<>();
+    /**
+     * Tables by their {@code t#w} name, which every row-precise write names (and by any other name holding the
+     * separator that is not a row's).
+     */
+    private final ConcurrentHashMap<String, Table> byWrittenName = new ConcurrentHashMap<>();
     /** How many tables are switched off: zero keeps {@link #writeHot} to one read. */
     private final AtomicInteger off = new AtomicInteger();
     /** Fills begun, to time one in {@link #TIMED_FILL_EVERY}; deliberately racy (a lost count moves a sample). */
@@ -128,18 +133,63 @@ final class AdaptiveCaching {
         }
     }
 
-    /** A write invalidated {@code scope}'s version names (tables, or a table's rows). */
+    /**
+     * A write invalidated {@code scope}'s version names (tables, or a table's rows): each table it reaches counts one
+     * write. A row-precise scope names its table through the table's {@code #w} name, which it always holds beside
+     * the rows' names ({@link RowScopes#writeScope}), so row names themselves are not counted.
+     */
     void write(Collection<String> scope) {
         if (scope == Cluster.ALL_TABLES) {
             return;
         }
         long now = clock.getAsLong();
-        for (String name : tablesOf(scope)) {
-            Table t = table(name);
-            t.writes.increment();
-            t.windowWrites.increment();
-            t.roll(now);
+        if (scope.size() > SMALL_SCOPE) {
+            Set<Table> counted = new java.util.HashSet<>();
+            for (String name : scope) {
+                Table t = writtenTable(name);
+                if (t != null && counted.add(t)) {
+                    t.written(now);
+                }
+            }
+            return;
         }
+        // the common write names one to a few tables: a table named twice (t and t#w, from a batch) is found among
+        // the names before it instead of in a set made for it
+        int i = 0;
+        for (String name : scope) {
+            Table t = writtenTable(name);
+            if (t != null && !countedBefore(scope, i, t)) {
+                t.written(now);
+            }
+            i++;
+        }
+    }
+
+    private static final int SMALL_SCOPE = 8;
+
+    private boolean countedBefore(Collection<String> scope, int index, Table t) {
+        int i = 0;
+        for (String name : scope) {
+            if (i++ == index) {
+                return false;
+            }
+            if (writtenTable(name) == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The table a written version name counts for: itself, or the table of a {@code t#w} name; null for a row's. */
+    private Table writtenTable(String name) {
+        if (name.indexOf(RowScopes.SEPARATOR) < 0) {
+            return table(name);
+        }
+        if (RowScopes.isRowName(name)) {
+            return null;
+        }
+        Table t = byWrittenName.get(name);
+        return t != null ? t : byWrittenName.computeIfAbsent(name, n -> table(RowScopes.tableOf(n)));
     }
 
     /**
@@ -157,17 +207,6 @@ final class AdaptiveCaching {
             t.windowWasted.increment();
             t.roll(now);
         }
-    }
-
-    private static Collection<String> tablesOf(Collection<String> names) {
-        if (names.size() == 1) {
-            return List.of(RowScopes.tableOf(names.iterator().next()));
-        }
-        Set<String> out = new java.util.HashSet<>();
-        for (String n : names) {
-            out.add(RowScopes.tableOf(n));
-        }
-        return out;
     }
 
     /** A snapshot per table, sorted by name. */
@@ -236,6 +275,12 @@ final class AdaptiveCaching {
             }
             roll(now);
             return offUntil != 0;
+        }
+
+        void written(long now) {
+            writes.increment();
+            windowWrites.increment();
+            roll(now);
         }
 
         void roll(long now) {

@@ -103,6 +103,20 @@ final class RowScopes {
         return table + SEPARATOR + 'w';
     }
 
+    /** Whether {@code name} is a row slot's version name ({@code t#r5}); allocates nothing. */
+    static boolean isRowName(String name) {
+        int i = name.lastIndexOf(SEPARATOR);
+        if (i <= 0 || i + 2 >= name.length() || name.charAt(i + 1) != 'r') {
+            return false;
+        }
+        for (int j = i + 2; j < name.length(); j++) {
+            if (name.charAt(j) < '0' || name.charAt(j) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The table a version name belongs to ({@code t}, {@code t#w}, {@code t#r5} → {@code t}). */
     static String tableOf(String name) {
         int i = name.lastIndexOf(SEPARATOR);
@@ -199,6 +213,10 @@ final class RowScopes {
             return tableScope;
         }
         Names n = names(table);
+        if (tableScope.size() == 1 && slots.length == 1) {
+            // the common write, one row of a table nothing depends on: no set to grow
+            return Set.of(n.written, n.slot(slots[0]));
+        }
         Set<String> out = new HashSet<>(tableScope.size() + slots.length + 2);
         out.addAll(tableScope);
         out.remove(table);

@@ -92,9 +92,10 @@ public final class ReadYourWrites {
 
   /**
    * A primary insert position sampled by a query that started at {@code sampleStartedNanos}: resolves the unsampled
-   * commits that returned before then.
+   * commits that returned before then. Returns how many tables (or the all-tables mark) it freed: left with no write
+   * unresolved, so that replicas that replay the position may serve them again.
    */
-  public void primarySampled(Lsn primaryInsert, long sampleStartedNanos) {
+  public int primarySampled(Lsn primaryInsert, long sampleStartedNanos) {
     List<WriteTicket> resolved = new ArrayList<>();
     synchronized (awaitingSample) {
       awaitingSample.removeIf(ticket -> {
@@ -106,9 +107,11 @@ public final class ReadYourWrites {
       });
       samplePending = !awaitingSample.isEmpty();
     }
+    int freed = 0;
     for (WriteTicket ticket : resolved) {
-      resolve(ticket, primaryInsert);
+      freed += resolve(ticket, primaryInsert);
     }
+    return freed;
   }
 
   /**
@@ -159,10 +162,18 @@ public final class ReadYourWrites {
     return mark.unresolved() > 0 ? Lsn.MAX : Lsn.max(mark.required(), atLeast);
   }
 
-  private void resolve(WriteTicket ticket, Lsn position) {
+  /** Resolves {@code ticket}'s marks; returns how many were left with no write unresolved. */
+  private int resolve(WriteTicket ticket, Lsn position) {
+    int[] freed = {0};
     // A mark gone since beginWrite was dropped by reset(): nothing is left to resolve.
-    forEachKey(ticket, key -> marks.computeIfPresent(key, (k, mark) ->
-        new Mark(position == null ? mark.required() : Lsn.max(mark.required(), position), mark.unresolved() - 1)));
+    forEachKey(ticket, key -> {
+      Mark after = marks.computeIfPresent(key, (k, mark) ->
+          new Mark(position == null ? mark.required() : Lsn.max(mark.required(), position), mark.unresolved() - 1));
+      if (after != null && after.unresolved() == 0) {
+        freed[0]++;
+      }
+    });
+    return freed[0];
   }
 
   private static void finish(WriteTicket ticket) {

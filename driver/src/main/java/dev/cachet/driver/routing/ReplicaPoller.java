@@ -29,6 +29,35 @@ public final class ReplicaPoller implements AutoCloseable {
    */
   static final long MIN_REQUESTED_SPACING_NANOS = 5_000_000L;
 
+  /**
+   * How soon after the start of a round a requested one may start: {@link #MIN_REQUESTED_SPACING_NANOS} while rounds
+   * free tables for the replicas, doubling up to the polling interval while requested rounds free none. Under a steady
+   * stream of writes to a table each sample finds the next write to it unresolved, so its reads stay on the primary
+   * whatever the poller does, and a round every 5 ms (three queries, one per server) only loads the servers the
+   * application's statements need. Not thread-safe: the polling thread's alone.
+   */
+  static final class RequestedSpacing {
+    private final long maxNanos;
+    private long nanos = MIN_REQUESTED_SPACING_NANOS;
+
+    RequestedSpacing(long intervalNanos) {
+      this.maxNanos = Math.max(MIN_REQUESTED_SPACING_NANOS, intervalNanos);
+    }
+
+    long nanos() {
+      return nanos;
+    }
+
+    /** A round ended; {@code requested} whether a request started it early, {@code freed} the tables it freed. */
+    void roundEnded(boolean requested, int freed) {
+      if (freed > 0) {
+        nanos = MIN_REQUESTED_SPACING_NANOS;
+      } else if (requested) {
+        nanos = Math.min(maxNanos, nanos * 2);
+      }
+    }
+  }
+
   private final ReplicaRouter router;
   private final NodeProbe probe;
   private final Supplier<String> primaryHost;
@@ -43,6 +72,8 @@ public final class ReplicaPoller implements AutoCloseable {
   private volatile boolean closed;
   /** Set by {@link #requestRound}, cleared when a round starts. */
   private volatile boolean roundRequested;
+  /** Tables the last round's primary sample freed (the polling thread's). */
+  private int lastRoundFreed;
 
   /**
    * A poller for {@code router}'s replicas.
@@ -82,7 +113,7 @@ public final class ReplicaPoller implements AutoCloseable {
    * Asks for a round sooner than the interval: a commit waits for a primary sample that started after it (DESIGN §9,
    * read-your-writes), and a read found its tables on the primary because of it. Requests are coalesced: the next
    * round serves every request made before it starts, and requested rounds start at least
-   * {@link #MIN_REQUESTED_SPACING_NANOS} apart. Never blocks; a no-op before {@link #start()} and after
+   * {@link #MIN_REQUESTED_SPACING_NANOS} apart, more while they free no table ({@link RequestedSpacing}). Never blocks; a no-op before {@link #start()} and after
    * {@link #close()}.
    */
   public void requestRound() {
@@ -102,6 +133,7 @@ public final class ReplicaPoller implements AutoCloseable {
   public boolean pollOnce() {
     long started = ticker.read();
     boolean primaryAnswered;
+    lastRoundFreed = 0;
     String primaryName = primaryHost.get();
     NodeStatus primaryStatus = null;
     try {
@@ -111,7 +143,7 @@ public final class ReplicaPoller implements AutoCloseable {
       }
       primaryStatus = primary;
       lagEstimator.record(started, primary.position());
-      router.readYourWrites().primarySampled(primary.position(), started);
+      lastRoundFreed = router.readYourWrites().primarySampled(primary.position(), started);
       router.primaryObserved(primary.timeline());
       primaryAnswered = true;
     } catch (SQLException e) {
@@ -143,6 +175,11 @@ public final class ReplicaPoller implements AutoCloseable {
     return primaryAnswered;
   }
 
+  /** How many tables the last round's primary sample freed (see {@link ReadYourWrites#primarySampled}). */
+  int lastRoundFreed() {
+    return lastRoundFreed;
+  }
+
   /** Stops the polling thread and waits briefly for it to end. */
   @Override
   public void close() {
@@ -164,17 +201,19 @@ public final class ReplicaPoller implements AutoCloseable {
 
   private void run() {
     long intervalNanos = interval.toNanos();
+    RequestedSpacing spacing = new RequestedSpacing(intervalNanos);
+    boolean requested = false;
     while (!closed) {
       long started = System.nanoTime();
       roundRequested = false; // a request from now on is served by this round's sample or the next
       pollOnce();
+      spacing.roundEnded(requested, lastRoundFreed);
       while (!closed) {
         long elapsed = System.nanoTime() - started;
-        long wait = intervalNanos - elapsed;
-        if (roundRequested) {
-          wait = Math.min(wait, MIN_REQUESTED_SPACING_NANOS - elapsed);
-        }
+        boolean early = roundRequested && spacing.nanos() < intervalNanos;
+        long wait = (early ? spacing.nanos() : intervalNanos) - elapsed;
         if (wait <= 0) {
+          requested = early;
           break;
         }
         LockSupport.parkNanos(this, wait);

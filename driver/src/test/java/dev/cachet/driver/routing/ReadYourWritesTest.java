@@ -78,6 +78,21 @@ class ReadYourWritesTest {
   }
 
   @Test
+  void aSampleReportsTheTablesItFreedNotThoseAnotherWriteStillHolds() {
+    ReadYourWrites.WriteTicket orders = ryw.beginWrite(Set.of("orders"), false);
+    ReadYourWrites.WriteTicket products = ryw.beginWrite(Set.of("products"), false);
+    ryw.committedUnsampled(orders, 1_000);
+    ryw.committedUnsampled(products, 1_000);
+    ReadYourWrites.WriteTicket next = ryw.beginWrite(Set.of("products"), false);
+    assertThat(ryw.primarySampled(Lsn.of(400), 1_001)).as("orders freed; products held by the next write").isEqualTo(1);
+    assertThat(ryw.requiredPosition(List.of("products"))).isEqualTo(Lsn.MAX);
+    ryw.committedUnsampled(next, 2_000);
+    assertThat(ryw.primarySampled(Lsn.of(500), 1_500)).as("started before the commit").isZero();
+    assertThat(ryw.primarySampled(Lsn.of(500), 2_001)).isEqualTo(1);
+    assertThat(ryw.requiredPosition(List.of("products"))).isEqualTo(Lsn.of(500));
+  }
+
+  @Test
   void resetForgetsEverythingAndLateOutcomesAreHarmless() {
     ReadYourWrites.WriteTicket ticket = ryw.beginWrite(Set.of("orders"), false);
     ryw.reset();

@@ -140,6 +140,42 @@ class ReplicaPollerTest {
   }
 
   @Test
+  void requestedRoundsBackOffWhileTheyFreeNoTableAndReturnToFiveMillisecondsWhenOneDoes() {
+    long interval = Duration.ofMillis(100).toNanos();
+    ReplicaPoller.RequestedSpacing spacing = new ReplicaPoller.RequestedSpacing(interval);
+    assertThat(spacing.nanos()).isEqualTo(ReplicaPoller.MIN_REQUESTED_SPACING_NANOS);
+    spacing.roundEnded(true, 1);
+    assertThat(spacing.nanos()).as("a requested round that freed a table").isEqualTo(5_000_000L);
+    long[] seen = new long[6];
+    for (int i = 0; i < seen.length; i++) {
+      spacing.roundEnded(true, 0);
+      seen[i] = spacing.nanos() / 1_000_000L;
+    }
+    assertThat(seen).as("ms, doubling up to the interval").containsExactly(10, 20, 40, 80, 100, 100);
+    spacing.roundEnded(false, 0);
+    assertThat(spacing.nanos()).as("a round on the interval that freed nothing changes nothing").isEqualTo(interval);
+    spacing.roundEnded(false, 2);
+    assertThat(spacing.nanos()).as("writes sparse again: a tick freed tables").isEqualTo(5_000_000L);
+  }
+
+  @Test
+  void aRoundTellsHowManyTablesItsPrimarySampleFreed() {
+    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
+    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
+    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    ReadYourWrites.WriteTicket first = ryw.beginWrite(Set.of("t"), false);
+    ryw.committedUnsampled(first, ticker.read());
+    ReadYourWrites.WriteTicket inFlight = ryw.beginWrite(Set.of("t"), false);
+    ticker.advance(Duration.ofMillis(1));
+    poller.pollOnce();
+    assertThat(poller.lastRoundFreed()).as("t is still written by another statement").isZero();
+    ryw.committedUnsampled(inFlight, ticker.read());
+    ticker.advance(Duration.ofMillis(1));
+    poller.pollOnce();
+    assertThat(poller.lastRoundFreed()).isEqualTo(1);
+  }
+
+  @Test
   void runsOnANamedDaemonThreadUntilClosed() throws Exception {
     CountDownLatch polledTwice = new CountDownLatch(2);
     List<Thread> threads = new ArrayList<>();

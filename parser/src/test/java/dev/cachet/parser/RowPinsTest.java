@@ -36,6 +36,10 @@ class RowPinsTest {
         assertThat(pins.whereKeys(List.of("name"))).as("LIKE pins nothing").isNull();
         assertThat(pins.whereKeys(List.of("id", "tenant"))).as("a key column not pinned").isNull();
         assertThat(pins.whereKeys(List.of())).isNull();
+        java.util.List<String> asked = new java.util.ArrayList<>(List.of("id"));
+        assertThat(pins.whereKeys(asked)).as("answers are kept per column list").containsExactly(List.of(p(1)));
+        asked.set(0, "name");
+        assertThat(pins.whereKeys(asked)).as("a list changed since is asked anew").isNull();
         assertThat(pins.whereKeys(null)).isNull();
     }
 

@@ -138,46 +138,18 @@ final class AdaptiveCaching {
      * write. A row-precise scope names its table through the table's {@code #w} name, which it always holds beside
      * the rows' names ({@link RowScopes#writeScope}), so row names themselves are not counted.
      */
-    void write(Collection<String> scope) {
+    void write(Set<String> scope) {
         if (scope == Cluster.ALL_TABLES) {
             return;
         }
         long now = clock.getAsLong();
-        if (scope.size() > SMALL_SCOPE) {
-            Set<Table> counted = new java.util.HashSet<>();
-            for (String name : scope) {
-                Table t = writtenTable(name);
-                if (t != null && counted.add(t)) {
-                    t.written(now);
-                }
-            }
-            return;
-        }
-        // the common write names one to a few tables: a table named twice (t and t#w, from a batch) is found among
-        // the names before it instead of in a set made for it
-        int i = 0;
         for (String name : scope) {
             Table t = writtenTable(name);
-            if (t != null && !countedBefore(scope, i, t)) {
+            // a batch's scope may name a table both ways (t and t#w): it counts once, by its own name
+            if (t != null && (t.name.equals(name) || !scope.contains(t.name))) {
                 t.written(now);
             }
-            i++;
         }
-    }
-
-    private static final int SMALL_SCOPE = 8;
-
-    private boolean countedBefore(Collection<String> scope, int index, Table t) {
-        int i = 0;
-        for (String name : scope) {
-            if (i++ == index) {
-                return false;
-            }
-            if (writtenTable(name) == t) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The table a written version name counts for: itself, or the table of a {@code t#w} name; null for a row's. */

@@ -217,6 +217,18 @@ final class RowScopes {
             // the common write, one row of a table nothing depends on: no set to grow
             return Set.of(n.written, n.slot(slots[0]));
         }
+        if (tableScope.size() + slots.length <= SMALL_SCOPE && !anyVersionLike(tableScope)) {
+            // the names are distinct (no table name holds the separator), as Set.of requires: an array, no nodes
+            String[] names = new String[tableScope.size() + slots.length];
+            int i = 0;
+            for (String t : tableScope) {
+                names[i++] = t.equals(table) ? n.written : t;
+            }
+            for (int s : slots) {
+                names[i++] = n.slot(s);
+            }
+            return Set.of(names);
+        }
         Set<String> out = new HashSet<>(tableScope.size() + slots.length + 2);
         out.addAll(tableScope);
         out.remove(table);
@@ -225,6 +237,17 @@ final class RowScopes {
             out.add(n.slot(s));
         }
         return out;
+    }
+
+    private static final int SMALL_SCOPE = 16;
+
+    private static boolean anyVersionLike(Set<String> tables) {
+        for (String t : tables) {
+            if (t.indexOf(SEPARATOR) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The slots of every row the write may change, old and new keys; null when they are not all known. */

@@ -44,6 +44,19 @@ class AdaptiveCachingTest {
     }
 
     @Test
+    void aWriteCountsOncePerTableItReachesWhicheverNamesItUses() {
+        AdaptiveCaching a = adaptive(true);
+        a.write(Set.of("t#w", "t#r5", "t#r9"));
+        a.write(Set.of("t", "t#w", "t#r5", "u"));
+        a.write(Set.of("u#w", "u"));
+        a.write(Set.of("q#1"));
+        a.write(Set.of("v#w"));
+        assertThat(a.statistics()).extracting(TableStatistics::table, TableStatistics::writes).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("q#1", 1L), org.assertj.core.groups.Tuple.tuple("t", 2L),
+                org.assertj.core.groups.Tuple.tuple("u", 2L), org.assertj.core.groups.Tuple.tuple("v", 1L));
+    }
+
+    @Test
     void aTableWhoseFillsAreWastedByWritesIsSwitchedOffThenRetriedAfterThePause() {
         AdaptiveCaching a = adaptive(true);
         window(a, 100, 90, 5);

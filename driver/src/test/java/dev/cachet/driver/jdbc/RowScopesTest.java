@@ -8,6 +8,7 @@ import dev.cachet.parser.Dialect;
 import dev.cachet.parser.SqlAnalyzer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +103,27 @@ class RowScopesTest {
     }
 
     @Test
+    void aRowWriteKeepsTheOtherTablesItsWriteReaches() {
+        dev.cachet.parser.StatementInfo update = sql("UPDATE t SET v = ? WHERE id = ?");
+        Object[] values = {"x", 5};
+        assertThat(scopes.writeScope(update, values, Set.of("t", "t_view", "audit")))
+                .containsExactlyInAnyOrder("t#w", slot("t", 5), "t_view", "audit");
+        assertThat(scopes.writeScope(update, values, Set.of("t", "odd#name")))
+                .containsExactlyInAnyOrder("t#w", slot("t", 5), "odd#name");
+        StringBuilder twenty = new StringBuilder("DELETE FROM t WHERE id IN (");
+        List<String> expected = new java.util.ArrayList<>(List.of("t#w", "t_view"));
+        for (int i = 0; i < 20; i++) {
+            twenty.append(i == 0 ? "" : ", ").append(i);
+            String slot = slot("t", i);
+            if (!expected.contains(slot)) {
+                expected.add(slot);
+            }
+        }
+        assertThat(scopes.writeScope(sql(twenty.append(')').toString()), new Object[0], Set.of("t", "t_view")))
+                .as("past the small-set size").containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
     void everyOtherWriteIsTableLevel() {
         assertThat(writes("UPDATE t SET v = ? WHERE v = ?", "x", "y")).isEqualTo(TABLE);
         assertThat(writes("UPDATE t SET id = id + 1 WHERE id = ?", 5)).as("an unknown new key").isEqualTo(TABLE);
@@ -128,5 +150,7 @@ class RowScopesTest {
         assertThat(RowScopes.tableOf("t")).isEqualTo("t");
         assertThat(RowScopes.tableOf("odd#name")).isEqualTo("odd#name");
         assertThat(RowScopes.tableOf("odd#r1x")).isEqualTo("odd#r1x");
+        assertThat(RowScopes.isRowName("t#r17")).isTrue();
+        assertThat(List.of("t", "t#w", "t#r", "odd#r1x", "#r5", "t#w5")).noneMatch(RowScopes::isRowName);
     }
 }

@@ -166,6 +166,7 @@ public final class RowPins {
         final List<String> columns;
         final List<List<PinnedValue>> tuples;
 
+        // List.copyOf refuses a null column: key columns are canonical names, never null
         TuplesMemo(List<String> columns, List<List<PinnedValue>> tuples) {
             this.columns = columns == null ? null : List.copyOf(columns);
             this.tuples = tuples;

@@ -27,12 +27,15 @@ public final class ReadYourWrites {
   public static final class WriteTicket {
     private final Set<String> tables;
     private final boolean allTables;
+    /** The marks it counted in: an outcome reported after a {@link #reset} must not touch the new ones. */
+    private final ConcurrentHashMap<String, Mark> marks;
     private long committedAtNanos;
     private boolean finished;
 
-    private WriteTicket(Set<String> tables, boolean allTables) {
+    private WriteTicket(Set<String> tables, boolean allTables, ConcurrentHashMap<String, Mark> marks) {
       this.tables = tables;
       this.allTables = allTables;
+      this.marks = marks;
     }
   }
 
@@ -43,7 +46,8 @@ public final class ReadYourWrites {
 
   private static final String ALL = "\u0000all";
 
-  private final ConcurrentHashMap<String, Mark> marks = new ConcurrentHashMap<>();
+  /** Replaced, not cleared, by {@link #reset}: a write begun before it resolves its own marks, never newer ones. */
+  private volatile ConcurrentHashMap<String, Mark> marks = new ConcurrentHashMap<>();
   private final List<WriteTicket> awaitingSample = new ArrayList<>();
   /** Whether {@link #awaitingSample} is non-empty, readable without its lock. */
   private volatile boolean samplePending;
@@ -53,8 +57,8 @@ public final class ReadYourWrites {
    * outcome is reported, reads of those tables require the primary.
    */
   public WriteTicket beginWrite(Collection<String> tables, boolean allTables) {
-    WriteTicket ticket = new WriteTicket(Set.copyOf(tables), allTables);
-    forEachKey(ticket, key -> marks.compute(key, (k, mark) -> {
+    WriteTicket ticket = new WriteTicket(Set.copyOf(tables), allTables, marks);
+    forEachKey(ticket, key -> ticket.marks.compute(key, (k, mark) -> {
       Mark m = mark == null ? Mark.NONE : mark;
       return new Mark(m.required(), m.unresolved() + 1);
     }));
@@ -127,9 +131,10 @@ public final class ReadYourWrites {
    * constrains it, {@link Lsn#MAX} (only the primary) while a write to one of them is unresolved.
    */
   public Lsn requiredPosition(Collection<String> tables) {
-    Lsn required = required(marks.get(ALL), Lsn.ZERO);
+    ConcurrentHashMap<String, Mark> current = marks;
+    Lsn required = required(current.get(ALL), Lsn.ZERO);
     for (String table : tables) {
-      required = required(marks.get(table), required);
+      required = required(current.get(table), required);
     }
     return required;
   }
@@ -151,8 +156,8 @@ public final class ReadYourWrites {
     synchronized (awaitingSample) {
       awaitingSample.clear();
       samplePending = false;
+      marks = new ConcurrentHashMap<>();
     }
-    marks.clear();
   }
 
   private static Lsn required(Mark mark, Lsn atLeast) {
@@ -165,11 +170,11 @@ public final class ReadYourWrites {
   /** Resolves {@code ticket}'s marks; returns how many were left with no write unresolved. */
   private int resolve(WriteTicket ticket, Lsn position) {
     int[] freed = {0};
-    // A mark gone since beginWrite was dropped by reset(): nothing is left to resolve.
+    boolean current = ticket.marks == marks;
     forEachKey(ticket, key -> {
-      Mark after = marks.computeIfPresent(key, (k, mark) ->
+      Mark after = ticket.marks.computeIfPresent(key, (k, mark) ->
           new Mark(position == null ? mark.required() : Lsn.max(mark.required(), position), mark.unresolved() - 1));
-      if (after != null && after.unresolved() == 0) {
+      if (current && after != null && after.unresolved() == 0) {
         freed[0]++;
       }
     });

@@ -37,15 +37,28 @@ public final class ReplicaPoller implements AutoCloseable {
    * application's statements need. Not thread-safe: the polling thread's alone.
    */
   static final class RequestedSpacing {
-    private final long maxNanos;
+    private final long intervalNanos;
     private long nanos = MIN_REQUESTED_SPACING_NANOS;
 
     RequestedSpacing(long intervalNanos) {
-      this.maxNanos = Math.max(MIN_REQUESTED_SPACING_NANOS, intervalNanos);
+      this.intervalNanos = intervalNanos;
     }
 
     long nanos() {
       return nanos;
+    }
+
+    /**
+     * Whether a round asked for ({@code roundRequested}) starts before the interval's: only while the spacing is
+     * shorter than the interval.
+     */
+    boolean early(boolean roundRequested) {
+      return roundRequested && nanos < intervalNanos;
+    }
+
+    /** How long after the start of the last round the next one starts. */
+    long nextRoundAfter(boolean roundRequested) {
+      return early(roundRequested) ? nanos : intervalNanos;
     }
 
     /** A round ended; {@code requested} whether a request started it early, {@code freed} the tables it freed. */
@@ -53,7 +66,7 @@ public final class ReplicaPoller implements AutoCloseable {
       if (freed > 0) {
         nanos = MIN_REQUESTED_SPACING_NANOS;
       } else if (requested) {
-        nanos = Math.min(maxNanos, nanos * 2);
+        nanos = Math.min(intervalNanos, nanos * 2);
       }
     }
   }
@@ -209,11 +222,10 @@ public final class ReplicaPoller implements AutoCloseable {
       pollOnce();
       spacing.roundEnded(requested, lastRoundFreed);
       while (!closed) {
-        long elapsed = System.nanoTime() - started;
-        boolean early = roundRequested && spacing.nanos() < intervalNanos;
-        long wait = (early ? spacing.nanos() : intervalNanos) - elapsed;
+        boolean asked = roundRequested;
+        long wait = spacing.nextRoundAfter(asked) - (System.nanoTime() - started);
         if (wait <= 0) {
-          requested = early;
+          requested = spacing.early(asked);
           break;
         }
         LockSupport.parkNanos(this, wait);

@@ -93,6 +93,20 @@ class ReadYourWritesTest {
   }
 
   @Test
+  void anOutcomeReportedAfterAResetNeverResolvesAWriteBegunSince() {
+    ReadYourWrites.WriteTicket before = ryw.beginWrite(Set.of("orders"), false);
+    ReadYourWrites.WriteTicket unsampled = ryw.beginWrite(Set.of("orders"), false);
+    ryw.reset(); // a failover
+    ReadYourWrites.WriteTicket after = ryw.beginWrite(Set.of("orders"), false);
+    ryw.committed(before, Lsn.of(5));
+    ryw.abandoned(unsampled);
+    assertThat(ryw.requiredPosition(List.of("orders"))).as("the write begun after the reset is unresolved")
+        .isEqualTo(Lsn.MAX);
+    ryw.committed(after, Lsn.of(9));
+    assertThat(ryw.requiredPosition(List.of("orders"))).isEqualTo(Lsn.of(9));
+  }
+
+  @Test
   void resetForgetsEverythingAndLateOutcomesAreHarmless() {
     ReadYourWrites.WriteTicket ticket = ryw.beginWrite(Set.of("orders"), false);
     ryw.reset();

@@ -154,8 +154,15 @@ class ReplicaPollerTest {
     assertThat(seen).as("ms, doubling up to the interval").containsExactly(10, 20, 40, 80, 100, 100);
     spacing.roundEnded(false, 0);
     assertThat(spacing.nanos()).as("a round on the interval that freed nothing changes nothing").isEqualTo(interval);
+    assertThat(spacing.nextRoundAfter(true)).as("at the interval a request brings nothing forward")
+        .isEqualTo(interval);
+    assertThat(spacing.early(true)).isFalse();
     spacing.roundEnded(false, 2);
     assertThat(spacing.nanos()).as("writes sparse again: a tick freed tables").isEqualTo(5_000_000L);
+    assertThat(spacing.nextRoundAfter(true)).isEqualTo(5_000_000L);
+    assertThat(spacing.early(true)).isTrue();
+    assertThat(spacing.nextRoundAfter(false)).as("nobody asked: the interval").isEqualTo(interval);
+    assertThat(spacing.early(false)).isFalse();
   }
 
   @Test

@@ -156,10 +156,12 @@ public final class RowPins {
     private final OnConflict onConflict;
     private final List<String> conflictColumns;
     // A statement's writes ask for the tuples of the same key columns on every execution: the last answer of each
-    // method is kept (a racing recomputation is harmless; the answers are immutable).
-    private volatile TuplesMemo whereMemo;
-    private volatile TuplesMemo newMemo;
-    private volatile TuplesMemo insertedMemo;
+    // method is kept. A memo holds only final fields, so a racing reader sees it whole or not at all, and a racing
+    // recomputation is harmless.
+    private static final int WHERE_KEYS = 0;
+    private static final int NEW_KEYS = 1;
+    private static final int INSERTED_KEYS = 2;
+    private final TuplesMemo[] memos = new TuplesMemo[3];
 
     /** The tuples one of the key methods returned for {@code columns} (null included). */
     private static final class TuplesMemo {
@@ -218,6 +220,19 @@ public final class RowPins {
         return partial;
     }
 
+    private List<List<PinnedValue>> tuples(int method, List<String> columns) {
+        TuplesMemo m = memos[method];
+        if (m == null || !m.isFor(columns)) {
+            m = new TuplesMemo(columns, switch (method) {
+                case WHERE_KEYS -> computeWhereKeys(columns);
+                case NEW_KEYS -> computeNewKeys(columns);
+                default -> computeInsertedKeys(columns);
+            });
+            memos[method] = m;
+        }
+        return m.tuples;
+    }
+
     /**
      * The value tuples of {@code columns} that the rows a query reads, or an UPDATE or DELETE touches,
      * may have: every such row has, in those columns, the values of one of the returned tuples (each
@@ -230,12 +245,7 @@ public final class RowPins {
      * bound values; tuples may repeat.
      */
     public List<List<PinnedValue>> whereKeys(List<String> columns) {
-        TuplesMemo m = whereMemo;
-        if (m == null || !m.isFor(columns)) {
-            m = new TuplesMemo(columns, computeWhereKeys(columns));
-            whereMemo = m;
-        }
-        return m.tuples;
+        return tuples(WHERE_KEYS, columns);
     }
 
     private List<List<PinnedValue>> computeWhereKeys(List<String> columns) {
@@ -315,12 +325,7 @@ public final class RowPins {
      * unknown and the caller falls back to the table.
      */
     public List<List<PinnedValue>> newKeys(List<String> columns) {
-        TuplesMemo m = newMemo;
-        if (m == null || !m.isFor(columns)) {
-            m = new TuplesMemo(columns, computeNewKeys(columns));
-            newMemo = m;
-        }
-        return m.tuples;
+        return tuples(NEW_KEYS, columns);
     }
 
     private List<List<PinnedValue>> computeNewKeys(List<String> columns) {
@@ -373,12 +378,7 @@ public final class RowPins {
      * the list takes its default, perhaps a sequence), {@code columns} is empty or nothing is inserted.
      */
     public List<List<PinnedValue>> insertedKeys(List<String> columns) {
-        TuplesMemo m = insertedMemo;
-        if (m == null || !m.isFor(columns)) {
-            m = new TuplesMemo(columns, computeInsertedKeys(columns));
-            insertedMemo = m;
-        }
-        return m.tuples;
+        return tuples(INSERTED_KEYS, columns);
     }
 
     private List<List<PinnedValue>> computeInsertedKeys(List<String> columns) {

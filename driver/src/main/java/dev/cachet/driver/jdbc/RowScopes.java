@@ -213,12 +213,9 @@ final class RowScopes {
             return tableScope;
         }
         Names n = names(table);
-        if (tableScope.size() == 1 && slots.length == 1) {
-            // the common write, one row of a table nothing depends on: no set to grow
-            return Set.of(n.written, n.slot(slots[0]));
-        }
-        if (tableScope.size() + slots.length <= SMALL_SCOPE && !anyVersionLike(tableScope)) {
-            // the names are distinct (no table name holds the separator), as Set.of requires: an array, no nodes
+        if (!anyVersionLike(tableScope)) {
+            // the names are distinct (no table name holds the separator), as Set.of requires: one array, no nodes
+            // (the common write, one row of a table nothing depends on, is a two-name set)
             String[] names = new String[tableScope.size() + slots.length];
             int i = 0;
             for (String t : tableScope) {
@@ -238,8 +235,6 @@ final class RowScopes {
         }
         return out;
     }
-
-    private static final int SMALL_SCOPE = 16;
 
     private static boolean anyVersionLike(Set<String> tables) {
         for (String t : tables) {

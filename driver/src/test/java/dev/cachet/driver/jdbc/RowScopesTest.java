@@ -120,7 +120,7 @@ class RowScopesTest {
             }
         }
         assertThat(scopes.writeScope(sql(twenty.append(')').toString()), new Object[0], Set.of("t", "t_view")))
-                .as("past the small-set size").containsExactlyInAnyOrderElementsOf(expected);
+                .as("twenty rows").containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test

@@ -42,6 +42,13 @@ class ReplicaPollerTest {
   private final ReplicaPoller poller = new ReplicaPoller(router, cluster, () -> "p:1", new LagEstimator(64), ticker,
       Duration.ofMillis(100), "test", primaryFailures::add);
 
+  /** The primary and both replicas at {@code lsn}, on timeline 1. */
+  private void allAt(long lsn) {
+    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(lsn), 1));
+    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(lsn), 1));
+    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(lsn), 1));
+  }
+
   @Test
   void thePrimaryListedAmongTheReplicasIsProbedOnceAndNeverEligible() {
     ReplicaState p = new ReplicaState("p:1");
@@ -58,9 +65,7 @@ class ReplicaPollerTest {
 
   @Test
   void aPausedReplicaFallsBehindLeavesTheRotationAndReturnsAfterCatchingUp() {
-    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
-    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
-    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    allAt(100);
     assertThat(poller.pollOnce()).isTrue();
     assertThat(router.eligible(Lsn.ZERO)).containsExactly(r1, r2);
     assertThat(router.primaryTimeline()).isEqualTo(1);
@@ -84,9 +89,7 @@ class ReplicaPollerTest {
 
   @Test
   void primarySamplesResolveUnsampledCommits() {
-    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
-    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
-    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    allAt(100);
     ReadYourWrites.WriteTicket ticket = ryw.beginWrite(Set.of("t"), false);
     cluster.status.put("p:1", NodeStatus.primary(Lsn.of(150), 1));
     ryw.committedUnsampled(ticket, ticker.read());
@@ -101,9 +104,7 @@ class ReplicaPollerTest {
 
   @Test
   void aFailedReplicaIsProbedAgainOnlyAfterItsBackoff() {
-    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
-    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
-    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    allAt(100);
     cluster.down.add("r2:1");
     poller.pollOnce();
     assertThat(r2.failed()).isTrue();
@@ -123,9 +124,7 @@ class ReplicaPollerTest {
 
   @Test
   void aPrimaryThatCannotBeProbedIsReportedAndLeavesReplicasServing() {
-    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
-    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
-    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    allAt(100);
     poller.pollOnce();
     cluster.down.add("p:1");
     assertThat(poller.pollOnce()).isFalse();
@@ -167,9 +166,7 @@ class ReplicaPollerTest {
 
   @Test
   void aRoundTellsHowManyTablesItsPrimarySampleFreed() {
-    cluster.status.put("p:1", NodeStatus.primary(Lsn.of(100), 1));
-    cluster.status.put("r1:1", NodeStatus.standby(Lsn.of(100), 1));
-    cluster.status.put("r2:1", NodeStatus.standby(Lsn.of(100), 1));
+    allAt(100);
     ReadYourWrites.WriteTicket first = ryw.beginWrite(Set.of("t"), false);
     ryw.committedUnsampled(first, ticker.read());
     ReadYourWrites.WriteTicket inFlight = ryw.beginWrite(Set.of("t"), false);

@@ -82,6 +82,10 @@ is_running() {
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
 }
 
+# A node that accepted a connection and then hangs must not hang the script (and the test waiting for it) past its
+# own deadlines: every redis-cli the script runs is bounded (0, for the cli command, is unbounded).
+CLI_SECONDS="${CACHET_REDIS_CLI_SECONDS:-10}"
+
 cli() { # cli NODE ARGS...: redis-cli against NODE as the full-rights user
   local node="$1"
   shift
@@ -89,7 +93,7 @@ cli() { # cli NODE ARGS...: redis-cli against NODE as the full-rights user
   if [[ "$node" == tls ]]; then
     tls_args=(--tls --cacert "$DIR/tls/ca.crt")
   fi
-  REDISCLI_AUTH="$USER_PASSWORD" redis-cli "${tls_args[@]}" -h "$HOST" -p "$(port_of "$node")" --user "$USER_NAME" \
+  REDISCLI_AUTH="$USER_PASSWORD" timeout "$CLI_SECONDS" redis-cli "${tls_args[@]}" -h "$HOST" -p "$(port_of "$node")" --user "$USER_NAME" \
     --no-auth-warning "$@"
 }
 
@@ -244,7 +248,7 @@ up_cluster() {
     start_node "$node"
     seeds+=("$HOST:$(port_of "$node")")
   done
-  REDISCLI_AUTH="$USER_PASSWORD" redis-cli --user "$USER_NAME" --no-auth-warning \
+  REDISCLI_AUTH="$USER_PASSWORD" timeout $(( 2 * WAIT_SECONDS )) redis-cli --user "$USER_NAME" --no-auth-warning \
     --cluster create "${seeds[@]}" --cluster-replicas 1 --cluster-yes >"$DIR/cluster-create.log" 2>&1 \
     || { cat "$DIR/cluster-create.log" >&2; die "redis-cli --cluster create failed"; }
   wait_until "the cluster to be ok on every node" cluster_ok_everywhere
@@ -463,7 +467,7 @@ main() {
     crash-primary) [[ $# -eq 1 ]] || usage; require_binaries; cmd_crash_primary "$1" ;;
     node-of-key) [[ $# -eq 1 ]] || usage; require_binaries; cmd_node_of_key "$1" ;;
     replica-of) [[ $# -eq 1 ]] || usage; require_binaries; replica_of "$(node_name "$1")" || die "$1 has no replica" ;;
-    cli) [[ $# -ge 1 ]] || usage; require_binaries; node="$(node_name "$1")"; shift; cli "$node" "$@" ;;
+    cli) [[ $# -ge 1 ]] || usage; require_binaries; node="$(node_name "$1")"; shift; CLI_SECONDS=0 cli "$node" "$@" ;;
     -h|--help|help) usage 0 ;;
     *) usage ;;
   esac

@@ -33,8 +33,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link SharedStore} over Lettuce, for both deployments. Standalone (one node, or a primary with replicas): a
@@ -49,6 +53,9 @@ final class LettuceStore implements SharedStore {
 
     private static final String RELEASE_IF_EQUAL =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+    private static final Logger log = LoggerFactory.getLogger(LettuceStore.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
 
     private final SharedTierSettings settings;
     private final Duration timeout;
@@ -363,6 +370,23 @@ final class LettuceStore implements SharedStore {
         return sent.thenApply(n -> null);
     }
 
+    /**
+     * Shuts {@code c} down, waiting a little over {@link #SHUTDOWN_WAIT} at the most. Lettuce's own blocking
+     * shutdown waits without a bound for its connections to close, which after a cluster failover can be never
+     * (redis/lettuce#2278): a reconnect ({@link #connect} closes first) or the application's shutdown would hang.
+     */
+    static void shutdown(AbstractRedisClient c) {
+        try {
+            c.shutdownAsync(0, SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(SHUTDOWN_WAIT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // its connections are closed or abandoned; the threads are daemons and the resources are shut down next
+            log.debug("a Redis client did not shut down cleanly: {}", e.toString());
+        }
+    }
+
     @Override
     public synchronized void close() {
         events = null; // closing is no loss to report
@@ -370,15 +394,15 @@ final class LettuceStore implements SharedStore {
         reader = null;
         primary = null;
         if (subscriber != null && subscriber != client) {
-            subscriber.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            shutdown(subscriber);
         }
         subscriber = null;
         if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            shutdown(client);
             client = null;
         }
         if (resources != null) {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            resources.shutdown(0, SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             resources = null;
         }
     }

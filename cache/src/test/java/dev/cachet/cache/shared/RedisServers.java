@@ -2,19 +2,19 @@ package dev.cachet.cache.shared;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.cachet.cache.ScriptRun;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The throwaway Redis servers of {@code scripts/redis-servers.sh}, as the integration suite passes them
@@ -37,6 +37,8 @@ public final class RedisServers {
     static final String RESTRICTED_USER = property("it.redis.restrictedUser", "cachet_reader");
     static final String RESTRICTED_PASSWORD = property("it.redis.restrictedPassword", "reader-secret-41c9");
     static final String SCRIPT = property("it.redis.script", "scripts/redis-servers.sh");
+    /** Longer than the script's own waits (CACHET_REDIS_WAIT, 30 s each), so its message is the one seen. */
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
 
     private RedisServers() {
     }
@@ -102,26 +104,14 @@ public final class RedisServers {
 
     /** Runs {@code scripts/redis-servers.sh} with {@code args} and returns its output; fails the test on error. */
     public static String script(String... args) {
-        List<String> command = new ArrayList<>();
         java.io.File script = new java.io.File(SCRIPT);
         if (!script.exists() && new java.io.File("../" + SCRIPT).exists()) {
             script = new java.io.File("../" + SCRIPT); // run from the module's directory
         }
+        List<String> command = new ArrayList<>();
         command.add(script.getPath());
         command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                fail(String.join(" ", command) + " failed:\n" + out);
-            }
-            return out.strip();
-        } catch (IOException e) {
-            return fail("cannot run " + SCRIPT + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail("interrupted");
-        }
+        return ScriptRun.run(command, Map.of(), SCRIPT_TIMEOUT).strip();
     }
 
     /** The cluster node (its script name) that is primary for {@code key} now. */

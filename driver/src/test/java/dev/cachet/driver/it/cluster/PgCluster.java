@@ -2,10 +2,8 @@ package dev.cachet.driver.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.cache.ScriptRun;
 import dev.cachet.driver.routing.Lsn;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,8 +12,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
@@ -34,29 +32,8 @@ public final class PgCluster {
     command.add("bash");
     command.add(ItServers.clusterScript());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("CACHET_PG_PORT", Integer.toString(ItServers.clusterBasePort()));
-    builder.environment().put("CACHET_PG_DIR", ItServers.clusterDirectory());
-    try {
-      Process process = builder.start();
-      process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("pg-cluster.sh " + String.join(" ", args) + " timed out");
-      }
-      String text = new String(output, StandardCharsets.UTF_8);
-      if (process.exitValue() != 0) {
-        throw new AssertionError("pg-cluster.sh " + String.join(" ", args) + " exited " + process.exitValue()
-            + ":\n" + text);
-      }
-      return text;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return ScriptRun.run(command, Map.of("CACHET_PG_PORT", Integer.toString(ItServers.clusterBasePort()),
+        "CACHET_PG_DIR", ItServers.clusterDirectory()), SCRIPT_TIMEOUT);
   }
 
   /** Tears the cluster down and starts a fresh one (a test that failed over leaves it this way for the next). */

@@ -23,6 +23,7 @@
 #   CACHET_REDIS_PORT   base port (default 17379)
 #   CACHET_REDIS_DIR    where configuration, certificates and logs live (default /tmp/cachet-redis-<base port>)
 #   CACHET_REDIS_WAIT   seconds to wait for a node or a failover (default 30)
+#   CACHET_REDIS_CLI_SECONDS  seconds one redis-cli call of the script may take (default 10)
 set -euo pipefail
 
 BASE_PORT="${CACHET_REDIS_PORT:-17379}"
@@ -83,7 +84,7 @@ is_running() {
 }
 
 # A node that accepted a connection and then hangs must not hang the script (and the test waiting for it) past its
-# own deadlines: every redis-cli the script runs is bounded (0, for the cli command, is unbounded).
+# own deadlines: every redis-cli the script runs is bounded, but for the cli command's (0: unbounded).
 CLI_SECONDS="${CACHET_REDIS_CLI_SECONDS:-10}"
 
 cli() { # cli NODE ARGS...: redis-cli against NODE as the full-rights user

@@ -58,9 +58,15 @@ public final class PgJdbcProfile implements ValueProfile {
   private final Cache<List<Object>, ResultMetadata> sharedMetadata =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofNanos(SHARED_NANOS)).build();
 
-  /** Per SQL text, the snapshot last returned and pgjdbc's field array it was taken for (bounded, cleared when full). */
-  private final java.util.concurrent.ConcurrentHashMap<String, LastFields> byStatement =
+  /**
+   * Per SQL text, the snapshots returned lately, each with pgjdbc's field array it was taken for, in a slot chosen by
+   * the array's identity: one array per connection that runs the statement, so several connections each find their
+   * own (a collision replaces; bounded, cleared when full). Arrays are copied on write, never changed.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, LastFields[]> byStatement =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int FIELDS_SLOTS = 32;
 
   private record LastFields(Object fields, ResultMetadata metadata, long takenNanos) {}
 
@@ -70,8 +76,8 @@ public final class PgJdbcProfile implements ValueProfile {
   private PgJdbcProfile() {}
 
   /**
-   * The shared snapshot, found without building the column-set key when pgjdbc hands this result the very field
-   * array of the statement's last result (a described prepared statement reuses it: same connection, same columns);
+   * The shared snapshot, found without building the column-set key when pgjdbc hands this result a field array a
+   * recent result of the statement had (a described prepared statement reuses it: same connection, same columns);
    * else as {@link #metadata(ResultSetMetaData)}.
    */
   @Override
@@ -80,7 +86,9 @@ public final class PgJdbcProfile implements ValueProfile {
     if (fields == null) {
       return metadata(real);
     }
-    LastFields last = byStatement.get(statementKey);
+    int slot = System.identityHashCode(fields) & (FIELDS_SLOTS - 1);
+    LastFields[] seen = byStatement.get(statementKey);
+    LastFields last = seen == null ? null : seen[slot];
     long now = System.nanoTime();
     if (last != null && last.fields() == fields && now - last.takenNanos() < SHARED_NANOS) {
       return last.metadata();
@@ -89,7 +97,9 @@ public final class PgJdbcProfile implements ValueProfile {
     if (byStatement.size() >= 1024) {
       byStatement.clear();
     }
-    byStatement.put(statementKey, new LastFields(fields, metadata, now));
+    LastFields[] next = seen == null ? new LastFields[FIELDS_SLOTS] : seen.clone();
+    next[slot] = new LastFields(fields, metadata, now);
+    byStatement.put(statementKey, next); // a racing connection's slot may be lost: it is taken again next time
     return metadata;
   }
 

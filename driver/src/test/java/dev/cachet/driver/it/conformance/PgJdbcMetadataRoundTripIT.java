@@ -6,10 +6,13 @@ import dev.cachet.cache.MaterializedResult;
 import dev.cachet.driver.it.cluster.PgCluster;
 import dev.cachet.driver.profile.PgJdbcProfile;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +49,58 @@ class PgJdbcMetadataRoundTripIT {
       assertThat(catalogQueries).isLessThanOrEqualTo(4);
       long materializeOnly = catalogQueriesForMaterializeOnly(admin, table);
       assertThat(materializeOnly).isEqualTo(0);
+    }
+  }
+
+  /**
+   * One statement text, two connections whose search paths make it read tables of different columns, executed in
+   * turn on held prepared statements (pgjdbc hands each connection's results its own field array): every result
+   * gets its own connection's metadata, however the snapshots per connection are remembered.
+   */
+  @Test
+  void oneTextOnConnectionsReadingDifferentColumnsGetsEachItsOwnMetadata() throws SQLException {
+    if (!PgCluster.run("status").contains("running  primary")) {
+      PgCluster.recreate();
+    }
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String a = "meta_a_" + suffix;
+    String b = "meta_b_" + suffix;
+    String sql = "SELECT * FROM shaped WHERE id = ?";
+    try (Connection admin = PgCluster.connect(0); Statement s = admin.createStatement()) {
+      s.execute("CREATE SCHEMA " + a);
+      s.execute("CREATE SCHEMA " + b);
+      try {
+        s.execute("CREATE TABLE " + a + ".shaped (id int PRIMARY KEY, name text NOT NULL)");
+        s.execute("CREATE TABLE " + b + ".shaped (id bigint PRIMARY KEY, price numeric, note text)");
+        s.execute("INSERT INTO " + a + ".shaped VALUES (1, 'a')");
+        s.execute("INSERT INTO " + b + ".shaped VALUES (1, 2.50, 'b')");
+        try (Connection ca = PgCluster.connect(0); Connection cb = PgCluster.connect(0)) {
+          ca.createStatement().execute("SET search_path TO " + a);
+          cb.createStatement().execute("SET search_path TO " + b);
+          try (PreparedStatement pa = ca.prepareStatement(sql); PreparedStatement pb = cb.prepareStatement(sql)) {
+            for (int i = 0; i < 12; i++) { // past pgjdbc's prepare threshold: the field arrays are then kept
+              assertThat(labels(pa, sql)).as("round %d on %s", i, a).containsExactly("id", "name");
+              assertThat(labels(pb, sql)).as("round %d on %s", i, b).containsExactly("id", "price", "note");
+            }
+          }
+        }
+      } finally {
+        s.execute("DROP SCHEMA " + a + " CASCADE");
+        s.execute("DROP SCHEMA " + b + " CASCADE");
+      }
+    }
+  }
+
+  private static List<String> labels(PreparedStatement ps, String sql) throws SQLException {
+    ps.setInt(1, 1);
+    try (ResultSet rs = ps.executeQuery()) {
+      ResultSetMetaData md = MaterializedResult.materialize(rs, PgJdbcProfile.INSTANCE, sql, 1000, 1 << 20)
+          .metadata();
+      List<String> labels = new ArrayList<>();
+      for (int c = 1; c <= md.getColumnCount(); c++) {
+        labels.add(md.getColumnLabel(c));
+      }
+      return labels;
     }
   }
 

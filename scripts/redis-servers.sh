@@ -94,8 +94,12 @@ cli() { # cli NODE ARGS...: redis-cli against NODE as the full-rights user
   if [[ "$node" == tls ]]; then
     tls_args=(--tls --cacert "$DIR/tls/ca.crt")
   fi
-  REDISCLI_AUTH="$USER_PASSWORD" timeout "$CLI_SECONDS" redis-cli "${tls_args[@]}" -h "$HOST" -p "$(port_of "$node")" --user "$USER_NAME" \
-    --no-auth-warning "$@"
+  local bound=() # timeout would keep an interactive redis-cli from its terminal: none for the cli command
+  if (( CLI_SECONDS > 0 )); then
+    bound=(timeout "$CLI_SECONDS")
+  fi
+  REDISCLI_AUTH="$USER_PASSWORD" "${bound[@]}" redis-cli "${tls_args[@]}" -h "$HOST" -p "$(port_of "$node")" \
+    --user "$USER_NAME" --no-auth-warning "$@"
 }
 
 answers() { [[ "$(cli "$1" PING 2>/dev/null || true)" == PONG ]]; }

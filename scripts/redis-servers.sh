@@ -72,6 +72,7 @@ require_binaries() {
   Debian/Ubuntu: apt-get install redis-server redis-tools"
   fi
   command -v openssl >/dev/null 2>&1 || die "openssl not found (apt-get install openssl)"
+  command -v timeout >/dev/null 2>&1 || die "timeout not found (GNU coreutils)"
 }
 
 node_dir() { echo "$DIR/$1"; }
@@ -86,6 +87,7 @@ is_running() {
 # A node that accepted a connection and then hangs must not hang the script (and the test waiting for it) past its
 # own deadlines: every redis-cli the script runs is bounded, but for the cli command's (0: unbounded).
 CLI_SECONDS="${CACHET_REDIS_CLI_SECONDS:-10}"
+[[ "$CLI_SECONDS" =~ ^[0-9]+$ ]] || die "CACHET_REDIS_CLI_SECONDS must be a whole number of seconds, got '$CLI_SECONDS'"
 
 cli() { # cli NODE ARGS...: redis-cli against NODE as the full-rights user
   local node="$1"
@@ -98,8 +100,13 @@ cli() { # cli NODE ARGS...: redis-cli against NODE as the full-rights user
   if (( CLI_SECONDS > 0 )); then
     bound=(timeout "$CLI_SECONDS")
   fi
+  local rc=0
   REDISCLI_AUTH="$USER_PASSWORD" "${bound[@]}" redis-cli "${tls_args[@]}" -h "$HOST" -p "$(port_of "$node")" \
-    --user "$USER_NAME" --no-auth-warning "$@"
+    --user "$USER_NAME" --no-auth-warning "$@" || rc=$?
+  if (( rc == 124 && CLI_SECONDS > 0 )); then
+    echo "redis-servers: redis-cli $* on $node did not answer within ${CLI_SECONDS}s" >&2
+  fi
+  return "$rc"
 }
 
 answers() { [[ "$(cli "$1" PING 2>/dev/null || true)" == PONG ]]; }

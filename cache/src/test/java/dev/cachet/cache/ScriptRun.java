@@ -27,19 +27,20 @@ public final class ScriptRun {
      */
     public static String run(List<String> command, Map<String, String> environment, Duration timeout) {
         Path log = null;
+        Process process = null;
+        boolean ended = false;
         try {
             log = Files.createTempFile("cachet-script-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
             builder.environment().putAll(environment);
-            Process process = builder.start();
-            boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            process = builder.start();
+            ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+                kill(process);
             }
-            String output = Files.readString(log, StandardCharsets.UTF_8);
+            // bytes as the script wrote them (redis-cli passes values through raw): never a decoding failure
+            String output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
             if (!ended) {
                 throw new AssertionError(String.join(" ", command) + " still running after " + timeout
                         + ", killed:\n" + output);
@@ -55,6 +56,9 @@ public final class ScriptRun {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while running " + command, e);
         } finally {
+            if (process != null && !ended && process.isAlive()) {
+                kill(process); // the test was interrupted (its time limit): the script must not outlive it
+            }
             if (log != null) {
                 try {
                     Files.deleteIfExists(log);
@@ -62,6 +66,21 @@ public final class ScriptRun {
                     // a temporary file left behind is no reason to fail the test
                 }
             }
+        }
+    }
+
+    /**
+     * Kills the script, then what it had started: the children are listed first, as they are no longer its
+     * descendants once it is gone (a server it daemonized never was one, and lives on).
+     */
+    private static void kill(Process process) {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

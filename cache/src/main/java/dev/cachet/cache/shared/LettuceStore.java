@@ -371,19 +371,31 @@ final class LettuceStore implements SharedStore {
     }
 
     /**
-     * Shuts {@code c} down, waiting a little over {@link #SHUTDOWN_WAIT} at the most. Lettuce's own blocking
-     * shutdown waits without a bound for its connections to close, which after a cluster failover can be never
-     * (redis/lettuce#2278): a reconnect ({@link #connect} closes first) or the application's shutdown would hang.
+     * Shuts {@code clients} down together, waiting a little over {@link #SHUTDOWN_WAIT} at the most. Lettuce's own
+     * blocking shutdown waits without a bound for its connections to close, which after a cluster failover can be
+     * never (redis/lettuce#2278): a reconnect ({@link #connect} closes first) or the application's shutdown would
+     * hang with it. Null clients are skipped.
      */
-    static void shutdown(AbstractRedisClient c) {
+    static void shutdown(AbstractRedisClient... clients) {
+        List<CompletableFuture<Void>> closing = new ArrayList<>(clients.length);
+        for (AbstractRedisClient c : clients) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                closing.add(c.shutdownAsync(0, SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (RuntimeException e) {
+                log.warn("a Redis client failed to shut down: {}", e.toString());
+            }
+        }
         try {
-            c.shutdownAsync(0, SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+            CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
                     .get(SHUTDOWN_WAIT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            // its connections are closed or abandoned; the threads are daemons and the resources are shut down next
-            log.debug("a Redis client did not shut down cleanly: {}", e.toString());
+            // connections left closing are abandoned: Lettuce's threads are daemons, its resources shut down next
+            log.warn("Redis clients did not shut down within {}: {}", SHUTDOWN_WAIT, e.toString());
         }
     }
 
@@ -393,14 +405,9 @@ final class LettuceStore implements SharedStore {
         pubsub = null;
         reader = null;
         primary = null;
-        if (subscriber != null && subscriber != client) {
-            shutdown(subscriber);
-        }
+        shutdown(client, subscriber != client ? subscriber : null);
         subscriber = null;
-        if (client != null) {
-            shutdown(client);
-            client = null;
-        }
+        client = null;
         if (resources != null) {
             resources.shutdown(0, SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             resources = null;

@@ -37,8 +37,11 @@ public final class RedisServers {
     static final String RESTRICTED_USER = property("it.redis.restrictedUser", "cachet_reader");
     static final String RESTRICTED_PASSWORD = property("it.redis.restrictedPassword", "reader-secret-41c9");
     static final String SCRIPT = property("it.redis.script", "scripts/redis-servers.sh");
-    /** Longer than the script's own waits (CACHET_REDIS_WAIT, 30 s each), so its message is the one seen. */
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * Past the script's own waits for any command a test runs (CACHET_REDIS_WAIT, 30 s each; a crashed primary's
+     * takeover waits three times), so its message is the one seen.
+     */
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(150);
 
     private RedisServers() {
     }

@@ -59,16 +59,12 @@ public final class PgJdbcProfile implements ValueProfile {
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofNanos(SHARED_NANOS)).build();
 
   /**
-   * Per SQL text, the snapshots returned lately, each with pgjdbc's field array it was taken for, in a slot chosen by
-   * the array's identity: one array per connection that runs the statement, so several connections each find their
-   * own (a collision replaces; bounded, cleared when full). Arrays are copied on write, never changed.
+   * The snapshot returned for each of pgjdbc's field arrays, by the array's identity, held weakly: a described
+   * statement hands every result on its connection the same array, so a fill on any of a pool's connections finds
+   * its own snapshot without building the column-set key, and an array pgjdbc dropped is forgotten with it.
    */
-  private final java.util.concurrent.ConcurrentHashMap<String, LastFields[]> byStatement =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private static final int FIELDS_SLOTS = 32;
-
-  private record LastFields(Object fields, ResultMetadata metadata, long takenNanos) {}
+  private final Cache<Object, ResultMetadata> byFields = Caffeine.newBuilder().weakKeys().maximumSize(10_000)
+      .expireAfterWrite(Duration.ofNanos(SHARED_NANOS)).build();
 
   /** As long as a shared snapshot is trusted (the column-set cache's expiry). */
   private static final long SHARED_NANOS = 600_000_000_000L; // ten minutes (a constant: INSTANCE is built first)
@@ -76,30 +72,22 @@ public final class PgJdbcProfile implements ValueProfile {
   private PgJdbcProfile() {}
 
   /**
-   * The shared snapshot, found without building the column-set key when pgjdbc hands this result a field array a
-   * recent result of the statement had (a described prepared statement reuses it: same connection, same columns);
-   * else as {@link #metadata(ResultSetMetaData)}.
+   * The shared snapshot, found without building the column-set key when pgjdbc hands this result a field array an
+   * earlier result had (a described prepared statement reuses it: same connection, same columns); else as
+   * {@link #metadata(ResultSetMetaData)}. The statement's text is not needed: the array identifies the columns.
    */
   @Override
   public ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {
-    Object fields = statementKey == null ? null : PgFieldKeys.fields(real);
+    Object fields = PgFieldKeys.fields(real);
     if (fields == null) {
       return metadata(real);
     }
-    int slot = System.identityHashCode(fields) & (FIELDS_SLOTS - 1);
-    LastFields[] seen = byStatement.get(statementKey);
-    LastFields last = seen == null ? null : seen[slot];
-    long now = System.nanoTime();
-    if (last != null && last.fields() == fields && now - last.takenNanos() < SHARED_NANOS) {
-      return last.metadata();
+    ResultMetadata known = byFields.getIfPresent(fields);
+    if (known != null) {
+      return known;
     }
     ResultMetadata metadata = metadata(real);
-    if (byStatement.size() >= 1024) {
-      byStatement.clear();
-    }
-    LastFields[] next = seen == null ? new LastFields[FIELDS_SLOTS] : seen.clone();
-    next[slot] = new LastFields(fields, metadata, now);
-    byStatement.put(statementKey, next); // a racing connection's slot may be lost: it is taken again next time
+    byFields.put(fields, metadata);
     return metadata;
   }
 

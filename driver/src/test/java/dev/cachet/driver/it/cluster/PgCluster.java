@@ -22,7 +22,8 @@ import org.awaitility.Awaitility;
  */
 public final class PgCluster {
 
-  private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
+  /** Past the script's own waits (60 s each, CACHET_PG_WAIT; `up` starts three nodes), so its message is seen. */
+  private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(300);
 
   private PgCluster() {}
 

@@ -6,6 +6,7 @@ import dev.cachet.cache.ColumnCodec;
 import dev.cachet.cache.ColumnMetadata;
 import dev.cachet.cache.ResultMetadata;
 import dev.cachet.cache.ValueProfile;
+import java.lang.ref.WeakReference;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -59,12 +60,27 @@ public final class PgJdbcProfile implements ValueProfile {
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofNanos(SHARED_NANOS)).build();
 
   /**
-   * The snapshot returned for each of pgjdbc's field arrays, by the array's identity, held weakly: a described
-   * statement hands every result on its connection the same array, so a fill on any of a pool's connections finds
-   * its own snapshot without building the column-set key, and an array pgjdbc dropped is forgotten with it.
+   * Per SQL text, the snapshots returned lately, each with pgjdbc's field array it was taken for (held weakly), in one
+   * of {@link #PROBE} slots from the array's identity hash: a described statement hands every result on its connection
+   * the same array, so each of a pool's connections finds its own. A full probe replaces its first slot. Arrays are
+   * copied on write, never changed; the map is bounded (cleared when full). Not a weak-keyed Caffeine cache: its
+   * reads scheduled maintenance on the pool from the fill path, nearly three times this probe's cost in a profile.
    */
-  private final Cache<Object, ResultMetadata> byFields = Caffeine.newBuilder().weakKeys().maximumSize(10_000)
-      .expireAfterWrite(Duration.ofNanos(SHARED_NANOS)).build();
+  private final java.util.concurrent.ConcurrentHashMap<String, Seen[]> byStatement =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int SLOTS = 64;
+  private static final int PROBE = 4;
+
+  private record Seen(WeakReference<Object> fields, ResultMetadata metadata, long takenNanos) {
+    boolean answers(Object f, long now) {
+      return fields.get() == f && now - takenNanos < SHARED_NANOS;
+    }
+
+    boolean reusable(long now) {
+      return fields.get() == null || now - takenNanos >= SHARED_NANOS;
+    }
+  }
 
   /** As long as a shared snapshot is trusted (the column-set cache's expiry). */
   private static final long SHARED_NANOS = 600_000_000_000L; // ten minutes (a constant: INSTANCE is built first)
@@ -74,20 +90,40 @@ public final class PgJdbcProfile implements ValueProfile {
   /**
    * The shared snapshot, found without building the column-set key when pgjdbc hands this result a field array an
    * earlier result had (a described prepared statement reuses it: same connection, same columns); else as
-   * {@link #metadata(ResultSetMetaData)}. The statement's text is not needed: the array identifies the columns.
+   * {@link #metadata(ResultSetMetaData)}.
    */
   @Override
   public ResultMetadata metadata(String statementKey, ResultSetMetaData real) throws SQLException {
-    Object fields = PgFieldKeys.fields(real);
+    Object fields = statementKey == null ? null : PgFieldKeys.fields(real);
     if (fields == null) {
       return metadata(real);
     }
-    ResultMetadata known = byFields.getIfPresent(fields);
-    if (known != null) {
-      return known;
+    int first = System.identityHashCode(fields) & (SLOTS - 1);
+    Seen[] seen = byStatement.get(statementKey);
+    long now = System.nanoTime();
+    if (seen != null) {
+      for (int i = 0; i < PROBE; i++) {
+        Seen s = seen[(first + i) & (SLOTS - 1)];
+        if (s != null && s.answers(fields, now)) {
+          return s.metadata();
+        }
+      }
     }
     ResultMetadata metadata = metadata(real);
-    byFields.put(fields, metadata);
+    Seen[] next = seen == null ? new Seen[SLOTS] : seen.clone();
+    int slot = first;
+    for (int i = 0; i < PROBE; i++) {
+      int j = (first + i) & (SLOTS - 1);
+      if (next[j] == null || next[j].reusable(now)) {
+        slot = j;
+        break;
+      }
+    }
+    next[slot] = new Seen(new WeakReference<>(fields), metadata, now);
+    if (byStatement.size() >= 1024) {
+      byStatement.clear();
+    }
+    byStatement.put(statementKey, next); // a racing connection's slot may be lost: it is taken again next time
     return metadata;
   }
 

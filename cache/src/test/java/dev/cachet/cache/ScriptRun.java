@@ -31,8 +31,9 @@ public final class ScriptRun {
         boolean ended = false;
         try {
             log = Files.createTempFile("cachet-script-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+            // the scripts are bash: a Unix machine, whose /dev/null is the input they must never wait on
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().putAll(environment);
             process = builder.start();
             ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -82,9 +83,5 @@ public final class ScriptRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static java.io.File nullDevice() {
-        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 }

@@ -467,9 +467,17 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     @Override
     public int getInt(int columnIndex) throws SQLException {
         int at = at(columnIndex);
-        if (cells[at] == Cells.INT && codecs[columnIndex - 1].standardScalars) {
+        byte tag = cells[at];
+        if (tag == Cells.INT && codecs[columnIndex - 1].standardScalars) {
             wasNull = false;
             return (int) Cells.zigzag(Cells.varint(cells, at + 1));
+        }
+        if (tag == Cells.LATIN1 && codecs[columnIndex - 1].plainNumberText) {
+            long plain = Cells.plainInteger(cells, at, 9);
+            if (plain != Cells.NOT_PLAIN) {
+                wasNull = false;
+                return (int) plain;
+            }
         }
         Object v = cell(columnIndex);
         return v == null ? 0 : codec(columnIndex).getInt(v);
@@ -482,6 +490,13 @@ public final class CachedResultSet extends ReadOnlyResultSet {
         if ((tag == Cells.LONG || tag == Cells.INT) && codecs[columnIndex - 1].standardScalars) {
             wasNull = false;
             return Cells.zigzag(Cells.varint(cells, at + 1));
+        }
+        if (tag == Cells.LATIN1 && codecs[columnIndex - 1].plainNumberText) {
+            long plain = Cells.plainInteger(cells, at, 18);
+            if (plain != Cells.NOT_PLAIN) {
+                wasNull = false;
+                return plain;
+            }
         }
         Object v = cell(columnIndex);
         return v == null ? 0 : codec(columnIndex).getLong(v);
@@ -502,9 +517,17 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     @Override
     public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
         int at = at(columnIndex);
-        if (cells[at] == Cells.DECIMAL && codecs[columnIndex - 1].standardScalars) {
+        byte tag = cells[at];
+        if (tag == Cells.DECIMAL && codecs[columnIndex - 1].standardScalars) {
             wasNull = false;
             return Cells.decimal(cells, at);
+        }
+        if (tag == Cells.LATIN1 && codecs[columnIndex - 1].plainNumberText) {
+            BigDecimal plain = Cells.plainDecimal(cells, at);
+            if (plain != null) {
+                wasNull = false;
+                return plain;
+            }
         }
         Object v = cell(columnIndex);
         return v == null ? null : codec(columnIndex).getBigDecimal(v);

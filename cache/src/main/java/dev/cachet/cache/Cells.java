@@ -206,6 +206,66 @@ final class Cells {
         return new String(b, pos + 1 + varintLength(b, pos + 1), n, StandardCharsets.ISO_8859_1);
     }
 
+    /** What {@link #plainInteger} returns for text that is not a plain integer of at most the digits asked. */
+    static final long NOT_PLAIN = Long.MIN_VALUE;
+
+    /**
+     * The LATIN1 cell at {@code pos} as an integer when its text is an optional minus sign and 1 to
+     * {@code maxDigits} (at most 18) digits, else {@link #NOT_PLAIN}.
+     */
+    static long plainInteger(byte[] b, int pos, int maxDigits) {
+        int n = (int) varint(b, pos + 1);
+        int i = pos + 1 + varintLength(b, pos + 1);
+        int end = i + n;
+        boolean negative = i < end && b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        if (end - i < 1 || end - i > maxDigits) {
+            return NOT_PLAIN;
+        }
+        long value = 0;
+        for (; i < end; i++) {
+            int digit = b[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return NOT_PLAIN;
+            }
+            value = value * 10 + digit;
+        }
+        return negative ? -value : value;
+    }
+
+    /**
+     * The LATIN1 cell at {@code pos} as {@code new BigDecimal(text)} would read it, when its text is an optional minus
+     * sign, digits, and at most one point followed by digits, 18 digits in all at most; else {@code null}.
+     */
+    static BigDecimal plainDecimal(byte[] b, int pos) {
+        int n = (int) varint(b, pos + 1);
+        int i = pos + 1 + varintLength(b, pos + 1);
+        int end = i + n;
+        boolean negative = i < end && b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long unscaled = 0;
+        int digits = 0;
+        int point = -1;
+        for (; i < end; i++) {
+            byte c = b[i];
+            if (c == '.' && point < 0 && digits > 0) {
+                point = digits;
+            } else if (c >= '0' && c <= '9' && ++digits <= 18) {
+                unscaled = unscaled * 10 + (c - '0');
+            } else {
+                return null;
+            }
+        }
+        if (digits == 0 || digits > 18 || point == digits) {
+            return null;
+        }
+        return BigDecimal.valueOf(negative ? -unscaled : unscaled, point < 0 ? 0 : digits - point);
+    }
+
     /** The DECIMAL cell at {@code pos}. */
     static BigDecimal decimal(byte[] b, int pos) {
         pos++;

@@ -61,9 +61,27 @@ public class ColumnCodec {
      */
     final boolean standardScalars;
 
+    /** See {@link #ColumnCodec(boolean)}. */
+    final boolean plainNumberText;
+
     /** Creates a codec; subclasses are profile-specific codecs. */
     protected ColumnCodec() {
+        this(false);
+    }
+
+    /**
+     * Creates a codec that may declare how its numeric getters read text.
+     *
+     * @param plainNumberText true when, for a string cell whose text is a plain decimal number — an optional
+     *                        minus sign, digits, and at most one point followed by digits — {@link #getInt} and
+     *                        {@link #getLong} return what {@code Integer.parseInt} and {@code Long.parseLong} make of
+     *                        an integer text, and {@link #getBigDecimal(Object)} what {@code new BigDecimal(text)}
+     *                        makes of it. A {@link CachedResultSet} then reads such a cell from its bytes, without a
+     *                        {@code String}; any other text still goes to the getter.
+     */
+    protected ColumnCodec(boolean plainNumberText) {
         this.standardScalars = OWN_GETTERS.get(getClass());
+        this.plainNumberText = plainNumberText;
     }
 
     /** {@link #ownGetters} once per codec class (codecs are made per column of every statement shape). */

@@ -59,6 +59,8 @@ final class PgJdbcCodec extends ColumnCodec {
   private final boolean character;
 
   PgJdbcCodec(Kind kind, String typeName, int sqlType) {
+    // getInt, getLong and getBigDecimal of plain number text are Java's parsers of it (fixed() and trim() keep it)
+    super(true);
     this.kind = kind;
     this.typeName = typeName;
     this.character = sqlType == Types.CHAR || sqlType == Types.VARCHAR || sqlType == Types.LONGVARCHAR;

@@ -23,7 +23,9 @@ import java.util.TimeZone;
  * pgjdbc's conversions of PostgreSQL's ISO date/time text (pgjdbc forces {@code DateStyle=ISO}) to JDBC and
  * {@code java.time} values, reproduced rule for rule — including its quirks (a short date string is read by a fast
  * path that does no validation; java.util calendars, so Julian dates before 1582) — so that a cached result converts
- * exactly like pgjdbc 42.7. Stateless; each call uses its own calendar.
+ * exactly like pgjdbc 42.7. The text is read as characters, as pgjdbc reads it. {@code getTimestamp} — the
+ * conversion a hit runs most — uses one calendar per thread, re-zoned for each call the way pgjdbc re-zones its one
+ * calendar per connection; every other conversion uses calendars of its own.
  */
 final class PgTemporal {
 
@@ -49,31 +51,73 @@ final class PgTemporal {
     int second;
     int nanos;
     ZoneOffset offset;
+
+    Parsed reset() {
+      hasDate = false;
+      era = GregorianCalendar.AD;
+      year = 1970;
+      month = 1;
+      day = 1;
+      hasTime = false;
+      hour = 0;
+      minute = 0;
+      second = 0;
+      nanos = 0;
+      offset = null;
+      return this;
+    }
   }
 
   /** {@code getTimestamp(column, cal)} of a text value; a null calendar means the JVM's default zone. */
   static Timestamp toTimestamp(Calendar cal, String text) throws SQLException {
-    byte[] s = text.getBytes(StandardCharsets.UTF_8);
-    if (s.length == 0) {
+    if (text.isEmpty()) {
       throw badValue(text);
     }
-    if (s[0] == 'i' && Arrays.equals(INFINITY, s)) {
+    if (text.equals("infinity")) {
       return new Timestamp(POSITIVE_INFINITY);
     }
-    if (s[0] == '-' && Arrays.equals(MINUS_INFINITY, s)) {
+    if (text.equals("-infinity")) {
       return new Timestamp(NEGATIVE_INFINITY);
     }
-    Parsed ts = parse(s, text);
-    Calendar c = ts.offset != null ? offsetCalendar(ts.offset) : calendar(cal);
+    ThreadCalendars calendars = ThreadCalendars.CURRENT.get();
+    Parsed ts = parse(text, calendars.parsed.reset());
+    Calendar c = calendars.of(ts.offset, cal);
     setAll(c, ts);
     Timestamp result = new Timestamp(c.getTimeInMillis());
     result.setNanos(ts.nanos);
     return result;
   }
 
+  /**
+   * One thread's calendars and parsed fields for {@link #toTimestamp}: a {@code GregorianCalendar} allocates a
+   * dozen arrays and objects, more than the rest of a cached {@code getTimestamp}. Reusing one is what pgjdbc does:
+   * every field the conversion reads is set again on each use, so an earlier conversion leaves nothing behind.
+   */
+  private static final class ThreadCalendars {
+    static final ThreadLocal<ThreadCalendars> CURRENT = ThreadLocal.withInitial(ThreadCalendars::new);
+
+    final Parsed parsed = new Parsed();
+    private final GregorianCalendar zoned = new GregorianCalendar();
+    private GregorianCalendar offsetCalendar;
+    private ZoneOffset offset;
+
+    /** The calendar for a value with this offset (null: none), else in {@code cal}'s zone or the JVM's default. */
+    Calendar of(ZoneOffset valueOffset, Calendar cal) {
+      if (valueOffset == null) {
+        zoned.setTimeZone(cal == null ? TimeZone.getDefault() : cal.getTimeZone());
+        return zoned;
+      }
+      if (!valueOffset.equals(offset)) {
+        offsetCalendar = (GregorianCalendar) offsetCalendar(valueOffset);
+        offset = valueOffset;
+      }
+      return offsetCalendar;
+    }
+  }
+
   /** {@code getTime(column, cal)} of a text value. */
   static Time toTime(Calendar cal, String text) throws SQLException {
-    Parsed ts = parse(text.getBytes(StandardCharsets.UTF_8), text);
+    Parsed ts = parse(text);
     Calendar c = ts.offset != null ? offsetCalendar(ts.offset) : calendar(cal);
     if (ts.offset == null) {
       c.set(Calendar.ERA, ts.era);
@@ -108,7 +152,7 @@ final class PgTemporal {
     }
     Calendar target = calendar(cal);
     if (s.length > 13) {
-      Parsed ts = parse(s, text);
+      Parsed ts = parse(text);
       Calendar c = ts.offset != null ? offsetCalendar(ts.offset) : calendar(cal);
       setAll(c, ts);
       c.set(Calendar.MILLISECOND, 0);
@@ -131,7 +175,7 @@ final class PgTemporal {
     if (text.equals("-infinity")) {
       return LocalDateTime.MIN;
     }
-    Parsed ts = parse(text.getBytes(StandardCharsets.UTF_8), text);
+    Parsed ts = parse(text);
     LocalDateTime result;
     if (ts.hour == 24) {
       result = LocalDateTime.of(ts.year, ts.month, ts.day, 0, ts.minute, ts.second, ts.nanos).plusDays(1);
@@ -164,7 +208,7 @@ final class PgTemporal {
     if (text.equals("-infinity")) {
       return OffsetDateTime.MIN;
     }
-    Parsed ts = parse(text.getBytes(StandardCharsets.UTF_8), text);
+    Parsed ts = parse(text);
     ZoneOffset offset = ts.offset == null ? ZoneOffset.UTC : ts.offset;
     OffsetDateTime result = toLocalDateTime(text).atOffset(offset);
     return result.withOffsetSameInstant(ZoneOffset.UTC);
@@ -172,7 +216,7 @@ final class PgTemporal {
 
   /** {@code getObject(column, OffsetTime.class)} of a {@code timetz} value, in its own offset. */
   static OffsetTime toOffsetTime(String text) throws SQLException {
-    Parsed ts = parse(text.getBytes(StandardCharsets.UTF_8), text);
+    Parsed ts = parse(text);
     LocalTime time = ts.hour == 24 ? LocalTime.MAX : LocalTime.of(ts.hour, ts.minute, ts.second, ts.nanos);
     return OffsetTime.of(time, ts.offset == null ? ZoneOffset.UTC : ts.offset);
   }
@@ -251,9 +295,12 @@ final class PgTemporal {
   }
 
   /** Reads {@code [date] [time] [offset] [AD|BC]} the way pgjdbc's backend timestamp parser does. */
-  static Parsed parse(byte[] s, String text) throws SQLException {
-    Parsed ts = new Parsed();
-    int length = s.length;
+  static Parsed parse(String s) throws SQLException {
+    return parse(s, new Parsed());
+  }
+
+  private static Parsed parse(String s, Parsed ts) throws SQLException {
+    int length = s.length();
     try {
       int start = skipSpaces(s, 0);
       int end = firstNonDigit(s, start);
@@ -299,7 +346,7 @@ final class PgTemporal {
         }
         start = skipSpaces(s, start);
       }
-      byte sign = at(s, start);
+      char sign = at(s, start);
       if (sign == '-' || sign == '+') {
         int factor = sign == '-' ? -1 : 1;
         end = firstNonDigit(s, start + 1);
@@ -336,7 +383,7 @@ final class PgTemporal {
         throw new NumberFormatException("neither date nor time");
       }
     } catch (NumberFormatException | java.time.DateTimeException e) {
-      throw badValue(text);
+      throw badValue(s);
     }
     return ts;
   }
@@ -345,41 +392,41 @@ final class PgTemporal {
     return PgErrors.of("Bad value for type timestamp/date/time: " + text, PgErrors.BAD_DATETIME_FORMAT);
   }
 
-  private static boolean startsWith(byte[] s, int at, char a, char b) {
-    return at + 1 < s.length && s[at] == a && s[at + 1] == b;
+  private static boolean startsWith(String s, int at, char a, char b) {
+    return at + 1 < s.length() && s.charAt(at) == a && s.charAt(at + 1) == b;
   }
 
-  private static byte at(byte[] s, int index) {
-    return index >= 0 && index < s.length ? s[index] : 0;
+  private static char at(String s, int index) {
+    return index >= 0 && index < s.length() ? s.charAt(index) : 0;
   }
 
-  private static boolean isDigit(byte b) {
-    return b >= '0' && b <= '9';
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
-  private static int skipSpaces(byte[] s, int start) {
+  private static int skipSpaces(String s, int start) {
     int i = start;
-    while (i < s.length && Character.isWhitespace((char) (s[i] & 0xFF))) {
+    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
       i++;
     }
     return i;
   }
 
-  private static int firstNonDigit(byte[] s, int start) {
+  private static int firstNonDigit(String s, int start) {
     int i = start;
-    while (i < s.length && isDigit(s[i])) {
+    while (i < s.length() && isDigit(s.charAt(i))) {
       i++;
     }
     return i;
   }
 
-  private static int number(byte[] s, int start, int end) {
+  private static int number(String s, int start, int end) {
     if (start >= end) {
       throw new NumberFormatException("expected a number");
     }
     int n = 0;
     for (int i = start; i < end; i++) {
-      n = n * 10 + (s[i] - '0');
+      n = n * 10 + (s.charAt(i) - '0');
     }
     return n;
   }

@@ -18,14 +18,15 @@ import java.util.Arrays;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
 import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * pgjdbc's conversions of PostgreSQL's ISO date/time text (pgjdbc forces {@code DateStyle=ISO}) to JDBC and
  * {@code java.time} values, reproduced rule for rule — including its quirks (a short date string is read by a fast
  * path that does no validation; java.util calendars, so Julian dates before 1582) — so that a cached result converts
  * exactly like pgjdbc 42.7. The text is read as characters, as pgjdbc reads it. {@code getTimestamp} — the
- * conversion a hit runs most — uses one calendar per thread, re-zoned for each call the way pgjdbc re-zones its one
- * calendar per connection; every other conversion uses calendars of its own.
+ * conversion a hit runs most — reuses calendars, re-zoned for each call the way pgjdbc re-zones its one calendar per
+ * connection; every other conversion uses calendars of its own.
  */
 final class PgTemporal {
 
@@ -79,22 +80,43 @@ final class PgTemporal {
     if (text.equals("-infinity")) {
       return new Timestamp(NEGATIVE_INFINITY);
     }
-    ThreadCalendars calendars = ThreadCalendars.CURRENT.get();
-    Parsed ts = parse(text, calendars.parsed.reset());
-    Calendar c = calendars.of(ts.offset, cal);
-    setAll(c, ts);
-    Timestamp result = new Timestamp(c.getTimeInMillis());
-    result.setNanos(ts.nanos);
-    return result;
+    int slot = Calendars.slot();
+    Calendars calendars = Calendars.borrow(slot);
+    try {
+      Parsed ts = parse(text, calendars.parsed.reset());
+      Calendar c = calendars.of(ts.offset, cal);
+      setAll(c, ts);
+      Timestamp result = new Timestamp(c.getTimeInMillis());
+      result.setNanos(ts.nanos);
+      return result;
+    } finally {
+      Calendars.giveBack(slot, calendars);
+    }
   }
 
   /**
-   * One thread's calendars and parsed fields for {@link #toTimestamp}: a {@code GregorianCalendar} allocates a
-   * dozen arrays and objects, more than the rest of a cached {@code getTimestamp}. Reusing one is what pgjdbc does:
-   * every field the conversion reads is set again on each use, so an earlier conversion leaves nothing behind.
+   * Calendars and parsed fields for {@link #toTimestamp}, lent out one caller at a time: a {@code GregorianCalendar}
+   * allocates a dozen arrays and objects, more than the rest of a cached {@code getTimestamp}. Reusing one is what
+   * pgjdbc does: every field the conversion reads is set again on each use, so an earlier conversion leaves nothing
+   * behind. Kept in a few slots chosen by thread, not in a {@code ThreadLocal}, so that an application server's
+   * threads hold nothing of Cachet's after an undeploy; a caller that finds its slot lent out makes its own.
    */
-  private static final class ThreadCalendars {
-    static final ThreadLocal<ThreadCalendars> CURRENT = ThreadLocal.withInitial(ThreadCalendars::new);
+  private static final class Calendars {
+    private static final int SLOTS = 16;
+    private static final AtomicReferenceArray<Calendars> SPARE = new AtomicReferenceArray<>(SLOTS);
+
+    static int slot() {
+      return (int) Thread.currentThread().getId() & (SLOTS - 1);
+    }
+
+    static Calendars borrow(int slot) {
+      Calendars c = SPARE.getAndSet(slot, null);
+      return c != null ? c : new Calendars();
+    }
+
+    static void giveBack(int slot, Calendars c) {
+      SPARE.set(slot, c);
+    }
 
     final Parsed parsed = new Parsed();
     private final GregorianCalendar zoned = new GregorianCalendar();

@@ -5,7 +5,7 @@
 # thread count, with the allocation per operation; the routing overhead (Cachet with the cache off over a primary
 # and two streaming replicas against a hand-written two-pool split, read-only mix) on a throwaway cluster that
 # scripts/pg-cluster.sh starts and tears down (PostgreSQL's server binaries needed, not root; ports
-# CACHET_BENCH_ROUTING_PORT..+2, default 57432); then the bytes per cached entry, counted by the cache and measured
+# CACHET_BENCH_ROUTING_PORT..+2, default 27432); then the bytes per cached entry, counted by the cache and measured
 # by JOL.
 #
 #   scripts/bench-fastpath.sh [--backends h2,postgres,mariadb] [--threads 1,8] [--hit-threads 1,2,4,8] [--quick]
@@ -23,7 +23,7 @@ mkdir -p bench/target
 
 ROUTING=()
 if [[ " $* " != *" --no-routing "* ]]; then
-  export CACHET_PG_PORT="${CACHET_BENCH_ROUTING_PORT:-57432}"
+  export CACHET_PG_PORT="${CACHET_BENCH_ROUTING_PORT:-27432}"
   export CACHET_PG_DIR="${CACHET_BENCH_ROUTING_DIR:-/tmp/cachet-pg-$CACHET_PG_PORT}"
   export CACHET_PG_NAME="${CACHET_PG_NAME:-cachetfastpath}"
   if bash scripts/pg-cluster.sh up >&2 \

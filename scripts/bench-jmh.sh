@@ -5,7 +5,7 @@
 #
 # h2 (default): the direct H2 driver vs Cachet (hit, miss, cache off), in memory.
 # postgres: the same against a throwaway PostgreSQL primary that scripts/pg-cluster.sh starts on CACHET_PG_PORT
-# (default here 56432) and tears down on exit; with CACHET_BENCH_PG=local, the machine's server on 5432 in a
+# (default here 26432) and tears down on exit; with CACHET_BENCH_PG=local, the machine's server on 5432 in a
 # throwaway database cachet_bench. Results: bench/target/jmh-execute-<target>.json and the JMH table on stdout.
 set -euo pipefail
 
@@ -31,7 +31,7 @@ run_h2() {
 run_pg() {
   local port url
   if [[ "${CACHET_BENCH_PG:-cluster}" == "cluster" && -f scripts/pg-cluster.sh ]]; then
-    export CACHET_PG_PORT="${CACHET_PG_PORT:-56432}" CACHET_PG_NAME="${CACHET_PG_NAME:-cachetbench}"
+    export CACHET_PG_PORT="${CACHET_PG_PORT:-26432}" CACHET_PG_NAME="${CACHET_PG_NAME:-cachetbench}"
     port="$CACHET_PG_PORT"
     trap 'bash scripts/pg-cluster.sh down >&2 || true' EXIT
     bash scripts/pg-cluster.sh up >&2

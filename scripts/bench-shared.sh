@@ -9,7 +9,7 @@
 #                                                     Redis: each runs pg-direct and cachet-shared, same rounds
 #
 # Defaults: mixes a (read-only) and c (95% reads, 5% updates of the table read), 3 rounds of 1 s warm-up + 3 s
-# measured. Results: bench/target/workload/shared-*/postgres.md. Environment: CACHET_PG_PORT (56432),
+# measured. Results: bench/target/workload/shared-*/postgres.md. Environment: CACHET_PG_PORT (26432),
 # CACHET_REDIS_PORT (17379), CACHET_BENCH_HEAP (2g).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +28,7 @@ JAR=bench/target/benchmarks.jar
 HEAP="${CACHET_BENCH_HEAP:-2g}"
 RUN=(java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseParallelGC -cp "$JAR" dev.cachet.bench.workload.WorkloadRunner)
 
-export CACHET_PG_PORT="${CACHET_PG_PORT:-56432}"
+export CACHET_PG_PORT="${CACHET_PG_PORT:-26432}"
 export CACHET_REDIS_PORT="${CACHET_REDIS_PORT:-17379}"
 cleanup() { scripts/pg-cluster.sh down >&2 || true; scripts/redis-servers.sh down >&2 || true; }
 trap cleanup EXIT

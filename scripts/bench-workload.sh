@@ -9,8 +9,8 @@
 # `... h2 --help` lists them all. Results: bench/target/workload/<target>.{md,csv,svg}; the chart is also
 # written to docs/bench/workload-<target>[-quick].svg.
 #
-# PostgreSQL: scripts/pg-cluster.sh starts the cluster on CACHET_PG_PORT (default here 56432, so that it never
-# meets an integration-test cluster on 55432) and this script tears it down on exit. Without that script (or
+# PostgreSQL: scripts/pg-cluster.sh starts the cluster on CACHET_PG_PORT (default here 26432, so that it never
+# meets an integration-test cluster on 25432) and this script tears it down on exit. Without that script (or
 # with CACHET_BENCH_PG=local) it uses the machine's server on 127.0.0.1:5432 in a throwaway database
 # cachet_bench, without replicas, and drops the database afterwards.
 # Environment: CACHET_BENCH_HEAP (default 3g), CACHET_PG_PORT, CACHET_BENCH_PG=cluster|local.
@@ -56,7 +56,7 @@ if [[ "$MODE" == "cluster" && ! -x "$CLUSTER" && ! -f "$CLUSTER" ]]; then
 fi
 
 if [[ "$MODE" == "cluster" ]]; then
-  export CACHET_PG_PORT="${CACHET_PG_PORT:-56432}"
+  export CACHET_PG_PORT="${CACHET_PG_PORT:-26432}"
   export CACHET_PG_NAME="${CACHET_PG_NAME:-cachetbench}"
   BASE="$CACHET_PG_PORT"
   cleanup() { bash "$CLUSTER" down >&2 || true; }

@@ -12,13 +12,13 @@
 #
 # Node 0 starts as the primary, nodes 1 and 2 as its replicas. Ports are base, base+1, base+2.
 # Environment:
-#   CACHET_PG_PORT   base port (default 55432; the machine's own 5432 is refused)
+#   CACHET_PG_PORT   base port (default 25432, below the ephemeral range; the machine's own 5432 is refused)
 #   CACHET_PG_DIR    where data, sockets and logs live (default /tmp/cachet-pg-<base port>)
 #   CACHET_PG_NAME   cluster_name prefix shown in ps and pg_stat_replication (default cachet)
 #   CACHET_PG_BIN    PostgreSQL's bin directory (default: newest /usr/lib/postgresql/*/bin)
 set -euo pipefail
 
-BASE_PORT="${CACHET_PG_PORT:-55432}"
+BASE_PORT="${CACHET_PG_PORT:-25432}"
 NAME="${CACHET_PG_NAME:-cachet}"
 DIR="${CACHET_PG_DIR:-/tmp/cachet-pg-${BASE_PORT}}"
 NODES=(0 1 2)

@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>PostgreSQL: {@code -p backend=postgres}, URL from {@code -Dcachet.bench.pg.url} (default
- * {@code jdbc:postgresql://127.0.0.1:56432/cachet_bench}, user postgres); the benchmark creates its own table
+ * {@code jdbc:postgresql://127.0.0.1:26432/cachet_bench}, user postgres); the benchmark creates its own table
  * {@code jmh_products}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -97,7 +97,7 @@ public class ExecutePathBenchmark {
 
     private String realUrl() {
         if (backend.equals("postgres")) {
-            return System.getProperty("cachet.bench.pg.url", "jdbc:postgresql://127.0.0.1:56432/cachet_bench");
+            return System.getProperty("cachet.bench.pg.url", "jdbc:postgresql://127.0.0.1:26432/cachet_bench");
         }
         return "jdbc:h2:mem:jmh_execute;DB_CLOSE_DELAY=-1";
     }

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * pgjdbc's conversions of PostgreSQL's ISO date/time text (pgjdbc forces {@code DateStyle=ISO}) to JDBC and
  * {@code java.time} values, reproduced rule for rule — including its quirks (a short date string is read by a fast
  * path that does no validation; java.util calendars, so Julian dates before 1582) — so that a cached result converts
- * exactly like pgjdbc 42.7. The text is read as characters, as pgjdbc reads it. {@code getTimestamp} — the
+ * exactly like pgjdbc 42.7. pgjdbc parses the text's UTF-8 bytes; this class reads its characters, with digits and
+ * whitespace ASCII only, which gives the same answers without encoding the text first. {@code getTimestamp} — the
  * conversion a hit runs most — reuses calendars, re-zoned for each call the way pgjdbc re-zones its one calendar per
  * connection; every other conversion uses calendars of its own.
  */
@@ -90,6 +91,9 @@ final class PgTemporal {
       result.setNanos(ts.nanos);
       return result;
     } finally {
+      if (cal != null) {
+        calendars.forgetZone();
+      }
       Calendars.giveBack(slot, calendars);
     }
   }
@@ -103,6 +107,7 @@ final class PgTemporal {
    */
   private static final class Calendars {
     private static final int SLOTS = 16;
+    private static final TimeZone PARKED_ZONE = new java.util.SimpleTimeZone(0, "UTC");
     private static final AtomicReferenceArray<Calendars> SPARE = new AtomicReferenceArray<>(SLOTS);
 
     static int slot() {
@@ -122,6 +127,11 @@ final class PgTemporal {
     private final GregorianCalendar zoned = new GregorianCalendar();
     private GregorianCalendar offsetCalendar;
     private ZoneOffset offset;
+
+    /** Drops the caller's zone, which may be an application's own class that must not outlive its loader here. */
+    void forgetZone() {
+      zoned.setTimeZone(PARKED_ZONE);
+    }
 
     /** The calendar for a value with this offset (null: none), else in {@code cal}'s zone or the JVM's default. */
     Calendar of(ZoneOffset valueOffset, Calendar cal) {
@@ -198,12 +208,8 @@ final class PgTemporal {
       return LocalDateTime.MIN;
     }
     Parsed ts = parse(text);
-    LocalDateTime result;
-    if (ts.hour == 24) {
-      result = LocalDateTime.of(ts.year, ts.month, ts.day, 0, ts.minute, ts.second, ts.nanos).plusDays(1);
-    } else {
-      result = LocalDateTime.of(ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.nanos);
-    }
+    // out-of-range fields (hour 24 among them) fail with java.time's exception, as in pgjdbc
+    LocalDateTime result = LocalDateTime.of(ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.nanos);
     if (ts.era == GregorianCalendar.BC) {
       result = result.with(ChronoField.ERA, IsoEra.BCE.getValue());
     }
@@ -428,7 +434,8 @@ final class PgTemporal {
 
   private static int skipSpaces(String s, int start) {
     int i = start;
-    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+    // pgjdbc tests the text's UTF-8 bytes: no character beyond ASCII is whitespace to it
+    while (i < s.length() && s.charAt(i) < 0x80 && Character.isWhitespace(s.charAt(i))) {
       i++;
     }
     return i;

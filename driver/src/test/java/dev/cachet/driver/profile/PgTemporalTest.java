@@ -1,0 +1,128 @@
+package dev.cachet.driver.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.util.Calendar;
+import java.util.List;
+import java.util.Random;
+import java.util.TimeZone;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.postgresql.jdbc.TimestampUtils;
+
+/**
+ * {@link PgTemporal}'s text conversions against pgjdbc's own {@code TimestampUtils}: for date/time texts as the
+ * server sends them, mutated by a character here and there (Unicode whitespace and digits among them), in several
+ * zones, each conversion returns pgjdbc's value or fails where pgjdbc fails, with its SQLState — also when one
+ * calendar serves many calls in turn.
+ */
+class PgTemporalTest {
+
+  private static final TimestampUtils PGJDBC = new TimestampUtils(false, TimeZone::getDefault);
+
+  private static final List<String> ZONES = List.of("", "UTC", "Asia/Kolkata", "America/St_Johns", "Europe/Amsterdam",
+      "Australia/Lord_Howe", "Pacific/Apia", "America/Sao_Paulo");
+
+  /** Characters a mutation inserts: separators, ASCII and Unicode whitespace, digits of other scripts, letters. */
+  private static final String INSERTED = " \t\n-:.+ADBCx0 9\u00a0\u1680\u2000\u2007\u2028\u3000\u0663\uff12\ud800";
+
+  @Provide
+  Arbitrary<String> texts() {
+    return Arbitraries.longs().map(seed -> text(new Random(seed)));
+  }
+
+  @Provide
+  Arbitrary<String> zones() {
+    return Arbitraries.of(ZONES);
+  }
+
+  private static String text(Random r) {
+    StringBuilder b = new StringBuilder();
+    if (r.nextInt(8) > 0) {
+      int year = r.nextInt(10) == 0 ? 1 + r.nextInt(99_999) : 1500 + r.nextInt(600);
+      b.append(r.nextBoolean() ? String.format("%04d", year) : Integer.toString(year)).append('-')
+          .append(String.format("%02d", r.nextInt(10) == 0 ? r.nextInt(40) : 1 + r.nextInt(12))).append('-')
+          .append(String.format("%02d", r.nextInt(10) == 0 ? r.nextInt(40) : 1 + r.nextInt(31)));
+    }
+    if (b.length() == 0 || r.nextInt(6) > 0) {
+      if (b.length() > 0) {
+        b.append(' ');
+      }
+      b.append(String.format("%02d:%02d:%02d", r.nextInt(25), r.nextInt(60), r.nextInt(r.nextInt(10) == 0 ? 99 : 60)));
+      if (r.nextBoolean()) {
+        int digits = 1 + r.nextInt(9);
+        b.append('.');
+        for (int i = 0; i < digits; i++) {
+          b.append((char) ('0' + r.nextInt(10)));
+        }
+      }
+    }
+    if (r.nextInt(3) == 0) {
+      b.append(r.nextBoolean() ? '+' : '-').append(String.format("%02d", r.nextInt(16)));
+      if (r.nextBoolean()) {
+        b.append(':').append(String.format("%02d", r.nextInt(60)));
+        if (r.nextInt(4) == 0) {
+          b.append(':').append(String.format("%02d", r.nextInt(60)));
+        }
+      }
+    }
+    if (r.nextInt(6) == 0) {
+      b.append(r.nextBoolean() ? " BC" : " AD");
+    }
+    int mutations = r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 0;
+    for (int i = 0; i < mutations && b.length() > 0; i++) {
+      int at = r.nextInt(b.length() + 1);
+      if (r.nextBoolean() && at < b.length()) {
+        b.deleteCharAt(at);
+      } else {
+        b.insert(at, INSERTED.charAt(r.nextInt(INSERTED.length())));
+      }
+    }
+    return b.toString();
+  }
+
+  private static Calendar calendar(String zone) {
+    return zone.isEmpty() ? null : Calendar.getInstance(TimeZone.getTimeZone(zone));
+  }
+
+  /** What a conversion gave: its value as text, or the SQLState it failed with. */
+  private interface Conversion {
+    Object apply() throws SQLException;
+  }
+
+  private static String outcome(Conversion conversion) {
+    try {
+      Object value = conversion.apply();
+      if (value instanceof java.sql.Timestamp) {
+        java.sql.Timestamp t = (java.sql.Timestamp) value;
+        return "value " + t.getTime() + " " + t.getNanos();
+      }
+      return value instanceof java.util.Date ? "value " + ((java.util.Date) value).getTime() : "value " + value;
+    } catch (SQLException e) {
+      return "SQLState " + e.getSQLState();
+    } catch (java.time.DateTimeException e) {
+      // pgjdbc lets java.time's exception out for an offset out of range; Cachet reports it as a bad value (22007)
+      return "SQLState 22007";
+    }
+  }
+
+  @Property(tries = 4000)
+  void timestampsMatchPgjdbc(@ForAll("texts") String text, @ForAll("zones") String zone) {
+    Calendar cal = calendar(zone);
+    assertThat(outcome(() -> PgTemporal.toTimestamp(cal, text))).as("toTimestamp(%s, \"%s\")", zone, text)
+        .isEqualTo(outcome(() -> PGJDBC.toTimestamp(cal, text)));
+  }
+
+  @Property(tries = 2000)
+  void timesAndLocalDateTimesMatchPgjdbc(@ForAll("texts") String text, @ForAll("zones") String zone) {
+    Calendar cal = calendar(zone);
+    assertThat(outcome(() -> PgTemporal.toTime(cal, text))).as("toTime(%s, \"%s\")", zone, text)
+        .isEqualTo(outcome(() -> PGJDBC.toTime(cal, text)));
+    assertThat(outcome(() -> PgTemporal.toLocalDateTime(text))).as("toLocalDateTime(\"%s\")", text)
+        .isEqualTo(outcome(() -> PGJDBC.toLocalDateTime(text)));
+  }
+}

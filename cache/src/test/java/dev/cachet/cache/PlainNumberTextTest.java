@@ -15,6 +15,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * A codec that declares plain number text ({@code ColumnCodec(true)}) has its text cells' integers and decimals read
@@ -77,6 +78,32 @@ class PlainNumberTextTest {
                         digits.length()).map(point -> sign + (point == 0 || point == digits.length() ? digits
                                 : digits.substring(0, point) + "." + digits.substring(point)))));
         return Arbitraries.oneOf(any, plain);
+    }
+
+    @Test
+    void aPlainNumberReadFromTheBytesClearsWasNullAndANullCellSetsIt() throws SQLException {
+        TextNumbers codec = new TextNumbers();
+        List<Object[]> rows = new ArrayList<>();
+        rows.add(new Object[] {null});
+        rows.add(new Object[] {"-12.50"});
+        rows.add(new Object[] {null});
+        rows.add(new Object[] {"42"});
+        ResultSet rs = MaterializedResult.of(METADATA, column -> codec, rows).toResultSet(null);
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isZero();
+        assertThat(rs.wasNull()).isTrue();
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getBigDecimal(1)).isEqualByComparingTo("-12.50").hasScaleOf(2);
+        assertThat(rs.wasNull()).isFalse();
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isZero();
+        assertThat(rs.wasNull()).isTrue();
+        assertThat(rs.getBigDecimal(1)).isNull();
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(42);
+        assertThat(rs.wasNull()).isFalse();
+        assertThat(rs.getLong(1)).isEqualTo(42L);
+        assertThat(codec.asked.get()).as("plain numbers and NULLs never reach the codec").isZero();
     }
 
     @Property(tries = 3000)

@@ -25,8 +25,8 @@ public final class RunOptions {
     double progressSeconds = 3;
     long seed = 42;
     String cacheBytes = "512MB";
-    String pgPrimary = "127.0.0.1:25432";
-    List<String> pgReplicas = new ArrayList<>(List.of("127.0.0.1:25433", "127.0.0.1:25434"));
+    String pgPrimary = "127.0.0.1:26432";
+    List<String> pgReplicas = new ArrayList<>(List.of("127.0.0.1:26433", "127.0.0.1:26434"));
     String pgDatabase = "cachet_bench";
     String pgUser = "postgres";
     String pgPassword = "";
@@ -135,7 +135,7 @@ public final class RunOptions {
                   --mixes a,b,c,d,e       which mixes                   --contenders x,y  which contenders (all)
                   --rounds N (3)  --warmup S (2)  --measure S (4)  --progress S (3)  --seed N (42)
                   --cache-bytes SIZE      cachet.maxBytes of the cache-on contender (512MB)
-                  --pg-primary H:P (127.0.0.1:25432)  --pg-replicas H:P,H:P (127.0.0.1:25433,127.0.0.1:25434; '' for none)
+                  --pg-primary H:P (127.0.0.1:26432)  --pg-replicas H:P,H:P (127.0.0.1:26433,127.0.0.1:26434; '' for none)
                   --pg-db NAME (cachet_bench)  --pg-user U (postgres)  --pg-password P ('')
                   --redis URIS            adds the shared-tier contenders cachet-shared (strict), cachet-shared-bc
                                           (broadcast), cachet-redis (strict, in-process tier of 1KB: hits from Redis)

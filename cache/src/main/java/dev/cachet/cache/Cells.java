@@ -202,8 +202,17 @@ final class Cells {
 
     /** The LATIN1 string cell at {@code pos} (small enough to be inlined into a getter). */
     static String latin1(byte[] b, int pos) {
-        int n = (int) varint(b, pos + 1);
-        return new String(b, pos + 1 + varintLength(b, pos + 1), n, StandardCharsets.ISO_8859_1);
+        return new String(b, textStart(b, pos), textLength(b, pos), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Where the text of the LATIN1 cell at {@code pos} starts. */
+    private static int textStart(byte[] b, int pos) {
+        return pos + 1 + varintLength(b, pos + 1);
+    }
+
+    /** The length in bytes of the text of the LATIN1 cell at {@code pos}. */
+    private static int textLength(byte[] b, int pos) {
+        return (int) varint(b, pos + 1);
     }
 
     /** What {@link #plainInteger} returns for text that is not a plain integer of at most the digits asked. */
@@ -214,13 +223,10 @@ final class Cells {
      * {@code maxDigits} (at most 18) digits, else {@link #NOT_PLAIN}.
      */
     static long plainInteger(byte[] b, int pos, int maxDigits) {
-        int n = (int) varint(b, pos + 1);
-        int i = pos + 1 + varintLength(b, pos + 1);
-        int end = i + n;
+        int i = textStart(b, pos);
+        int end = i + textLength(b, pos);
         boolean negative = i < end && b[i] == '-';
-        if (negative) {
-            i++;
-        }
+        i += negative ? 1 : 0;
         if (end - i < 1 || end - i > maxDigits) {
             return NOT_PLAIN;
         }
@@ -240,13 +246,10 @@ final class Cells {
      * sign, digits, and at most one point followed by digits, 18 digits in all at most; else {@code null}.
      */
     static BigDecimal plainDecimal(byte[] b, int pos) {
-        int n = (int) varint(b, pos + 1);
-        int i = pos + 1 + varintLength(b, pos + 1);
-        int end = i + n;
+        int i = textStart(b, pos);
+        int end = i + textLength(b, pos);
         boolean negative = i < end && b[i] == '-';
-        if (negative) {
-            i++;
-        }
+        i += negative ? 1 : 0;
         long unscaled = 0;
         int digits = 0;
         int point = -1;

@@ -85,11 +85,36 @@ final class MariaDbCodec extends ColumnCodec {
   }
 
   private long integral(Object captured, String target, BigInteger min, BigInteger max) throws SQLException {
+    String text = text(captured);
+    if (plainLong(text)) {
+      // what truncating the decimal would give, without a BigDecimal and a BigInteger per read
+      long value = Long.parseLong(text);
+      if (value < min.longValue() || value > max.longValue()) {
+        throw outOfRange(text, target);
+      }
+      return value;
+    }
     BigInteger value = truncated(captured);
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
       throw outOfRange(text(captured), target);
     }
     return value.longValue();
+  }
+
+  /** An optional minus sign and 1 to 18 ASCII digits: text that {@code Long.parseLong} reads exactly. */
+  private static boolean plainLong(String s) {
+    int i = !s.isEmpty() && s.charAt(0) == '-' ? 1 : 0;
+    int digits = s.length() - i;
+    if (digits < 1 || digits > 18) {
+      return false;
+    }
+    for (; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -23,6 +23,61 @@ class MariaDbCodecTest {
     return new MariaDbCodec.Cell(text, object);
   }
 
+  /** The connector's rule for integer getters: the text's decimal truncated toward zero, refused out of range. */
+  private static String truncatedRule(String text, long min, long max) {
+    java.math.BigInteger value;
+    try {
+      value = new BigDecimal(text).toBigInteger();
+    } catch (NumberFormatException e) {
+      return "NumberFormatException";
+    }
+    if (value.compareTo(java.math.BigInteger.valueOf(min)) < 0 || value.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+      return "SQLDataException value '" + text + "' cannot be decoded";
+    }
+    return "value " + value.longValue();
+  }
+
+  private interface Getter {
+    long get() throws SQLException;
+  }
+
+  private static String outcome(Getter getter) {
+    try {
+      return "value " + getter.get();
+    } catch (SQLDataException e) {
+      return "SQLDataException " + e.getMessage().replaceAll(" as \\w+$", "");
+    } catch (SQLException e) {
+      return "SQLException " + e.getMessage();
+    } catch (NumberFormatException e) {
+      return "NumberFormatException";
+    }
+  }
+
+  @net.jqwik.api.Property(tries = 3000)
+  void integerGettersTruncateTheTextsDecimal(
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.CharRange(from = '0', to = '9')
+      @net.jqwik.api.constraints.StringLength(min = 1, max = 21) String digits,
+      @net.jqwik.api.ForAll boolean negative, @net.jqwik.api.ForAll("fractions") String fraction) {
+    String text = (negative ? "-" : "") + digits + fraction;
+    MariaDbCodec.Cell c = cell(text, new BigDecimal(text));
+    for (MariaDbCodec codec : new MariaDbCodec[] {integer, decimal}) {
+      assertThat(outcome(() -> codec.getLong(c))).as("getLong(%s)", text)
+          .isEqualTo(truncatedRule(text, Long.MIN_VALUE, Long.MAX_VALUE));
+      assertThat(outcome(() -> codec.getInt(c))).as("getInt(%s)", text)
+          .isEqualTo(truncatedRule(text, Integer.MIN_VALUE, Integer.MAX_VALUE));
+      assertThat(outcome(() -> codec.getShort(c))).as("getShort(%s)", text)
+          .isEqualTo(truncatedRule(text, Short.MIN_VALUE, Short.MAX_VALUE));
+      assertThat(outcome(() -> codec.getByte(c))).as("getByte(%s)", text)
+          .isEqualTo(truncatedRule(text, Byte.MIN_VALUE, Byte.MAX_VALUE));
+    }
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> fractions() {
+    return net.jqwik.api.Arbitraries.oneOf(net.jqwik.api.Arbitraries.just(""),
+        net.jqwik.api.Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(4).map(f -> "." + f));
+  }
+
   @Test
   void decimalsTruncateAndNarrowToIntForBooleans() throws SQLException {
     assertThat(decimal.getInt(cell("12345.678", new BigDecimal("12345.678")))).isEqualTo(12345);

@@ -96,7 +96,7 @@ final class MariaDbCodec extends ColumnCodec {
     }
     BigInteger value = truncated(captured);
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw outOfRange(text(captured), target);
+      throw outOfRange(text, target);
     }
     return value.longValue();
   }

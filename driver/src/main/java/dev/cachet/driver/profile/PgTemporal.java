@@ -43,10 +43,10 @@ final class PgTemporal {
   /** The fields read from a backend date/time string. */
   static final class Parsed {
     boolean hasDate;
-    int era = GregorianCalendar.AD;
-    int year = 1970;
-    int month = 1;
-    int day = 1;
+    int era;
+    int year;
+    int month;
+    int day;
     boolean hasTime;
     int hour;
     int minute;
@@ -54,6 +54,11 @@ final class PgTemporal {
     int nanos;
     ZoneOffset offset;
 
+    Parsed() {
+      reset();
+    }
+
+    /** The fields as before a parse: pgjdbc's defaults for what the text leaves out. */
     Parsed reset() {
       hasDate = false;
       era = GregorianCalendar.AD;

@@ -370,6 +370,11 @@ final class PgTemporal {
         start = end;
         if (at(s, start) == '.') {
           end = firstNonDigit(s, start + 1);
+          if (end - (start + 1) > 9) {
+            // pgjdbc overflows an int here and fails with IllegalArgumentException, or returns a wrong time;
+            // the server never sends more than six digits, so this is bad text and fails as such
+            throw new NumberFormatException("more than nine fractional digits");
+          }
           int fraction = number(s, start + 1, end);
           for (int digits = end - (start + 1); digits < 9; digits++) {
             fraction *= 10;

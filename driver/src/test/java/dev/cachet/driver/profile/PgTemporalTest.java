@@ -7,8 +7,10 @@ import java.util.Calendar;
 import java.util.List;
 import java.util.Random;
 import java.util.TimeZone;
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -18,9 +20,14 @@ import org.postgresql.jdbc.TimestampUtils;
  * {@link PgTemporal}'s text conversions against pgjdbc's own {@code TimestampUtils}: for date/time texts as the
  * server sends them, mutated by a character here and there (Unicode whitespace and digits among them), in several
  * zones, each conversion returns pgjdbc's value or fails where pgjdbc fails, with its SQLState — also when one
- * calendar serves many calls in turn.
+ * calendar serves many calls in turn. One difference is deliberate: text with more than nine fractional digits,
+ * which pgjdbc misreads, is bad text to Cachet.
  */
 class PgTemporalTest {
+
+  private static final String BAD_VALUE = "SQLState 22007";
+
+  private static final Pattern TOO_PRECISE = Pattern.compile("\\.[0-9]{10}");
 
   private static final TimestampUtils PGJDBC = new TimestampUtils(false, TimeZone::getDefault);
 
@@ -106,23 +113,47 @@ class PgTemporalTest {
       return "SQLState " + e.getSQLState();
     } catch (java.time.DateTimeException e) {
       // pgjdbc lets java.time's exception out for an offset out of range; Cachet reports it as a bad value (22007)
-      return "SQLState 22007";
+      return BAD_VALUE;
+    } catch (RuntimeException e) {
+      return "thrown " + e.getClass().getName();
     }
+  }
+
+  /**
+   * More than nine fractional digits overflow pgjdbc's parser (an {@code IllegalArgumentException} from
+   * {@code Timestamp.setNanos}, or a time a second off); Cachet fails on such text as on any other bad text.
+   */
+  private static boolean tooManyFractionalDigits(String text) {
+    return TOO_PRECISE.matcher(text).find();
   }
 
   @Property(tries = 4000)
   void timestampsMatchPgjdbc(@ForAll("texts") String text, @ForAll("zones") String zone) {
     Calendar cal = calendar(zone);
     assertThat(outcome(() -> PgTemporal.toTimestamp(cal, text))).as("toTimestamp(%s, \"%s\")", zone, text)
-        .isEqualTo(outcome(() -> PGJDBC.toTimestamp(cal, text)));
+        .isEqualTo(tooManyFractionalDigits(text) ? BAD_VALUE : outcome(() -> PGJDBC.toTimestamp(cal, text)));
   }
 
   @Property(tries = 2000)
   void timesAndLocalDateTimesMatchPgjdbc(@ForAll("texts") String text, @ForAll("zones") String zone) {
     Calendar cal = calendar(zone);
+    boolean bad = tooManyFractionalDigits(text);
     assertThat(outcome(() -> PgTemporal.toTime(cal, text))).as("toTime(%s, \"%s\")", zone, text)
-        .isEqualTo(outcome(() -> PGJDBC.toTime(cal, text)));
+        .isEqualTo(bad ? BAD_VALUE : outcome(() -> PGJDBC.toTime(cal, text)));
     assertThat(outcome(() -> PgTemporal.toLocalDateTime(text))).as("toLocalDateTime(\"%s\")", text)
-        .isEqualTo(outcome(() -> PGJDBC.toLocalDateTime(text)));
+        .isEqualTo(bad ? BAD_VALUE : outcome(() -> PGJDBC.toLocalDateTime(text)));
+  }
+
+  @Example
+  void moreThanNineFractionalDigitsAreBadText() {
+    for (String text : List.of("2020-01-01 12:00:00.1234567891", "12:00:00.9999999999",
+        "2020-01-01 00:00:00.12345678912+02")) {
+      assertThat(tooManyFractionalDigits(text)).isTrue();
+      assertThat(outcome(() -> PgTemporal.toTimestamp(null, text))).as(text).isEqualTo(BAD_VALUE);
+      assertThat(outcome(() -> PgTemporal.toTime(null, text))).as(text).isEqualTo(BAD_VALUE);
+      assertThat(outcome(() -> PgTemporal.toLocalDateTime(text))).as(text).isEqualTo(BAD_VALUE);
+    }
+    assertThat(outcome(() -> PgTemporal.toTimestamp(null, "2020-01-01 12:00:00.123456789")))
+        .isEqualTo(outcome(() -> PGJDBC.toTimestamp(null, "2020-01-01 12:00:00.123456789")));
   }
 }

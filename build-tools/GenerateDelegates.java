@@ -154,6 +154,12 @@ public final class GenerateDelegates {
             out.append("    protected abstract boolean bindsLater(Object value, boolean stream);\n\n");
             out.append("    /** Keeps a setter call for the physical statement an execution runs on (see {@link #bindsLater}). */\n");
             out.append("    protected abstract void bindLater(int index, ParameterBinder binder);\n\n");
+            out.append("    /**\n     * Whether the plain setter for {@code index} (a number, string, date, time or timestamp) only records its value,\n");
+            out.append("     * to be bound on the real statement by {@link #bindDeferred} when an execution needs it.\n     */\n");
+            out.append("    protected abstract boolean defersBinding(int index) throws java.sql.SQLException;\n\n");
+            out.append("    /** Records the value of a plain setter whose binding is deferred (see {@link #defersBinding}). */\n");
+            out.append("    protected abstract void parameterDeferred(int index, Object value, int sqlType);\n\n");
+            appendBindDeferred(out);
         }
         for (Method m : methods(spec)) {
             appendMethod(out, spec, m);
@@ -231,6 +237,11 @@ public final class GenerateDelegates {
                     .append(")) {\n            bindLater(a0, s -> s.").append(name).append('(').append(call)
                     .append("));\n            return;\n        }\n");
         }
+        if (record != null && DEFERRABLE.containsKey(name) && m.getParameterCount() == 2) {
+            // the value is recorded for the key anyway; a hit never reaches the real statement
+            out.append("        if (defersBinding(a0)) {\n            ")
+                    .append(record.replace("parameterBound(", "parameterDeferred(")).append(";\n            return;\n        }\n");
+        }
         if (m.getReturnType() == void.class) {
             out.append("        ").append(invocation).append(";\n");
             if (record != null) {
@@ -242,6 +253,41 @@ public final class GenerateDelegates {
             out.append("        return ").append(invocation).append(";\n");
         }
         out.append("    }\n\n");
+    }
+
+    /** The JDBC type each typed setter's value is recorded with; the type also says which setter bound it. */
+    private static final Map<String, String> SETTER_TYPES = new LinkedHashMap<>();
+
+    /** The setters whose binding a statement may defer, with the class of the value they record. */
+    private static final Map<String, String> DEFERRABLE = new LinkedHashMap<>();
+
+    static {
+        String[][] setters = {
+            {"setBoolean", "BOOLEAN", "Boolean"}, {"setByte", "TINYINT", "Byte"}, {"setShort", "SMALLINT", "Short"},
+            {"setInt", "INTEGER", "Integer"}, {"setLong", "BIGINT", "Long"}, {"setFloat", "REAL", "Float"},
+            {"setDouble", "DOUBLE", "Double"}, {"setBigDecimal", "DECIMAL", "java.math.BigDecimal"},
+            {"setString", "VARCHAR", "String"}, {"setNString", "NVARCHAR", null}, {"setBytes", "VARBINARY", null},
+            {"setDate", "DATE", "java.sql.Date"}, {"setTime", "TIME", "java.sql.Time"},
+            {"setTimestamp", "TIMESTAMP", "java.sql.Timestamp"}, {"setURL", "DATALINK", null}};
+        for (String[] setter : setters) {
+            SETTER_TYPES.put(setter[0], setter[1]);
+            if (setter[2] != null) {
+                DEFERRABLE.put(setter[0], setter[2]);
+            }
+        }
+    }
+
+    /** The replay of a deferred setter: the same setter, chosen by the type {@link #parameterRecord} gave it. */
+    private static void appendBindDeferred(StringBuilder out) {
+        out.append("    /** Makes on {@code real} the setter call whose binding was deferred: the same setter, with the value it recorded. */\n");
+        out.append("    protected static void bindDeferred(java.sql.PreparedStatement real, int index, Object value, int sqlType)\n");
+        out.append("            throws java.sql.SQLException {\n        switch (sqlType) {\n");
+        for (Map.Entry<String, String> e : DEFERRABLE.entrySet()) {
+            out.append("            case java.sql.Types.").append(SETTER_TYPES.get(e.getKey())).append(" -> real.")
+                    .append(e.getKey()).append("(index, (").append(e.getValue()).append(") value);\n");
+        }
+        out.append("            default -> throw new IllegalStateException(\"no deferred setter for JDBC type \" + sqlType);\n");
+        out.append("        }\n    }\n\n");
     }
 
     /** The hook call for a PreparedStatement setter, or null when the method binds no parameter. */
@@ -264,24 +310,7 @@ public final class GenerateDelegates {
             String value = p.length == 4 ? "(a1 == null ? null : new BoundCall(a1, a3))" : "a1";
             return "parameterBound(a0, " + value + ", " + type + ")";
         }
-        String type = switch (name) {
-            case "setBoolean" -> "BOOLEAN";
-            case "setByte" -> "TINYINT";
-            case "setShort" -> "SMALLINT";
-            case "setInt" -> "INTEGER";
-            case "setLong" -> "BIGINT";
-            case "setFloat" -> "REAL";
-            case "setDouble" -> "DOUBLE";
-            case "setBigDecimal" -> "DECIMAL";
-            case "setString" -> "VARCHAR";
-            case "setNString" -> "NVARCHAR";
-            case "setBytes" -> "VARBINARY";
-            case "setDate" -> "DATE";
-            case "setTime" -> "TIME";
-            case "setTimestamp" -> "TIMESTAMP";
-            case "setURL" -> "DATALINK";
-            default -> null;
-        };
+        String type = SETTER_TYPES.get(name);
         if (type == null || p.length > 3) {
             return "streamParameterBound(a0)"; // streams, readers, LOBs, arrays, refs, row ids, XML: not comparable
         }

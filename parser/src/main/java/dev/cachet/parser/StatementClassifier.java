@@ -182,9 +182,14 @@ final class StatementClassifier {
         b.writesAllTables = writesAll;
         b.lockingRead = lockingRead || f.lockingRead;
         b.requiresPrimary = !(kind == StatementKind.QUERY || readOnlyOther);
+        java.util.List<PinTokens.Tok> queryTokens = null;
+        if (kind == StatementKind.QUERY) {
+            queryTokens = markerTokens(sql, text, dialect, f);
+            b.parameterMarkers = queryTokens == null ? -1 : PinTokens.parameters(queryTokens);
+        }
         if (!b.lockingRead && (kind == StatementKind.QUERY || kind == StatementKind.UPDATE
                 || kind == StatementKind.DELETE || kind == StatementKind.INSERT || kind == StatementKind.MERGE)) {
-            b.rowPins = rowPins(sql, text, st, dialect, f);
+            b.rowPins = rowPins(sql, text, st, dialect, f, kind == StatementKind.QUERY, queryTokens);
         }
         if (f.setConfig) {
             b.sessionEffect = SessionEffect.of(SessionEffect.Type.UNMODELLED, null);
@@ -231,12 +236,23 @@ final class StatementClassifier {
      * The statement's key pins when two independent readings agree on them — the syntax tree's
      * ({@link TreePins}) and the tokens' ({@link TextPins}) — the tree's parameters are exactly the text's
      * markers, and the markers are the same before and after JDBC escapes were translated; otherwise null.
+     * {@code tokenized}: the caller has read the tokens already ({@link #markerTokens}; null: they do not match).
      */
-    static RowPins rowPins(String sql, String text, Statement st, Dialect dialect, AstFacts f) {
+    private static RowPins rowPins(String sql, String text, Statement st, Dialect dialect, AstFacts f,
+            boolean tokenized, java.util.List<PinTokens.Tok> tokens) {
         RowPins tree = TreePins.read(st, dialect, f);
         if (tree == null) {
-            return null; // the common case (joins, no WHERE pins): no tokenizing
+            return null; // the common case of a write (no WHERE pins): no tokenizing
         }
+        java.util.List<PinTokens.Tok> markers = tokenized ? tokens : markerTokens(sql, text, dialect, f);
+        return markers != null && tree.equals(TextPins.read(markers)) ? tree : null;
+    }
+
+    /**
+     * The tokens of {@code text} when the tree's parameters are exactly its markers and the original {@code sql}
+     * (before JDBC escapes were translated) has as many; otherwise null.
+     */
+    private static java.util.List<PinTokens.Tok> markerTokens(String sql, String text, Dialect dialect, AstFacts f) {
         java.util.List<PinTokens.Tok> tokens = PinTokens.read(text, dialect);
         if (tokens == null || !TreePins.parametersMatch(f, tokens)) {
             return null;
@@ -247,7 +263,7 @@ final class StatementClassifier {
                 return null;
             }
         }
-        return tree.equals(TextPins.read(tokens)) ? tree : null;
+        return tokens;
     }
 
     private static boolean isTemporary(CreateTable ct) {

@@ -33,6 +33,7 @@ public final class StatementInfo {
     private final Hints hints;
     private final boolean lockingRead;
     private final RowPins baseRowPins;
+    private final int parameterMarkers;
 
     // facts that do not depend on unknown functions, kept so withFunctionSettings can re-derive
     private final boolean baseWritesAllTables;
@@ -59,6 +60,7 @@ public final class StatementInfo {
         this.hints = b.hints == null ? Hints.NONE : b.hints;
         this.lockingRead = b.lockingRead;
         this.baseRowPins = b.rowPins;
+        this.parameterMarkers = b.parameterMarkers;
         this.baseWritesAllTables = b.writesAllTables || b.kind == StatementKind.UNKNOWN;
         this.baseRequiresPrimary = b.requiresPrimary || b.kind == StatementKind.UNKNOWN
                 || this.hints.primary() || b.lockingRead;
@@ -202,6 +204,16 @@ public final class StatementInfo {
         return writesAllTables ? null : baseRowPins;
     }
 
+    /**
+     * The number of JDBC parameter markers ({@code ?}) in the text, when two readings agree on it — the syntax
+     * tree's parameters are exactly the markers a lexer finds outside literals, quoted names and comments, before
+     * and after JDBC escapes are translated — and the text is a query; -1 otherwise. A driver prepares the text
+     * with this many parameters, so a setter for index 1 to this number binds a parameter that exists.
+     */
+    public int parameterMarkers() {
+        return parameterMarkers;
+    }
+
     /** The temporary tables the statement creates (CREATE TEMP / TEMPORARY / LOCAL TEMPORARY TABLE x → {"x"}). */
     public Set<String> temporaryTablesCreated() {
         return temporaryTablesCreated;
@@ -305,6 +317,7 @@ public final class StatementInfo {
         b.hints = hints;
         b.lockingRead = lockingRead;
         b.rowPins = baseRowPins;
+        b.parameterMarkers = parameterMarkers;
         b.writesAllTables = baseWritesAllTables;
         b.requiresPrimary = baseRequiresPrimary;
         b.reason = baseReason;
@@ -379,6 +392,7 @@ public final class StatementInfo {
         Hints hints;
         boolean lockingRead;
         RowPins rowPins;
+        int parameterMarkers = -1;
         boolean writesAllTables;
         boolean requiresPrimary;
         NotCacheableReason reason;

@@ -37,6 +37,13 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     private int count;
     /** Set once a parameter was kept for binding later ({@link #bindLater}); cleared with the parameters. */
     private boolean lateBindings;
+    /**
+     * Plain setters may record their values without binding them on the real statement for parameters 1 to this
+     * number (0: none; at most 64, the bits of {@link #deferred}): see {@link #defersBinding}.
+     */
+    private final int deferrable;
+    /** Bit {@code i}: parameter {@code i + 1} holds a value recorded but not yet bound on the real statement. */
+    private long deferred;
 
     /** The connection's {@link LogicalSession#namespaceChanges()} when this statement was prepared. */
     private final int preparedInNamespace;
@@ -59,6 +66,8 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         this.info = info;
         this.preparedInNamespace = connection.session.namespaceChanges();
         this.records = info.isWrite() || connection.mayNeedParameters();
+        this.deferrable = records && info.cacheable() && !(this instanceof java.sql.CallableStatement)
+                ? Math.max(0, Math.min(info.parameterMarkers(), Long.SIZE)) : 0;
     }
 
     /** True when user, catalog, schema or role changed since prepare: the key would not name what the query reads. */
@@ -90,8 +99,34 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     private record LateBinding(ParameterBinder binder) {
     }
 
+    /**
+     * True when a plain setter for {@code index} may only record its value: the statement is a cacheable query, whose
+     * hits never reach the real statement, so the real setter is made only when an execution runs there
+     * ({@link #bindLateOn}). Only for parameters the analyzer counted in the text and while statement and connection
+     * are open, so that a setter the real driver would refuse (index out of range, closed) still reaches it now and
+     * fails as it does.
+     */
+    @Override
+    protected final boolean defersBinding(int index) throws SQLException {
+        return index > 0 && index <= deferrable && !preparedDelegate.isClosed() && !connection.isClosed();
+    }
+
+    @Override
+    protected final void parameterDeferred(int index, Object value, int sqlType) {
+        parameterBound(index, value, sqlType);
+        deferred |= 1L << (index - 1);
+    }
+
+    /** Parameter {@code index} is bound on the real statement, or kept otherwise: no deferred value to bind. */
+    private void boundNow(int index) {
+        if (deferred != 0 && index > 0 && index <= Long.SIZE) {
+            deferred &= ~(1L << (index - 1));
+        }
+    }
+
     @Override
     protected final void parameterBound(int index, Object value, int sqlType) {
+        boundNow(index);
         if (value instanceof Number) {
             if (!immutableNumber(value)) {
                 // an AtomicInteger, a LongAdder, a subclass of BigDecimal: it may change after binding, and may
@@ -132,6 +167,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     protected final void bindLater(int index, ParameterBinder binder) {
+        boundNow(index);
         slot(index);
         values[index - 1] = new LateBinding(binder);
         types[index - 1] = java.sql.Types.OTHER;
@@ -150,9 +186,13 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         return false;
     }
 
-    /** Makes the kept setter calls on {@code physical}, the statement this execution runs on. */
+    /**
+     * Makes the setter calls not yet made on {@code physical}, the real statement prepared by the application (this
+     * execution runs on it): the deferred plain setters ({@link #defersBinding}) and the kept stream-like ones.
+     */
     @Override
     void bindLateOn(java.sql.Statement physical) throws SQLException {
+        bindDeferred();
         if (lateBindings) {
             for (int i = 0; i < count; i++) {
                 if (values[i] instanceof LateBinding late) {
@@ -162,8 +202,19 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         }
     }
 
+    /** Binds on the real statement the values of the plain setters that only recorded them. */
+    private void bindDeferred() throws SQLException {
+        while (deferred != 0) {
+            int i = Long.numberOfTrailingZeros(deferred);
+            // cleared first: when the driver refuses one, the others stay pending for the next execution
+            deferred &= deferred - 1;
+            bindDeferred(preparedDelegate, i + 1, values[i], types[i]);
+        }
+    }
+
     @Override
     protected final void streamParameterBound(int index) {
+        boundNow(index);
         slot(index);
         values[index - 1] = STREAM;
         types[index - 1] = java.sql.Types.OTHER;
@@ -229,6 +280,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         Arrays.fill(values, null);
         count = 0;
         lateBindings = false;
+        deferred = 0;
     }
 
     @Override
@@ -358,6 +410,19 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     public long executeLargeUpdate() throws SQLException {
         beginExecution();
         return pipeline().execute(this, info, s -> ((PreparedStatement) s).executeLargeUpdate());
+    }
+
+    /** The real statement describes its result with the parameters bound, as without Cachet. */
+    @Override
+    public java.sql.ResultSetMetaData getMetaData() throws SQLException {
+        bindDeferred();
+        return preparedDelegate.getMetaData();
+    }
+
+    @Override
+    public java.sql.ParameterMetaData getParameterMetaData() throws SQLException {
+        bindDeferred();
+        return preparedDelegate.getParameterMetaData();
     }
 
     @Override

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.driver.jdbc.ClusterRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -79,28 +77,12 @@ class DeferredBindingTest {
     private static DataSource counting(String url, List<String> setterCalls) {
         JdbcDataSource real = new JdbcDataSource();
         real.setURL(url);
-        return (DataSource) proxy(real, DataSource.class, setterCalls);
-    }
-
-    private static Object proxy(Object target, Class<?> iface, List<String> setterCalls) {
-        return Proxy.newProxyInstance(DeferredBindingTest.class.getClassLoader(), new Class<?>[] {iface},
-                (p, method, args) -> {
-                    if (iface == PreparedStatement.class && method.getName().startsWith("set")
-                            && method.getParameterCount() == 2 && method.getParameterTypes()[0] == int.class) {
-                        setterCalls.add(method.getName() + "(" + args[0] + ", " + args[1] + ")");
-                    }
-                    Object result;
-                    try {
-                        result = method.invoke(target, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    Class<?> type = method.getReturnType();
-                    if (result != null && (type == Connection.class || type == PreparedStatement.class)) {
-                        return proxy(result, type, setterCalls);
-                    }
-                    return result;
-                });
+        return ObservedJdbc.dataSource(real, (iface, connection, method, args) -> {
+            if (iface == PreparedStatement.class && method.getName().startsWith("set")
+                    && method.getParameterCount() == 2 && method.getParameterTypes()[0] == int.class) {
+                setterCalls.add(method.getName() + "(" + args[0] + ", " + args[1] + ")");
+            }
+        });
     }
 
     private static CachetDataSource cachet(H2Database db, List<String> setterCalls) {

@@ -3,9 +3,6 @@ package dev.cachet.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.driver.jdbc.ClusterRegistry;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,29 +56,12 @@ class HitCostsNoRoundTripTest {
     private DataSource counting(String url) {
         JdbcDataSource real = new JdbcDataSource();
         real.setURL(url);
-        return (DataSource) recording(real, DataSource.class);
-    }
-
-    private Object recording(Object target, Class<?> iface) {
-        InvocationHandler handler = (proxy, method, args) -> {
-            // the application's thread only: the replica poller probes the same data sources on its own thread
+        // the application's thread only: the replica poller probes the same data sources on its own thread
+        return ObservedJdbc.dataSource(real, (iface, connection, method, args) -> {
             if (iface != DataSource.class && Thread.currentThread() == application) {
                 calls.add(iface.getSimpleName() + "." + method.getName());
             }
-            Object result;
-            try {
-                result = method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-            Class<?> type = method.getReturnType();
-            if (result != null && (type == Connection.class || type == Statement.class
-                    || type == PreparedStatement.class || type == ResultSet.class)) {
-                return recording(result, type);
-            }
-            return result;
-        };
-        return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {iface}, handler);
+        });
     }
 
     private CachetDataSource cachet(String name, boolean replicas) throws SQLException {

@@ -3,9 +3,6 @@ package dev.cachet.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.driver.jdbc.ClusterRegistry;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,13 +55,7 @@ class WarningsClearedTest {
     private DataSource tracking(String url) {
         JdbcDataSource real = new JdbcDataSource();
         real.setURL(url);
-        return (DataSource) tracked(real, DataSource.class, null);
-    }
-
-    /** A proxy of {@code target}; {@code owner} is the proxy of the real connection it belongs to (null: none). */
-    private Object tracked(Object target, Class<?> iface, Object owner) {
-        InvocationHandler handler = (proxy, method, args) -> {
-            Object connection = owner != null ? owner : iface == Connection.class ? proxy : null;
+        return ObservedJdbc.dataSource(real, (iface, connection, method, args) -> {
             // the application's thread only: the replica poller probes the same data sources on its own thread
             String name = method.getName();
             if (connection != null && Thread.currentThread() == application
@@ -76,20 +67,7 @@ class WarningsClearedTest {
                     usedSinceCleared.put(connection, true);
                 }
             }
-            Object result;
-            try {
-                result = method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-            Class<?> type = method.getReturnType();
-            if (result != null && (type == Connection.class || type == Statement.class
-                    || type == PreparedStatement.class || type == ResultSet.class)) {
-                return tracked(result, type, type == Connection.class ? null : connection);
-            }
-            return result;
-        };
-        return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {iface}, handler);
+        });
     }
 
     private CachetDataSource cachet() throws SQLException {

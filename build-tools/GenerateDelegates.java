@@ -158,7 +158,8 @@ public final class GenerateDelegates {
             out.append("     * to be bound on the real statement by {@link #bindDeferred} when an execution needs it.\n     */\n");
             out.append("    protected abstract boolean defersBinding(int index) throws java.sql.SQLException;\n\n");
             out.append("    /** Records the value of a plain setter whose binding is deferred (see {@link #defersBinding}). */\n");
-            out.append("    protected abstract void parameterDeferred(int index, Object value, int sqlType);\n\n");
+            out.append("    protected abstract void parameterDeferred(int index, Object value, int sqlType)\n");
+            out.append("            throws java.sql.SQLException;\n\n");
             appendBindDeferred(out);
         }
         for (Method m : methods(spec)) {
@@ -266,7 +267,7 @@ public final class GenerateDelegates {
             {"setBoolean", "BOOLEAN", "Boolean"}, {"setByte", "TINYINT", "Byte"}, {"setShort", "SMALLINT", "Short"},
             {"setInt", "INTEGER", "Integer"}, {"setLong", "BIGINT", "Long"}, {"setFloat", "REAL", "Float"},
             {"setDouble", "DOUBLE", "Double"}, {"setBigDecimal", "DECIMAL", "java.math.BigDecimal"},
-            {"setString", "VARCHAR", "String"}, {"setNString", "NVARCHAR", null}, {"setBytes", "VARBINARY", null},
+            {"setString", "VARCHAR", "String"}, {"setNString", "NVARCHAR", null}, {"setBytes", "VARBINARY", "byte[]"},
             {"setDate", "DATE", "java.sql.Date"}, {"setTime", "TIME", "java.sql.Time"},
             {"setTimestamp", "TIMESTAMP", "java.sql.Timestamp"}, {"setURL", "DATALINK", null}};
         for (String[] setter : setters) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.driver.jdbc.ClusterRegistry;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -143,6 +144,12 @@ class DeferredBindingTest {
             ps.setInt(2, 7);
             assertThat(ps.getParameterMetaData().getParameterCount()).isEqualTo(3);
             assertThat(calls).as("the real statement describes itself with the values bound").contains("setInt(2, 7)");
+
+            ps.setString(2, "c");
+            PreparedStatement real = ps.unwrap(PreparedStatement.class);
+            assertThat(real).isSameAs(ps);
+            ps.unwrap(org.h2.jdbc.JdbcPreparedStatement.class);
+            assertThat(calls).as("the real statement is handed out with the values bound").contains("setString(2, c)");
         }
     }
 
@@ -168,6 +175,42 @@ class DeferredBindingTest {
         c.close();
         assertThatThrownBy(() -> ps.setString(1, "2")).as("a statement of a closed connection")
                 .isInstanceOf(SQLException.class);
+    }
+
+    @Example
+    void aValueTheRealDriverRefusesFailsAtTheExecutionAndIsNeverPartOfAKey() throws SQLException {
+        String sql = "SELECT id FROM item WHERE qty <= ? ORDER BY id";
+        BigDecimal huge = new BigDecimal(BigInteger.TEN.pow(100_001)); // H2 refuses precision above 100,000
+        try (H2Database db = items(); Connection c = db.cachet(); Connection direct = db.direct();
+                PreparedStatement ps = c.prepareStatement(sql); PreparedStatement d = direct.prepareStatement(sql)) {
+            ps.setBigDecimal(1, BigDecimal.valueOf(25));
+            d.setBigDecimal(1, BigDecimal.valueOf(25));
+            assertThat(rows(ps.executeQuery())).isEqualTo(rows(d.executeQuery())).containsExactly("1", "2");
+            SQLException refused = thrown(() -> d.setBigDecimal(1, huge));
+            assertThat((Object) refused).as("H2 refuses the value at its setter").isNotNull();
+
+            ps.setBigDecimal(1, huge);
+            assertThatThrownBy(ps::executeQuery).as("the refusal, at the execution")
+                    .isInstanceOfSatisfying(SQLException.class,
+                            e -> assertThat(e.getSQLState()).isEqualTo(refused.getSQLState()));
+            long hits = Cachet.cluster(c).statistics().hits();
+            for (int i = 0; i < 2; i++) {
+                assertThat(rows(ps.executeQuery())).as("then what the real statement holds, as directly")
+                        .isEqualTo(rows(d.executeQuery()));
+            }
+            try (PreparedStatement again = c.prepareStatement(sql)) {
+                again.setBigDecimal(1, huge);
+                assertThatThrownBy(again::executeQuery).as("no entry under the refused value")
+                        .isInstanceOf(SQLException.class);
+            }
+            assertThat(Cachet.cluster(c).statistics().hits()).isEqualTo(hits);
+
+            SQLException subclass = thrown(() -> d.setBigDecimal(1, new BigDecimal("25") { }));
+            assertThat((Object) subclass).as("H2 refuses a subclass of BigDecimal").isNotNull();
+            assertThatThrownBy(() -> ps.setBigDecimal(1, new BigDecimal("25") { }))
+                    .as("a value no key keeps is bound at once").isInstanceOfSatisfying(SQLException.class,
+                            e -> assertThat(e.getSQLState()).isEqualTo(subclass.getSQLState()));
+        }
     }
 
     private interface Call {

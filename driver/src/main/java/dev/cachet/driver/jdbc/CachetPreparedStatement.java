@@ -112,8 +112,13 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     }
 
     @Override
-    protected final void parameterDeferred(int index, Object value, int sqlType) {
+    protected final void parameterDeferred(int index, Object value, int sqlType) throws SQLException {
         parameterBound(index, value, sqlType);
+        if (values[index - 1] == STREAM) {
+            // not kept for a key (a subclass of BigDecimal): the real driver takes it now, and may refuse it
+            bindDeferred(preparedDelegate, index, value, sqlType);
+            return;
+        }
         deferred |= 1L << (index - 1);
     }
 
@@ -192,7 +197,7 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
      */
     @Override
     void bindLateOn(java.sql.Statement physical) throws SQLException {
-        bindDeferred();
+        bindDeferred((PreparedStatement) physical);
         if (lateBindings) {
             for (int i = 0; i < count; i++) {
                 if (values[i] instanceof LateBinding late) {
@@ -202,13 +207,24 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
         }
     }
 
-    /** Binds on the real statement the values of the plain setters that only recorded them. */
-    private void bindDeferred() throws SQLException {
+    /**
+     * Binds on {@code real}, the application's real statement, the values of the plain setters that only recorded
+     * them. A value the driver refuses (H2: a decimal of precision above 100,000) fails here, at the execution, instead
+     * of at its setter; the real statement then keeps its earlier value, so the recorded one is marked as no key's part
+     * and later executions run uncached on what the real statement holds, as they would without Cachet.
+     */
+    private void bindDeferred(PreparedStatement real) throws SQLException {
         while (deferred != 0) {
             int i = Long.numberOfTrailingZeros(deferred);
             // cleared first: when the driver refuses one, the others stay pending for the next execution
             deferred &= deferred - 1;
-            bindDeferred(preparedDelegate, i + 1, values[i], types[i]);
+            try {
+                bindDeferred(real, i + 1, values[i], types[i]);
+            } catch (SQLException | RuntimeException e) {
+                values[i] = STREAM;
+                types[i] = java.sql.Types.OTHER;
+                throw e;
+            }
         }
     }
 
@@ -415,14 +431,23 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
     /** The real statement describes its result with the parameters bound, as without Cachet. */
     @Override
     public java.sql.ResultSetMetaData getMetaData() throws SQLException {
-        bindDeferred();
+        bindDeferred(preparedDelegate);
         return preparedDelegate.getMetaData();
     }
 
     @Override
     public java.sql.ParameterMetaData getParameterMetaData() throws SQLException {
-        bindDeferred();
+        bindDeferred(preparedDelegate);
         return preparedDelegate.getParameterMetaData();
+    }
+
+    /** The real statement, or an object behind it, handed out with every value bound, as the application set them. */
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (!iface.isInstance(this)) {
+            bindDeferred(preparedDelegate);
+        }
+        return super.unwrap(iface);
     }
 
     @Override

@@ -35,7 +35,9 @@ import java.util.Map;
  * The result sets {@code DatabaseMetaData} returns go through an abstract {@code wrap} hook.
  * The parameter setters of {@code PreparedStatement} also report every bound value to an abstract hook, because the
  * bound values are part of a cache key; setters of streams, LOBs and objects Cachet cannot compare by value report a
- * "stream" parameter instead, which makes the execution uncacheable.
+ * "stream" parameter instead, which makes the execution uncacheable. The plain setters may instead only record their
+ * value ({@code defersBinding}), and {@code bindDeferred}, generated from the same table of setters, makes the call
+ * later with the same setter.
  *
  * <p>Usage: {@code java GenerateDelegates.java <output source root> driver|cache}: the classes of that module.
  */
@@ -154,8 +156,9 @@ public final class GenerateDelegates {
             out.append("    protected abstract boolean bindsLater(Object value, boolean stream);\n\n");
             out.append("    /** Keeps a setter call for the physical statement an execution runs on (see {@link #bindsLater}). */\n");
             out.append("    protected abstract void bindLater(int index, ParameterBinder binder);\n\n");
-            out.append("    /**\n     * Whether the plain setter for {@code index} (a number, string, date, time or timestamp) only records its value,\n");
-            out.append("     * to be bound on the real statement by {@link #bindDeferred} when an execution needs it.\n     */\n");
+            out.append("    /**\n     * Whether the plain setter for {@code index} (a number, string, byte array, date, time or timestamp) only records\n");
+            out.append("     * its value,");
+            out.append(" to be bound on the real statement by {@link #bindDeferred} when an execution needs it.\n     */\n");
             out.append("    protected abstract boolean defersBinding(int index) throws java.sql.SQLException;\n\n");
             out.append("    /** Records the value of a plain setter whose binding is deferred (see {@link #defersBinding}). */\n");
             out.append("    protected abstract void parameterDeferred(int index, Object value, int sqlType)\n");

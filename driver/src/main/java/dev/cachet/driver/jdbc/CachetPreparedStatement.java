@@ -20,6 +20,8 @@ import java.util.Arrays;
  * for the cache key, a write's row pins and binding again on a replica (the recording setters are generated); a stream,
  * LOB or other value Cachet cannot compare by content makes the execution uncacheable ({@code STREAM_PARAMETER}). A
  * query that writes nothing, prepared with the cache off and no replica routing, records nothing: no one would read it.
+ * A cacheable query's plain setters only record, and the real setters run when something needs the real statement
+ * ({@link #defersBinding}): a hit calls none.
  *
  * <p>The {@code Statement} methods that take SQL text are refused, as JDBC requires of a prepared statement.
  */

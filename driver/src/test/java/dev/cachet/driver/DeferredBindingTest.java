@@ -30,9 +30,9 @@ import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * A cacheable query's plain setters only record their values; the real statement receives them when an execution
- * runs on it. A hit therefore makes no real setter call, a miss after a hit binds the values of that moment, and a
- * setter the real driver refuses (index out of range, closed statement or connection) still reaches it at once.
- * The property runs random sequences of setter, clear, execute and write calls on a Cachet statement and on a
+ * runs on it. A hit therefore makes no real setter call, a miss after a hit binds the values of that moment, a
+ * setter the real driver refuses for its index or state (out of range, closed statement or connection) still reaches
+ * it at once, and a value it refuses for itself fails at the execution and is never part of a key. The property runs random sequences of setter, clear, execute and write calls on a Cachet statement and on a
  * direct H2 statement of the same text, call for call, and requires the same outcome of each.
  */
 class DeferredBindingTest {
@@ -74,7 +74,7 @@ class DeferredBindingTest {
 
     // ---------------------------------------------------------------- what the real statement receives
 
-    /** A data source whose prepared statements count the setter calls they receive, by method name. */
+    /** A data source whose prepared statements list the setter calls they receive, as "setInt(1, 2)". */
     private static DataSource counting(String url, List<String> setterCalls) {
         JdbcDataSource real = new JdbcDataSource();
         real.setURL(url);

@@ -164,6 +164,7 @@ public final class GenerateDelegates {
             out.append("    protected abstract void parameterDeferred(int index, Object value, int sqlType)\n");
             out.append("            throws java.sql.SQLException;\n\n");
             appendBindDeferred(out);
+            appendCopiedForBinding(out);
         }
         for (Method m : methods(spec)) {
             appendMethod(out, spec, m);
@@ -241,6 +242,11 @@ public final class GenerateDelegates {
                     .append(")) {\n            bindLater(a0, s -> s.").append(name).append('(').append(call)
                     .append("));\n            return;\n        }\n");
         }
+        if (record != null && appendCopy(out, m.getParameterTypes()[1])) {
+            // from here on the setter binds and records the copy
+            invocation = invocation.replaceAll("\\ba1\\b", "v1");
+            record = record.replaceAll("\\ba1\\b", "v1");
+        }
         if (record != null && DEFERRABLE.containsKey(name) && m.getParameterCount() == 2) {
             // the value is recorded for the key anyway; a hit never reaches the real statement
             out.append("        if (defersBinding(a0)) {\n            ")
@@ -279,6 +285,35 @@ public final class GenerateDelegates {
                 DEFERRABLE.put(setter[0], setter[2]);
             }
         }
+    }
+
+    /**
+     * A date, time, timestamp or byte array is copied before anything takes it, and the real driver and the record get
+     * the same copy: a driver that reads the value only at the execution (MariaDB Connector/J) then sends what the key
+     * and the write's row pins say, whatever the application does to its own object in between.
+     */
+    private static boolean appendCopy(StringBuilder out, Class<?> valueType) {
+        String type = valueType == byte[].class ? "byte[]" : valueType.getName();
+        String copy;
+        if (java.util.Date.class.isAssignableFrom(valueType)) {
+            copy = "(" + type + ") a1.clone()";
+        } else if (valueType == byte[].class) {
+            copy = "a1.clone()";
+        } else if (valueType == Object.class) {
+            copy = "copiedForBinding(a1)";
+        } else {
+            return false;
+        }
+        out.append("        ").append(type).append(" v1 = a1 != null && recordsParameters() ? ").append(copy)
+                .append(" : a1;\n");
+        return true;
+    }
+
+    private static void appendCopiedForBinding(StringBuilder out) {
+        out.append("    /** A copy of a date or byte array bound as an object, which the driver and the record then share. */\n");
+        out.append("    protected static Object copiedForBinding(Object value) {\n");
+        out.append("        if (value instanceof java.util.Date date) {\n            return date.clone();\n        }\n");
+        out.append("        return value instanceof byte[] bytes ? bytes.clone() : value;\n    }\n\n");
     }
 
     /** The replay of a deferred setter: the same setter, chosen by the type {@link #parameterRecord} gave it. */

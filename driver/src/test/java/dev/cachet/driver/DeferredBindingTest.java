@@ -213,6 +213,41 @@ class DeferredBindingTest {
         }
     }
 
+    @Example
+    void theRealDriverAndTheRecordShareOneCopyOfAMutableValue() throws SQLException {
+        List<Object> bound = new ArrayList<>();
+        JdbcDataSource real = new JdbcDataSource();
+        try (H2Database db = items()) {
+            real.setURL(db.realUrl);
+            CachetDataSource ds = new CachetDataSource(ObservedJdbc.dataSource(real, (iface, connection, method, args) -> {
+                if (iface == PreparedStatement.class && method.getName().startsWith("set") && args.length >= 2
+                        && args[0] instanceof Integer) {
+                    bound.add(args[1]);
+                }
+            }));
+            Properties settings = new Properties();
+            settings.setProperty("cachet.cluster", "deferred-" + CLUSTERS.incrementAndGet());
+            ds.setProperties(settings);
+            try (Connection c = ds.getConnection();
+                    PreparedStatement write = c.prepareStatement("UPDATE item SET at = ? WHERE id = ?");
+                    PreparedStatement read = c.prepareStatement(QUERIES.get(2))) {
+                Timestamp at = Timestamp.valueOf("2019-06-01 00:00:00");
+                write.setTimestamp(1, at);
+                write.setInt(2, 4);
+                read.setObject(3, at);
+                at.setTime(Timestamp.valueOf("2030-01-01 00:00:00").getTime()); // the application's object changes
+                assertThat(write.executeUpdate()).isEqualTo(1);
+                read.setInt(1, 1);
+                read.setInt(2, 4);
+                assertThat(rows(read.executeQuery())).as("both ran with the values of the setters' time")
+                        .containsExactly("1", "4");
+                assertThat(bound).filteredOn(v -> v instanceof Timestamp).hasSize(2)
+                        .allSatisfy(v -> assertThat(v).isNotSameAs(at)
+                                .isEqualTo(Timestamp.valueOf("2019-06-01 00:00:00")));
+            }
+        }
+    }
+
     private interface Call {
         void run() throws SQLException;
     }

@@ -64,6 +64,46 @@ class MariaDbDriverIT {
         }
     }
 
+    /**
+     * Connector/J reads a bound {@code Timestamp} only when the statement executes; Cachet hands it a copy made at the
+     * setter, the one the key and the row pins hold, so a change the application makes to its own object afterwards
+     * reaches neither the database nor the cache (Connector/J alone would send the changed value).
+     */
+    @Test
+    void aTimestampChangedAfterItsSetterIsBoundAsItWasThen() throws SQLException {
+        exec("CREATE TABLE " + database + ".ev(id INT PRIMARY KEY, at DATETIME)",
+                "INSERT INTO " + database + ".ev VALUES (1, '2020-01-01 00:00:00'), (2, '2021-01-01 00:00:00')");
+        String sql = "SELECT id FROM ev WHERE at >= ? ORDER BY id";
+        try (Connection c = cachet()) {
+            for (boolean typed : new boolean[] {true, false}) {
+                java.sql.Timestamp at = java.sql.Timestamp.valueOf("2019-01-01 00:00:00");
+                try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                    if (typed) {
+                        ps.setTimestamp(1, at);
+                    } else {
+                        ps.setObject(1, at);
+                    }
+                    at.setTime(java.sql.Timestamp.valueOf("2020-06-01 00:00:00").getTime());
+                    assertThat(ids(ps)).as(typed ? "setTimestamp" : "setObject").isEqualTo("1,2");
+                }
+                try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setTimestamp(1, at);
+                    assertThat(ids(ps)).as("the changed value, under its own key").isEqualTo("2");
+                }
+            }
+        }
+    }
+
+    private static String ids(java.sql.PreparedStatement ps) throws SQLException {
+        StringBuilder b = new StringBuilder();
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                b.append(b.length() == 0 ? "" : ",").append(rs.getInt(1));
+            }
+        }
+        return b.toString();
+    }
+
     @Test
     void transactionsAndAutocommitStatements() throws SQLException {
         try (Connection c = cachet(); Connection other = cachet(); Statement s = c.createStatement()) {

@@ -4,17 +4,10 @@ package dev.cachet.driver.jdbc;
  * A parameter bound with an extra argument that changes what the database receives: a date, time or timestamp with
  * the time zone id of the calendar it was bound with ({@code ""} for a null calendar), or {@code setObject} with a
  * scale or length ({@link Integer}). Part of the cache key (equal by content) and enough to bind the parameter again
- * on another physical connection. The value is copied when mutable, as the real driver took it when it was bound.
+ * on another physical connection. A mutable value (a date, a byte array) is the copy the generated setter made and
+ * also gave the real driver, so nothing the application does to its own object later reaches either.
  */
 record BoundCall(Object value, Object argument) {
-
-    BoundCall {
-        if (value instanceof java.util.Date date) {
-            value = date.clone();
-        } else if (value instanceof byte[] bytes) {
-            value = bytes.clone();
-        }
-    }
 
     @Override
     public boolean equals(Object o) {

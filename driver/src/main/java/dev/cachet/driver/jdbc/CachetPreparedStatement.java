@@ -149,13 +149,8 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
                 streamParameterBound(index);
                 return;
             }
-            // the driver took the value when it was bound: a buffer or date the application changes later must not
-            // change the key
-            if (value instanceof byte[] bytes) {
-                value = bytes.clone();
-            } else if (value instanceof java.util.Date date) {
-                value = date.clone();
-            }
+            // a date or byte array arrives as the copy the generated setter also gave the real driver: what the
+            // application does to its own object later changes neither the key nor what the database receives
         }
         slot(index);
         values[index - 1] = value;

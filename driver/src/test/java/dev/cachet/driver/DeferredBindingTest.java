@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -74,24 +73,34 @@ class DeferredBindingTest {
 
     // ---------------------------------------------------------------- what the real statement receives
 
-    /** A data source whose prepared statements list the setter calls they receive, as "setInt(1, 2)". */
-    private static DataSource counting(String url, List<String> setterCalls) {
-        JdbcDataSource real = new JdbcDataSource();
-        real.setURL(url);
-        return ObservedJdbc.dataSource(real, (iface, connection, method, args) -> {
-            if (iface == PreparedStatement.class && method.getName().startsWith("set")
-                    && method.getParameterCount() == 2 && method.getParameterTypes()[0] == int.class) {
-                setterCalls.add(method.getName() + "(" + args[0] + ", " + args[1] + ")");
-            }
-        });
+    /** One parameter setter call a real prepared statement received. */
+    private interface SetterCall {
+        void called(String setter, Object[] args);
     }
 
-    private static CachetDataSource cachet(H2Database db, List<String> setterCalls) {
-        CachetDataSource ds = new CachetDataSource(counting(db.realUrl, setterCalls));
+    /** Cachet over a data source of {@code db} whose real prepared statements report each parameter setter call. */
+    private static CachetDataSource cachet(H2Database db, SetterCall observer) {
+        JdbcDataSource real = new JdbcDataSource();
+        real.setURL(db.realUrl);
+        CachetDataSource ds = new CachetDataSource(ObservedJdbc.dataSource(real, (iface, connection, method, args) -> {
+            if (iface == PreparedStatement.class && method.getName().startsWith("set") && args != null
+                    && args.length >= 2 && method.getParameterTypes()[0] == int.class) {
+                observer.called(method.getName(), args);
+            }
+        }));
         Properties settings = new Properties();
         settings.setProperty("cachet.cluster", "deferred-" + CLUSTERS.incrementAndGet());
         ds.setProperties(settings);
         return ds;
+    }
+
+    /** The same, listing the two-argument setter calls as "setInt(1, 2)". */
+    private static CachetDataSource cachet(H2Database db, List<String> setterCalls) {
+        return cachet(db, (setter, args) -> {
+            if (args.length == 2) {
+                setterCalls.add(setter + "(" + args[0] + ", " + args[1] + ")");
+            }
+        });
     }
 
     private static List<String> rows(ResultSet rs) throws SQLException {
@@ -216,18 +225,8 @@ class DeferredBindingTest {
     @Example
     void theRealDriverAndTheRecordShareOneCopyOfAMutableValue() throws SQLException {
         List<Object> bound = new ArrayList<>();
-        JdbcDataSource real = new JdbcDataSource();
         try (H2Database db = items()) {
-            real.setURL(db.realUrl);
-            CachetDataSource ds = new CachetDataSource(ObservedJdbc.dataSource(real, (iface, connection, method, args) -> {
-                if (iface == PreparedStatement.class && method.getName().startsWith("set") && args.length >= 2
-                        && args[0] instanceof Integer) {
-                    bound.add(args[1]);
-                }
-            }));
-            Properties settings = new Properties();
-            settings.setProperty("cachet.cluster", "deferred-" + CLUSTERS.incrementAndGet());
-            ds.setProperties(settings);
+            CachetDataSource ds = cachet(db, (setter, args) -> bound.add(args[1]));
             try (Connection c = ds.getConnection();
                     PreparedStatement write = c.prepareStatement("UPDATE item SET at = ? WHERE id = ?");
                     PreparedStatement read = c.prepareStatement(QUERIES.get(2))) {

@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,13 @@ public final class RedisSharedTier implements SharedTier {
     private volatile LocalInvalidation local;
     private volatile boolean connected;
     private volatile boolean everTrusted;
-    private volatile boolean resyncNeeded = true;
+    /**
+     * Losses seen (a lost connection or stream, versions found gone) and the last loss a resync made good: trusted
+     * only while they are equal. Counted rather than flagged so that a loss reported while a resync is under way is
+     * not cleared by that resync's end — its epoch bump may have gone to the connection that was lost.
+     */
+    private final AtomicLong losses = new AtomicLong(1);
+    private volatile long resyncedThrough;
     private volatile boolean streamUp;
     private volatile boolean closed;
     private volatile String lastProblem;
@@ -184,7 +191,7 @@ public final class RedisSharedTier implements SharedTier {
             return;
         }
         checkStream();
-        if (resyncNeeded || pendingAll || !pendingTables.isEmpty()) {
+        if (resyncNeeded() || pendingAll || !pendingTables.isEmpty()) {
             resync();
         }
         if (settings.heartbeat().toNanos() > 0) {
@@ -221,7 +228,7 @@ public final class RedisSharedTier implements SharedTier {
         if (closed) {
             return;
         }
-        resyncNeeded = true;
+        losses.incrementAndGet();
         heartbeats.lost();
         boolean wasUp = streamUp;
         if (wasUp) {
@@ -245,14 +252,20 @@ public final class RedisSharedTier implements SharedTier {
         }
     }
 
+    private boolean resyncNeeded() {
+        return resyncedThrough != losses.get();
+    }
+
     private void resync() {
+        long through = losses.get(); // the losses this round makes good; a later one needs another round
+        boolean recovering = resyncedThrough != through;
         try {
             List<byte[]> generation = await(store.hmget(keys.versions(), new byte[][] {KeySpace.GENERATION}));
             if (generation.get(0) == null) {
                 await(store.hsetnx(keys.versions(), KeySpace.GENERATION, Long.toString(newGeneration())
                         .getBytes(StandardCharsets.US_ASCII)));
             }
-            if (resyncNeeded && everTrusted) {
+            if (recovering && everTrusted) {
                 // a failover may have lost bumps Redis acknowledged: nothing written before this is served again
                 await(store.hincrby(keys.versions(), new byte[][] {KeySpace.EPOCH}));
             }
@@ -261,8 +274,8 @@ public final class RedisSharedTier implements SharedTier {
             failure(e);
             return;
         }
-        if (resyncNeeded) {
-            resyncNeeded = false;
+        if (recovering) {
+            resyncedThrough = through; // one maintenance thread: a round never undoes a later one
             everTrusted = true;
             counters.resyncs.increment();
             if (lastProblem != null) {
@@ -378,7 +391,7 @@ public final class RedisSharedTier implements SharedTier {
     }
 
     private boolean trusted() {
-        return connected && !resyncNeeded && !closed;
+        return connected && !resyncNeeded() && !closed;
     }
 
     private boolean pendingFor(List<String> tables) {
@@ -441,7 +454,7 @@ public final class RedisSharedTier implements SharedTier {
             byte[] value = await(entry, deadline);
             if (!current.usable()) {
                 // the versions hash is gone (restart, flush, eviction): make a new generation first
-                resyncNeeded = true;
+                losses.incrementAndGet();
                 counters.fallbacks.increment();
                 return SharedLookup.unavailable();
             }
@@ -851,7 +864,7 @@ public final class RedisSharedTier implements SharedTier {
     /** A snapshot of the counters. */
     public SharedTierStatistics statistics() {
         String state = closed ? "down" : !connected ? (everTrusted ? "down" : "connecting")
-                : resyncNeeded ? "recovering" : "up";
+                : resyncNeeded() ? "recovering" : "up";
         return counters.snapshot(state, pendingAll ? 1 : pendingTables.size());
     }
 

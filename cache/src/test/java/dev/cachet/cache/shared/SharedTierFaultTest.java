@@ -158,4 +158,27 @@ class SharedTierFaultTest {
         assertThat(b.cache.lookup(K, PRODUCTS, false).isHit()).isFalse();
         assertThat(b.stats().staleEntries()).isEqualTo(1);
     }
+
+    @Test
+    void aLossReportedWhileAResyncIsUnderWayNeedsAResyncOfItsOwn() {
+        MemoryRedis.Store store = redis.store();
+        Instances.Instance a = instances.start(store, Instances.settings(STRICT).build());
+        assertThat(a.stats().state()).isEqualTo("up");
+        store.drop();
+        store.reconnect();
+        assertThat(a.stats().state()).isEqualTo("recovering");
+        // the connection drops again once the resync has read the generation: whether its epoch bump reached the
+        // Redis of after that loss, the round cannot tell
+        redis.afterNextVersionRead = () -> {
+            store.drop();
+            store.reconnect();
+        };
+        a.tier.maintain();
+        assertThat(redis.field(KEYS.versions(), "~epoch")).isEqualTo(1);
+        assertThat(a.stats().state()).as("trusted by a resync that began before the last loss").isEqualTo("recovering");
+        assertThat(a.tier.isTrusted()).isFalse();
+        a.tier.maintain();
+        assertThat(a.stats().state()).isEqualTo("up");
+        assertThat(redis.field(KEYS.versions(), "~epoch")).isEqualTo(2);
+    }
 }

@@ -49,11 +49,18 @@ class SharedTierTopologiesIT {
 
     private List<RedisSharedTier> instances(int n, RedisServers.Topology topology,
                                             SharedTierSettings.Consistency consistency) {
+        return instances(n, topology, consistency, null);
+    }
+
+    /** {@code n} instances on one fresh Cachet cluster; {@code timeout} null for the servers' default. */
+    private List<RedisSharedTier> instances(int n, RedisServers.Topology topology,
+                                            SharedTierSettings.Consistency consistency, Duration timeout) {
         String cluster = RedisServers.freshCluster();
         List<RedisSharedTier> tiers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            RedisSharedTier tier = new RedisSharedTier(RedisServers.settings(topology, cluster)
-                    .consistency(consistency).build(), TestCodec.INSTANCE);
+            SharedTierSettings.Builder settings = RedisServers.settings(topology, cluster).consistency(consistency);
+            RedisSharedTier tier = new RedisSharedTier((timeout == null ? settings : settings.timeout(timeout)).build(),
+                    TestCodec.INSTANCE);
             caches.add(new ResultCache(CacheSettings.builder().executor(Runnable::run).build(), tier));
             tiers.add(tier);
         }
@@ -129,25 +136,31 @@ class SharedTierTopologiesIT {
     @MethodSource("topologies")
     void noReadSeesDataOlderThanAWriteThatCommittedBeforeItStarted(RedisServers.Topology topology,
             SharedTierSettings.Consistency consistency) throws Exception {
-        List<RedisSharedTier> tiers = instances(2, topology, consistency);
+        // Strict, on a healthy Redis: a timeout long enough that a stall of the machine is no fault. A bump Redis does
+        // not acknowledge within the timeout is pending, and until Redis applies it the other instance's entries stay
+        // current: where the strict promise ends (docs/shared-tier.md), not what this test is about. Broadcast keeps
+        // the servers' timeout, which its staleness bound is made of.
+        List<RedisSharedTier> tiers = instances(2, topology, consistency,
+                consistency == SharedTierSettings.Consistency.STRICT ? Duration.ofSeconds(3) : null);
         StaleChecker checker = new StaleChecker(caches, 20).start(2, 20_000);
         checker.mark();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> checker.reads.sum() >= 20_000 && checker.writes.sum() >= 200 || System.nanoTime() > end);
         checker.stop();
-        System.out.printf("%s %s: %s; %s; %s%n", topology, consistency, checker, checker.staleness(),
-                tiers.get(0).statistics());
+        String report = String.format("%s %s: %s; %s; %s; %s", topology, consistency, checker, checker.staleness(),
+                tiers.get(0).statistics(), tiers.get(1).statistics());
+        System.out.println(report);
         assertThat(checker.errors).isEmpty();
+        assertThat(tiers.stream().mapToLong(t -> t.statistics().fallbacks()).sum()).as(report).isZero();
         assertThat(checker.reads.sum()).isGreaterThan(1000);
         assertThat(tiers.stream().mapToLong(t -> t.statistics().hits()).sum()).as("shared hits").isPositive();
         if (consistency == SharedTierSettings.Consistency.STRICT) {
-            assertThat(checker.stale.sum()).isZero();
+            assertThat(checker.stale.sum()).as(report).isZero();
         } else {
             assertThat(checker.maxStalenessNanos()).as("broadcast staleness")
                     .isLessThan(SharedTierFaultsIT.broadcastBound(tiers.get(0).settings()));
         }
-        assertThat(tiers.stream().mapToLong(t -> t.statistics().fallbacks()).sum()).isZero();
     }
 
     @Test

@@ -181,6 +181,9 @@ public final class RedisSharedTier implements SharedTier {
             try {
                 store.connect(keys.channel(), new StoreEvents());
                 connected = true;
+                // the stream gets its first heartbeat's bound before it counts as lost: subscribing again at once would
+                // report a loss, and cost a resync, for a subscription that is new
+                lostAt = System.nanoTime();
             } catch (Exception e) {
                 problem("cannot connect to Redis: " + Faults.describe(e));
                 return;
@@ -276,6 +279,9 @@ public final class RedisSharedTier implements SharedTier {
         }
         if (recovering) {
             resyncedThrough = through; // one maintenance thread: a round never undoes a later one
+            if (resyncNeeded()) {
+                return; // a loss reported during this round: the next one makes it good
+            }
             everTrusted = true;
             counters.resyncs.increment();
             if (lastProblem != null) {

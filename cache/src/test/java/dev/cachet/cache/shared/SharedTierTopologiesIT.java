@@ -192,8 +192,8 @@ class SharedTierTopologiesIT {
             for (StatefulRedisConnection<String, String> c : replicas) {
                 String stats = c.sync().info("commandstats");
                 gets += count(stats, "cmdstat_get:");
+                // (a replica counts the writes it replays from its primary, so only reads tell where a client went)
                 assertThat(count(stats, "cmdstat_hmget:")).as("versions are read from the primary only").isZero();
-                assertThat(count(stats, "cmdstat_hincrby:")).isZero();
             }
             assertThat(gets).as("entries read from the replicas").isPositive();
         } finally {

@@ -21,7 +21,9 @@ import java.util.Map;
  * @param primaryExecutions    statements (and batches) the database ran on the primary
  * @param replicaExecutions    statements the database ran on a replica
  * @param missNanos            summed time of the misses on the database, from the query's start until the real
- *                             driver returned its result set (the rows are then copied as the application reads them)
+ *                             driver returned its result set (the rows are then copied as the application reads them);
+ *                             exact for misses that fill, estimated for those that do not ({@code missesNotAdmitted}:
+ *                             one in 16, chosen at random, is timed and counts 16 times)
  * @param replicas             the cluster's configured hosts as routing sees them now; empty without replicas
  * @param shared               the shared tier's counters (hits, misses, bytes, fallbacks, lease waits, messages, bad
  *                             values; docs/shared-tier.md), or null when the cluster has no shared tier

@@ -83,6 +83,15 @@ class AdmissionTest {
             db.exec("UPDATE t SET v = 'd' WHERE id = 1"); // around Cachet: nothing cached for this key to go stale
             assertThat(read(ps, 1, 8)).isEqualTo("d");
 
+            // misses that do not fill are timed one in 16, at random: 400 of them add to the miss time (a chance of
+            // (15/16)^400, about 6e-12, that none is timed)
+            long missNanos = cluster.statistics().missNanos();
+            for (int i = 0; i < 400; i++) {
+                read(ps, 2, 2_000_000 + i);
+            }
+            assertThat(cluster.statistics().missesNotAdmitted()).isGreaterThanOrEqualTo(first.missesNotAdmitted() + 400);
+            assertThat(cluster.statistics().missNanos()).isGreaterThan(missNanos);
+
             // other statements keep their own admission
             String other = "SELECT v FROM t WHERE id = ?";
             assertThat(cluster.explain(other).admission()).isEqualTo(AdmissionState.FIRST_SIGHT);

@@ -37,8 +37,8 @@ if [[ " $* " != *" --no-routing "* ]]; then
 fi
 
 echo "load: $(uptime)" | tee bench/target/fastpath.md
-# the heap touched up front: page faults taken while allocating (and the kernel reclaiming pages in between) were a
-# sixth of an H2 hit's profile and widened the direct drivers' rounds most, being the ones that allocate most
+# the heap touched up front: page faults taken while allocating (the kernel reclaims pages in between) were 6% of an
+# H2 hit's profile and widened the direct drivers' rounds most, being the ones that allocate most
 java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp bench/target/benchmarks.jar \
     dev.cachet.bench.fastpath.FastPathMain "$@" "${ROUTING[@]}" | tee -a bench/target/fastpath.md
 echo "load: $(uptime)" | tee -a bench/target/fastpath.md

@@ -381,10 +381,13 @@ public final class RedisSharedTier implements SharedTier {
         }
     }
 
-    /** The stream delivers again: what was filled in process while it was down cannot be proven current. */
+    /**
+     * The stream delivers (again, or for the first time): what was filled in process while it did not cannot be proven
+     * current — before the first delivery too, when Redis was unreachable at start-up and the tier filled in process.
+     */
     private void streamBack() {
         streamUp = true;
-        if (!strict && everTrusted) {
+        if (!strict) {
             flushLocal();
         }
     }

@@ -181,4 +181,18 @@ class SharedTierFaultTest {
         assertThat(a.stats().state()).isEqualTo("up");
         assertThat(redis.field(KEYS.versions(), "~epoch")).isEqualTo(2);
     }
+
+    @Test
+    void broadcastDropsWhatItFilledBeforeTheStreamFirstDelivered() {
+        redis.down = true;
+        Instances.Instance a = instance(BROADCAST); // Redis unreachable at start-up: A fills in process only
+        a.fill(K, PRODUCTS, TestCodec.row(3, "old"));
+        assertThat(a.cache.get(K)).isNotNull();
+        redis.down = false;
+        Instances.Instance b = instance(BROADCAST);
+        b.cache.invalidate("products"); // B's write, published while A is not subscribed yet
+        a.tier.maintain(); // A connects: its stream delivers from now on, but B's message went before
+        assertThat(a.cache.get(K)).as("an entry filled before the stream first delivered").isNull();
+        assertThat(a.stats().state()).isEqualTo("up");
+    }
 }

@@ -210,6 +210,11 @@ public final class SharedTierSettings {
             return this;
         }
 
+        /**
+         * How often the background upkeep runs (connect, check the stream end to end, resynchronise). Zero turns it
+         * off: the tier connects once, when started, and never recovers from a loss or a failed first connect — for
+         * tests that drive the upkeep themselves, never for an application.
+         */
         public Builder heartbeat(Duration heartbeat) {
             Objects.requireNonNull(heartbeat, "heartbeat");
             if (heartbeat.isNegative()) {

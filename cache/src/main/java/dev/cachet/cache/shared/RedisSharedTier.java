@@ -268,8 +268,9 @@ public final class RedisSharedTier implements SharedTier {
                 await(store.hsetnx(keys.versions(), KeySpace.GENERATION, Long.toString(newGeneration())
                         .getBytes(StandardCharsets.US_ASCII)));
             }
-            if (recovering && everTrusted) {
-                // a failover may have lost bumps Redis acknowledged: nothing written before this is served again
+            if (recovering && (everTrusted || through > 1)) {
+                // a failover may have lost bumps Redis acknowledged (this instance's too, made before a loss overtook
+                // its first round): nothing written before this is served again. A start-up with no loss bumps nothing
                 await(store.hincrby(keys.versions(), new byte[][] {KeySpace.EPOCH}));
             }
             makePendingBumps();

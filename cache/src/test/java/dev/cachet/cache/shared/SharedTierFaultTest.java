@@ -195,4 +195,27 @@ class SharedTierFaultTest {
         assertThat(a.cache.get(K)).as("an entry filled before the stream first delivered").isNull();
         assertThat(a.stats().state()).isEqualTo("up");
     }
+
+    @Test
+    void aLossDuringTheFirstResyncBumpsTheEpochBeforeTheTierIsTrusted() {
+        MemoryRedis.Store store = redis.store();
+        Instances.Instance b = instance(STRICT);
+        b.fill(K, PRODUCTS, TestCodec.row(3, "old"));
+        await().until(() -> b.stats().stores() == 1);
+        // A's first round is overtaken by a loss: whatever it bumped may be gone with it
+        redis.afterNextVersionRead = () -> {
+            store.drop();
+            store.reconnect();
+        };
+        Instances.Instance a = instances.start(store, Instances.settings(STRICT).build());
+        assertThat(a.stats().state()).isEqualTo("recovering");
+        assertThat(redis.field(KEYS.versions(), "~epoch")).isZero();
+        a.tier.maintain();
+        assertThat(a.stats().state()).isEqualTo("up");
+        assertThat(redis.field(KEYS.versions(), "~epoch")).isEqualTo(1);
+        assertThat(a.cache.lookup(K, PRODUCTS, false).isHit()).as("written before the epoch moved").isFalse();
+        // a start-up that no loss overtakes bumps nothing: instances starting do not empty the tier
+        instance(STRICT);
+        assertThat(redis.field(KEYS.versions(), "~epoch")).isEqualTo(1);
+    }
 }

@@ -77,7 +77,8 @@ public final class RedisSharedTier implements SharedTier {
     /**
      * Losses seen (a lost connection or stream, versions found gone) and the last loss a resync made good: trusted
      * only while they are equal. Counted rather than flagged so that a loss reported while a resync is under way is
-     * not cleared by that resync's end — its epoch bump may have gone to the connection that was lost.
+     * not cleared by that resync's end — its epoch bump may have gone to the connection that was lost. The count
+     * starts at 1, the start itself, which the first round makes good: above 1, a loss happened after first contact.
      */
     private final AtomicLong losses = new AtomicLong(1);
     private volatile long resyncedThrough;

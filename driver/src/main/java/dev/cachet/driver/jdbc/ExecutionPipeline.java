@@ -240,7 +240,7 @@ final class ExecutionPipeline {
     private ResultSet notAdmitted(CachetStatement owner, StatementInfo info, long start) throws SQLException {
         cluster.executions.increment();
         // timed one in MISS_TIMING_SAMPLE, at random, counted that many times: two clock reads were 3% of an H2
-        // in-memory miss that does not fill (async-profiler), and a fill, exact below, costs far more than them
+        // in-memory miss that does not fill (async-profiler); a fill (cachedQuery) costs far more and stays timed exactly
         boolean timed = (ThreadLocalRandom.current().nextInt() & (MISS_TIMING_SAMPLE - 1)) == 0;
         long queryStart = timed ? System.nanoTime() : 0;
         ResultSet real = connection.runQuery(owner, info);

@@ -1,8 +1,13 @@
 package dev.cachet.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.driver.jdbc.ClusterRegistry;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,11 +19,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Routing on H2 (DESIGN §9) with replicas given programmatically: three separate in-memory databases stand for the
@@ -237,6 +246,83 @@ class RoutingTest {
             assertThat(one(reader, "SELECT /*cachet:nocache*/ name FROM other")).isEqualTo("primary");
             reader.commit();
         }
+    }
+
+    /**
+     * A commit whose answer the network lost: the primary committed, the application got an exception. Whether it
+     * then rolls back (finding nothing to undo) or closes the connection, its next read of the table — the read that
+     * checks whether the commit happened — must see the commit, not a replica that may not have replayed it.
+     */
+    @ParameterizedTest(name = "commit by {0}, then {1}")
+    @CsvSource({"call,rollback", "call,close", "statement,rollback", "statement,close", "autocommit,close"})
+    void aTableWhoseCommitFailedIsReadFromThePrimaryHoweverTheTransactionEnds(String commitBy, String endBy)
+            throws SQLException {
+        AtomicBoolean loseAnswer = new AtomicBoolean();
+        Properties settings = new Properties();
+        settings.setProperty("cachet.cluster", cluster + "_lost");
+        CachetDataSource ds = new CachetDataSource(losingCommitAnswers(h2(urls[0]), loseAnswer));
+        ds.setProperties(settings);
+        ds.addReplica(h2(urls[1]));
+        ds.addReplica(h2(urls[2]));
+        try (Connection reader = ds.getConnection()) {
+            assertThat(one(reader, "SELECT name FROM node")).startsWith("replica");
+            Connection writer = ds.getConnection();
+            writer.setAutoCommit(false);
+            writer.createStatement().executeUpdate("UPDATE node SET name = 'primary-2'");
+            loseAnswer.set(true);
+            assertThatThrownBy(() -> {
+                switch (commitBy) {
+                    case "call" -> writer.commit();
+                    case "statement" -> writer.createStatement().execute("COMMIT");
+                    default -> writer.setAutoCommit(true);
+                }
+            }).isInstanceOf(SQLException.class).hasMessageContaining("answer lost");
+            if (endBy.equals("rollback")) {
+                writer.rollback();
+                // the connection's next transaction, rolled back for real, keeps nothing on the primary
+                writer.createStatement().executeUpdate("UPDATE other SET name = 'never'");
+                writer.rollback();
+                assertThat(one(reader, "SELECT /*cachet:nocache*/ name FROM other")).startsWith("replica");
+            }
+            writer.close();
+            for (int i = 0; i < 4; i++) {
+                assertThat(one(reader, "SELECT name FROM node")).as("read %d", i).isEqualTo("primary-2");
+            }
+            assertThat(one(reader, "SELECT /*cachet:nocache*/ name FROM other")).startsWith("replica");
+        }
+    }
+
+    /**
+     * {@code target}'s connections, whose commits — by {@code commit()}, a {@code COMMIT} statement or auto-commit
+     * turned on — take effect and then throw while {@code loseAnswer} is set.
+     */
+    private static DataSource losingCommitAnswers(DataSource target, AtomicBoolean loseAnswer) {
+        return proxy(DataSource.class, target, (method, result) -> method.getName().equals("getConnection")
+                ? proxy(Connection.class, (Connection) result, (m, r) -> m.getName().equals("createStatement")
+                        ? proxy(Statement.class, (Statement) r, (sm, sr) -> sr, loseAnswer)
+                        : r, loseAnswer)
+                : result, loseAnswer);
+    }
+
+    private static <T> T proxy(Class<T> type, T target, java.util.function.BiFunction<Method, Object, Object> wrap,
+            AtomicBoolean loseAnswer) {
+        InvocationHandler handler = (p, method, args) -> {
+            Object result;
+            try {
+                result = method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            boolean commits = method.getName().equals("commit")
+                    || method.getName().equals("setAutoCommit") && Boolean.TRUE.equals(args[0])
+                    || method.getName().startsWith("execute") && args != null && args.length > 0
+                            && "COMMIT".equals(args[0]);
+            if (commits && loseAnswer.getAndSet(false)) {
+                throw new SQLException("answer lost after the commit", "08006");
+            }
+            return wrap.apply(method, result);
+        };
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
     }
 
     /** A data source over the same nodes in a cluster of its own with {@code cachet.readStrategy=sticky}. */

@@ -58,6 +58,8 @@ final class ConnectionRouting {
     private ReadYourWrites.WriteTicket autocommitWrite;
     /** Tickets of the writes of the open transaction, settled when it ends. */
     private List<ReadYourWrites.WriteTicket> transactionWrites;
+    /** A commit of the open transaction failed: its answer may be what was lost, so its writes may have committed. */
+    private boolean commitOutcomeUnknown;
     /** Where the last read ran (for events). */
     private PhysicalConnection lastTarget;
     /**
@@ -451,13 +453,27 @@ final class ConnectionRouting {
         }
     }
 
+    /**
+     * A commit of the open transaction failed (the call, a {@code COMMIT} statement, or auto-commit turned on). The
+     * server may have committed and the answer been lost, so however the transaction ends in Cachet's books — a
+     * rollback that finds nothing to undo, a close — its writes are settled as committed: the application's read
+     * that checks whether the commit happened must not run on a replica that has not replayed it.
+     */
+    void commitFailed() {
+        if (transactionWrites != null) {
+            commitOutcomeUnknown = true;
+        }
+    }
+
     /** The transaction ended: committed (or its outcome is unknown), or rolled back / abandoned. */
     void transactionEnded(boolean committed) {
         pinned = null;
+        boolean mayHaveCommitted = committed || commitOutcomeUnknown;
+        commitOutcomeUnknown = false;
         List<ReadYourWrites.WriteTicket> tickets = transactionWrites;
         if (tickets != null) {
             transactionWrites = null;
-            settle(tickets, committed);
+            settle(tickets, mayHaveCommitted);
         }
     }
 

@@ -331,6 +331,8 @@ final class ExecutionPipeline {
                 for (StatementInfo info : batch) {
                     if (succeeded) {
                         session.statementSucceeded(info, target);
+                    } else {
+                        session.statementFailed(info);
                     }
                 }
                 if (succeeded && !wasInTransaction) {
@@ -395,7 +397,9 @@ final class ExecutionPipeline {
             invalidateWrite(scope);
             connection.writeFinished();
         } finally {
-            if (succeeded) {
+            if (!succeeded) {
+                session.statementFailed(info);
+            } else {
                 session.statementSucceeded(info, target);
                 if (info.kind() == StatementKind.UNKNOWN) {
                     openedTransaction(scope, target);

@@ -4,6 +4,7 @@ import dev.cachet.cache.SessionKey;
 import dev.cachet.parser.Dialect;
 import dev.cachet.parser.SessionEffect;
 import dev.cachet.parser.StatementInfo;
+import dev.cachet.parser.StatementKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
@@ -204,6 +205,23 @@ final class LogicalSession {
         }
     }
 
+    /**
+     * A statement failed: one that commits ({@code COMMIT}, auto-commit set on, or a string Cachet cannot see through)
+     * may have committed all the same.
+     */
+    void statementFailed(StatementInfo info) {
+        if (!inTransaction()) {
+            return;
+        }
+        SessionEffect effect = info.sessionEffect();
+        boolean commits = info.kind() == StatementKind.UNKNOWN || effect != null
+                && (effect.type() == SessionEffect.Type.COMMIT || effect.type() == SessionEffect.Type.UNMODELLED
+                        || effect.type() == SessionEffect.Type.SET_AUTOCOMMIT && Boolean.parseBoolean(effect.value()));
+        if (commits) {
+            commitFailed();
+        }
+    }
+
     /** True when the statement only created or dropped this connection's temporary tables. */
     boolean onlyTemporaryDdl(StatementInfo info) {
         if (!info.temporaryTablesCreated().isEmpty()) {
@@ -349,8 +367,22 @@ final class LogicalSession {
     void autoCommitTurnedOn(boolean modeChanged) {
         if (modeChanged) {
             endTransaction("commit");
-        } else if (transaction.hasWritten()) {
-            cluster.invalidate(transaction.scope(), "commit");
+        } else {
+            commitFailed();
+            if (transaction.hasWritten()) {
+                cluster.invalidate(transaction.scope(), "commit");
+            }
+        }
+    }
+
+    /**
+     * A commit may have happened though the transaction is still open in Cachet's books (a commit that failed, its
+     * answer perhaps lost): however it ends, read-your-writes counts its writes as committed.
+     */
+    void commitFailed() {
+        ConnectionRouting routing = owner.routing();
+        if (routing != null) {
+            routing.commitFailed();
         }
     }
 
@@ -379,7 +411,12 @@ final class LogicalSession {
     void transactionCallReturned(boolean succeeded, String cause) {
         if (succeeded) {
             endTransaction(cause);
-        } else if (transaction.hasWritten()) {
+            return;
+        }
+        if (cause.equals("commit")) {
+            commitFailed();
+        }
+        if (transaction.hasWritten()) {
             cluster.invalidate(transaction.scope(), cause);
         }
     }

@@ -91,9 +91,11 @@ public final class Cluster {
     private volatile boolean retired;
 
     final AtomicInteger openConnections = new AtomicInteger();
-    /** Executions other than hits, which count in {@link #hits} alone (one counter less on the hit path). */
+    /**
+     * Executions other than hits. Every execution the cache answers is a hit or an in-flight hit in the cache's own
+     * counters, and only the pipeline looks the cache up: those are the hits, counted once on the hit path.
+     */
     final LongAdder executions = new LongAdder();
-    final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
     /** Misses (counted in {@link #misses} too) that ran on the database without filling: second-sight admission. */
     final LongAdder missesNotAdmitted = new LongAdder();
@@ -565,8 +567,9 @@ public final class Cluster {
             }
         }
         ClusterRouting r = routing;
-        long h = hits.sum();
-        return new ClusterStatistics(cache.statistics(), executions.sum() + h, h, misses.sum(),
+        dev.cachet.cache.CacheStatistics cached = cache.statistics();
+        long h = cached.hits() + cached.inFlightHits();
+        return new ClusterStatistics(cached, executions.sum() + h, h, misses.sum(),
                 notCacheable.sum(), writes.sum(), invalidations.sum(), openConnections.get(),
                 java.util.Collections.unmodifiableMap(byReason), routed[Route.PRIMARY.ordinal()].sum(),
                 routed[Route.REPLICA.ordinal()].sum(), missNanos.sum(),

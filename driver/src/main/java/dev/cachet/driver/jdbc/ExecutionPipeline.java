@@ -213,9 +213,8 @@ final class ExecutionPipeline {
         return teed;
     }
 
-    /** Serves a hit: counted, and a result set over the cached result. */
+    /** Serves a hit (the cache counted it): a result set over the cached result. */
     private ResultSet hit(CachetStatement owner, StatementInfo info, MaterializedResult result, long start) {
-        cluster.hits.increment(); // an execution too: the statistics add hits to the other executions
         cluster.adaptive().hit(info.tablesRead());
         if (start != 0) {
             event(info, Outcome.HIT, null, connection.plannedRoute(info), start);

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,11 +23,16 @@ public final class CaffeineResultTier implements ResultTier {
     private final com.github.benmanes.caffeine.cache.Policy<QueryKey, CacheEntry> policy;
     private final ConcurrentHashMap<String, Set<CacheEntry>> byTable = new ConcurrentHashMap<>();
     private final CacheCounters counters;
+    /** The expiry checks' clock when the settings keep the system ticker; null otherwise. */
+    private final PublishedClock clock;
     /** Told of every entry an invalidation removed before its first hit; null for none. */
     private volatile java.util.function.Consumer<CacheEntry> wasted;
 
     CaffeineResultTier(CacheSettings settings, CacheCounters counters) {
         this.counters = counters;
+        // a ticker given in the settings is a test's: kept as it is
+        this.clock = settings.ticker() == Ticker.systemTicker()
+                ? PublishedClock.started(counters.hits::sum) : null;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(settings.maxBytes())
                 .weigher((QueryKey k, CacheEntry e) -> (int) Math.min(Integer.MAX_VALUE, e.weight()))
@@ -48,7 +54,7 @@ public final class CaffeineResultTier implements ResultTier {
                         return currentDuration;
                     }
                 })
-                .ticker(settings.ticker())
+                .ticker(clock != null ? clock : settings.ticker())
                 .executor(settings.executor())
                 .evictionListener((QueryKey key, CacheEntry entry, RemovalCause cause) -> evicted(entry, cause))
                 .build();
@@ -73,6 +79,18 @@ public final class CaffeineResultTier implements ResultTier {
             if (entries != null) {
                 entries.remove(entry);
             }
+        }
+    }
+
+    /** The clock its expiry checks read when the settings keep the system ticker, else null. */
+    PublishedClock clock() {
+        return clock;
+    }
+
+    /** Its expiry checks read the system clock from now on (the tier stays usable; nothing ticks for it). */
+    void close() {
+        if (clock != null) {
+            clock.stop();
         }
     }
 

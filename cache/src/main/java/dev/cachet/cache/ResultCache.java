@@ -122,8 +122,12 @@ public final class ResultCache {
         return shared;
     }
 
-    /** Closes the shared tier, if any (its connections and background threads); the in-process tier stays usable. */
+    /**
+     * Closes the shared tier, if any (its connections and background threads), and stops the in-process tier's
+     * published clock; the in-process tier stays usable.
+     */
     public void close() {
+        caffeine.close();
         if (shared != null) {
             shared.close();
         }

@@ -113,6 +113,41 @@ class ResultCacheTest {
         assertThat(cache.beginFill(key("Z"), Set.of("t"), Duration.ZERO)).as("TTL 0 = do not cache").isNull();
     }
 
+    /**
+     * On the system clock, a cache answering more look-ups than it pays to read the clock for reads a published time
+     * instead ({@link PublishedClock}): entries still expire, and the clock is back on the system's once the cache is
+     * closed.
+     */
+    @Test
+    void entriesExpireWhileBusyLookUpsReadAPublishedClock() throws Exception {
+        ResultCache cache = new ResultCache(CacheSettings.builder().executor(Runnable::run).build());
+        QueryKey hot = key("H");
+        cache.complete(cache.beginFill(hot, Set.of("t"), null), longs(1, 1));
+        java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+            while (busy.get()) {
+                if (cache.get(hot) == null) {
+                    throw new AssertionError("the hot entry went"); // its TTL is the default, minutes away
+                }
+            }
+        }, threads);
+        try {
+            PublishedClock clock = cache.tier() instanceof CaffeineResultTier t ? t.clock() : null;
+            assertThat(clock).isNotNull();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(clock::publishing);
+            QueryKey shortLived = key("S");
+            cache.complete(cache.beginFill(shortLived, Set.of("t"), Duration.ofMillis(200)), longs(1, 1));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> cache.get(shortLived) == null);
+            assertThat(clock.publishing()).as("still publishing when it expired").isTrue();
+            cache.close();
+            assertThat(clock.publishing()).isFalse();
+        } finally {
+            busy.set(false);
+        }
+        reader.get(20, TimeUnit.SECONDS);
+    }
+
     @Test
     void theByteBoundHolds() {
         long maxBytes = 50_000;

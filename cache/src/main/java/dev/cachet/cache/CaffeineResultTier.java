@@ -109,6 +109,9 @@ public final class CaffeineResultTier implements ResultTier {
 
     @Override
     public void put(CacheEntry entry) {
+        if (clock != null) {
+            PublishedClock.keepTicking(); // its thread ends when every tier was slow for a while
+        }
         // indexed before it becomes visible: an invalidation scanning the index cannot miss a stored entry
         for (String table : entry.tables()) {
             byTable.computeIfAbsent(table, t -> ConcurrentHashMap.newKeySet()).add(entry);

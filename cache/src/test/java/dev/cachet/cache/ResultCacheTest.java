@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,38 +115,35 @@ class ResultCacheTest {
     }
 
     /**
-     * On the system clock, a cache answering more look-ups than it pays to read the clock for reads a published time
-     * instead ({@link PublishedClock}): entries still expire, and the clock is back on the system's once the cache is
-     * closed.
+     * Caffeine's expiry over a {@link PublishedClock} stepped by hand: an entry lives by the published time, never
+     * past it, and a clock switched off hands expiry back to the system clock.
      */
     @Test
-    void entriesExpireWhileBusyLookUpsReadAPublishedClock() throws Exception {
-        ResultCache cache = new ResultCache(CacheSettings.builder().executor(Runnable::run).build());
-        QueryKey hot = key("H");
-        cache.complete(cache.beginFill(hot, Set.of("t"), null), longs(1, 1));
-        java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-            while (busy.get()) {
-                if (cache.get(hot) == null) {
-                    throw new AssertionError("the hot entry went"); // its TTL is the default, minutes away
-                }
-            }
-        }, threads);
-        try {
-            PublishedClock clock = cache.tier() instanceof CaffeineResultTier t ? t.clock() : null;
-            assertThat(clock).isNotNull();
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(clock::publishing);
-            QueryKey shortLived = key("S");
-            cache.complete(cache.beginFill(shortLived, Set.of("t"), Duration.ofMillis(200)), longs(1, 1));
-            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
-                    .until(() -> cache.get(shortLived) == null);
-            assertThat(clock.publishing()).as("still publishing when it expired").isTrue();
-            cache.close();
-            assertThat(clock.publishing()).isFalse();
-        } finally {
-            busy.set(false);
-        }
-        reader.get(20, TimeUnit.SECONDS);
+    void entriesExpireByThePublishedTime() {
+        AtomicLong hits = new AtomicLong();
+        // behind the system clock, as a published time is
+        AtomicLong now = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
+        PublishedClock clock = new PublishedClock(hits::get, now::get);
+        ResultCache cache = new ResultCache(CacheSettings.builder().ticker(clock).executor(Runnable::run).build());
+        clock.tick();
+        hits.addAndGet(PublishedClock.ON_PER_SECOND);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        assertThat(clock.tick()).isTrue();
+
+        QueryKey shortLived = key("S");
+        cache.complete(cache.beginFill(shortLived, Set.of("t"), Duration.ofMillis(200)), longs(1, 1));
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(150));
+        clock.tick();
+        assertThat(cache.get(shortLived)).as("150 ms of its 200 by the published time").isNotNull();
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
+        clock.tick();
+        assertThat(cache.get(shortLived)).as("250 ms").isNull();
+
+        QueryKey other = key("O");
+        cache.complete(cache.beginFill(other, Set.of("t"), Duration.ofMillis(200)), longs(1, 1));
+        clock.stop();
+        // the system clock, which the published time never leads: 200 ms from the published time of the store
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> cache.get(other) == null);
     }
 
     @Test

@@ -293,6 +293,24 @@ class RoutingTest {
     }
 
     /**
+     * A string Cachet cannot see through may commit the transaction it runs in: its writes count as committed
+     * however the transaction then ends in Cachet's books.
+     */
+    @Test
+    void aTransactionCommittedByAStringCachetCannotReadCountsAsCommitted() throws SQLException {
+        try (Connection reader = dataSource.getConnection(); Connection writer = dataSource.getConnection()) {
+            assertThat(one(reader, "SELECT name FROM node")).startsWith("replica");
+            writer.setAutoCommit(false);
+            writer.createStatement().executeUpdate("UPDATE node SET name = 'primary-2'");
+            writer.createStatement().execute("UPDATE other SET name = 'primary-3'; COMMIT");
+            writer.rollback(); // nothing left to undo
+            for (int i = 0; i < 4; i++) {
+                assertThat(one(reader, "SELECT name FROM node")).as("read %d", i).isEqualTo("primary-2");
+            }
+        }
+    }
+
+    /**
      * {@code target}'s connections, whose commits — by {@code commit()}, a {@code COMMIT} statement or auto-commit
      * turned on — take effect and then throw while {@code loseAnswer} is set.
      */

@@ -182,6 +182,10 @@ public final class Cluster {
         return dialect;
     }
 
+    /**
+     * The cluster's result cache. Only the execution pipeline looks it up: {@link #statistics()} counts the cache's
+     * hits as the cluster's, so a look-up from elsewhere would count as an execution answered from the cache.
+     */
     public ResultCache cache() {
         return cache;
     }

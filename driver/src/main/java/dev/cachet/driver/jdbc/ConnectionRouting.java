@@ -58,7 +58,7 @@ final class ConnectionRouting {
     private ReadYourWrites.WriteTicket autocommitWrite;
     /** Tickets of the writes of the open transaction, settled when it ends. */
     private List<ReadYourWrites.WriteTicket> transactionWrites;
-    /** A commit of the open transaction failed: its answer may be what was lost, so its writes may have committed. */
+    /** The open transaction may have committed (see {@link #commitMayHaveHappened}). */
     private boolean commitOutcomeUnknown;
     /** Where the last read ran (for events). */
     private PhysicalConnection lastTarget;
@@ -454,12 +454,13 @@ final class ConnectionRouting {
     }
 
     /**
-     * A commit of the open transaction failed (the call, a {@code COMMIT} statement, or auto-commit turned on). The
-     * server may have committed and the answer been lost, so however the transaction ends in Cachet's books — a
-     * rollback that finds nothing to undo, a close — its writes are settled as committed: the application's read
-     * that checks whether the commit happened must not run on a replica that has not replayed it.
+     * The open transaction may have committed though it is still open in Cachet's books: a commit failed (the call,
+     * a {@code COMMIT} statement, or auto-commit turned on) and its answer may be what was lost, or a string Cachet
+     * cannot see through ran in it. However the transaction then ends — a rollback that finds nothing to undo, a
+     * close — its writes are settled as committed: the application's read that checks whether the commit happened
+     * must not run on a replica that has not replayed it.
      */
-    void commitFailed() {
+    void commitMayHaveHappened() {
         if (transactionWrites != null) {
             commitOutcomeUnknown = true;
         }

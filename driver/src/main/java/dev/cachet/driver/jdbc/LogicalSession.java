@@ -166,6 +166,10 @@ final class LogicalSession {
      * session effect, the temporary tables it created or dropped.
      */
     void statementSucceeded(StatementInfo info, PhysicalConnection where) {
+        if (info.kind() == StatementKind.UNKNOWN && inTransaction()) {
+            // "UPDATE …; COMMIT" ran inside the transaction: what it wrote before may be committed
+            commitMayHaveHappened();
+        }
         SessionEffect effect = info.sessionEffect();
         if (effect != null) {
             apply(effect);
@@ -218,7 +222,7 @@ final class LogicalSession {
                 && (effect.type() == SessionEffect.Type.COMMIT || effect.type() == SessionEffect.Type.UNMODELLED
                         || effect.type() == SessionEffect.Type.SET_AUTOCOMMIT && Boolean.parseBoolean(effect.value()));
         if (commits) {
-            commitFailed();
+            commitMayHaveHappened();
         }
     }
 
@@ -368,7 +372,7 @@ final class LogicalSession {
         if (modeChanged) {
             endTransaction("commit");
         } else {
-            commitFailed();
+            commitMayHaveHappened();
             if (transaction.hasWritten()) {
                 cluster.invalidate(transaction.scope(), "commit");
             }
@@ -377,12 +381,13 @@ final class LogicalSession {
 
     /**
      * A commit may have happened though the transaction is still open in Cachet's books (a commit that failed, its
-     * answer perhaps lost): however it ends, read-your-writes counts its writes as committed.
+     * answer perhaps lost; a string Cachet cannot see through, which may hold a {@code COMMIT}): however it ends,
+     * read-your-writes counts its writes as committed.
      */
-    void commitFailed() {
+    void commitMayHaveHappened() {
         ConnectionRouting routing = owner.routing();
         if (routing != null) {
-            routing.commitFailed();
+            routing.commitMayHaveHappened();
         }
     }
 
@@ -414,7 +419,7 @@ final class LogicalSession {
             return;
         }
         if (cause.equals("commit")) {
-            commitFailed();
+            commitMayHaveHappened();
         }
         if (transaction.hasWritten()) {
             cluster.invalidate(transaction.scope(), cause);

@@ -29,6 +29,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +104,12 @@ final class LettuceStore implements SharedStore {
 
     private ClientResources resources() {
         AtomicInteger n = new AtomicInteger();
+        // Lettuce's own backoff grows to 30 s: an instance could stay cut off that long after Redis is back, its bumps
+        // pending while other instances, reconnected sooner, trust Redis and serve entries from before its writes.
+        // Capped at a heartbeat, every instance is back within one of Redis and of each other
+        Duration cap = settings.heartbeat().isZero() ? settings.timeout() : settings.heartbeat();
         return DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(1), cap, 2, TimeUnit.MILLISECONDS))
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .threadFactoryProvider(pool -> r -> {

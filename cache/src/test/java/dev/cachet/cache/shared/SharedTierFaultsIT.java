@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,6 +113,34 @@ class SharedTierFaultsIT {
             script("start", "standalone");
         }
         assertThat(tiers.get(0).statistics().resyncs()).isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * Redis down long enough for the client's own backoff (which grows to 30 s) to space its attempts many seconds
+     * apart: every instance must be back and trusted within a few heartbeats of Redis, not at its client's next
+     * attempt — one instance cut off while the others trust Redis again makes its writes' bumps pending, and the
+     * others serve entries from before those writes.
+     */
+    @Test
+    void everyInstanceIsBackWithinAFewHeartbeatsOfRedisAfterALongOutage() {
+        SharedTierSettings.Builder settings = RedisServers.settings(RedisServers.Topology.STANDALONE,
+                RedisServers.freshCluster());
+        instances(2, settings);
+        try {
+            script("stop", "standalone");
+            await().atMost(Duration.ofSeconds(60)).until(() -> tiers.stream().noneMatch(RedisSharedTier::isTrusted));
+            // the outage's length, not a wait for anything: past 16 s the client's own backoff waits 30 s
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(20));
+            script("start", "standalone");
+            long started = System.nanoTime();
+            awaitTrusted();
+            Duration back = Duration.ofNanos(System.nanoTime() - started);
+            Duration bound = settings.build().heartbeat().multipliedBy(12); // 3 s: a few rounds on a loaded machine
+            System.out.printf("every instance trusted %d ms after Redis started%n", back.toMillis());
+            assertThat(back).as("every instance trusted again after Redis started").isLessThan(bound);
+        } finally {
+            script("start", "standalone");
+        }
     }
 
     @ParameterizedTest

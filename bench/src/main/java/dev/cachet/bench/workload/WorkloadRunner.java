@@ -365,7 +365,11 @@ public final class WorkloadRunner {
 
     /** Finds which server answered reads and writes through each contender (PostgreSQL only). */
     static final class RoutingProbe {
-        private static final String PORT = "SELECT setting FROM pg_settings WHERE name = 'port'";
+        /**
+         * A read any router may send to a replica: not a system catalog, which Cachet always sends to the primary (so
+         * reading {@code pg_settings} here reported the primary for Cachet's contenders whatever the mix's reads did).
+         */
+        private static final String PORT = "SELECT inet_server_port()";
         /** A real write (a splitter must send it to the primary) that reports where it ran; the row is harmless. */
         private static final String WRITE_PORT = "INSERT INTO orders (customer_id, product_id, quantity, created_at) "
                 + "VALUES (0, 0, 0, TIMESTAMP '2000-01-01 00:00:00') RETURNING current_setting('port')";

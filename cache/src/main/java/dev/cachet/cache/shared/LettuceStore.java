@@ -102,14 +102,20 @@ final class LettuceStore implements SharedStore {
         return uris;
     }
 
+    /** Lettuce's own cap on its reconnect backoff. */
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
+
     private ClientResources resources() {
         AtomicInteger n = new AtomicInteger();
         // Lettuce's own backoff grows to 30 s: an instance could stay cut off that long after Redis is back, its bumps
         // pending while other instances, reconnected sooner, trust Redis and serve entries from before its writes.
         // Capped at a heartbeat, every instance is back within one of Redis and of each other
         Duration cap = settings.heartbeat().isZero() ? settings.timeout() : settings.heartbeat();
+        if (cap.compareTo(MAX_RECONNECT_DELAY) > 0) {
+            cap = MAX_RECONNECT_DELAY;
+        }
         return DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(1), cap, 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(Delay.exponential(Duration.ZERO, cap, 2, TimeUnit.MILLISECONDS))
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .threadFactoryProvider(pool -> r -> {

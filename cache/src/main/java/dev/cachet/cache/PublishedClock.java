@@ -107,7 +107,7 @@ final class PublishedClock implements Ticker {
         published = OFF;
     }
 
-    /** Whether it publishes (for tests and statistics). */
+    /** Whether it publishes (for tests). */
     boolean publishing() {
         return published != OFF;
     }

@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  */
 final class LettuceStore implements SharedStore {
 
+    /** Lettuce's own cap on its reconnect backoff. */
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
+
     private static final String RELEASE_IF_EQUAL =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
@@ -101,9 +104,6 @@ final class LettuceStore implements SharedStore {
         }
         return uris;
     }
-
-    /** Lettuce's own cap on its reconnect backoff. */
-    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
 
     private ClientResources resources() {
         AtomicInteger n = new AtomicInteger();

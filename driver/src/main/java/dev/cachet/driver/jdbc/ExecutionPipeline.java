@@ -328,10 +328,9 @@ final class ExecutionPipeline {
                 connection.writeFinished();
             } finally {
                 for (StatementInfo info : batch) {
+                    session.statementReturned(info, succeeded);
                     if (succeeded) {
                         session.statementSucceeded(info, target);
-                    } else {
-                        session.statementFailed(info);
                     }
                 }
                 if (succeeded && !wasInTransaction) {
@@ -396,9 +395,8 @@ final class ExecutionPipeline {
             invalidateWrite(scope);
             connection.writeFinished();
         } finally {
-            if (!succeeded) {
-                session.statementFailed(info);
-            } else {
+            session.statementReturned(info, succeeded);
+            if (succeeded) {
                 session.statementSucceeded(info, target);
                 if (info.kind() == StatementKind.UNKNOWN) {
                     openedTransaction(scope, target);

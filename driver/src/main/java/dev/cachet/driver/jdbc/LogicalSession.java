@@ -166,10 +166,6 @@ final class LogicalSession {
      * session effect, the temporary tables it created or dropped.
      */
     void statementSucceeded(StatementInfo info, PhysicalConnection where) {
-        if (info.kind() == StatementKind.UNKNOWN && inTransaction()) {
-            // "UPDATE …; COMMIT" ran inside the transaction: what it wrote before may be committed
-            commitMayHaveHappened();
-        }
         SessionEffect effect = info.sessionEffect();
         if (effect != null) {
             apply(effect);
@@ -210,15 +206,16 @@ final class LogicalSession {
     }
 
     /**
-     * A statement failed: one that commits ({@code COMMIT}, auto-commit set on, or a string Cachet cannot see through)
-     * may have committed all the same.
+     * A statement returned or failed, before its effects are applied: inside a transaction, a string Cachet cannot see
+     * through may have committed it ({@code UPDATE …; COMMIT}) whatever its outcome, and a failed one that commits
+     * ({@code COMMIT}, auto-commit set on, an unmodelled setting) may have committed all the same.
      */
-    void statementFailed(StatementInfo info) {
+    void statementReturned(StatementInfo info, boolean succeeded) {
         if (!inTransaction()) {
             return;
         }
         SessionEffect effect = info.sessionEffect();
-        boolean commits = info.kind() == StatementKind.UNKNOWN || effect != null
+        boolean commits = info.kind() == StatementKind.UNKNOWN || !succeeded && effect != null
                 && (effect.type() == SessionEffect.Type.COMMIT || effect.type() == SessionEffect.Type.UNMODELLED
                         || effect.type() == SessionEffect.Type.SET_AUTOCOMMIT && Boolean.parseBoolean(effect.value()));
         if (commits) {

@@ -45,6 +45,7 @@ public final class ResultCache {
     private final CaffeineResultTier caffeine;
     private final SharedTier shared;
     private final boolean verifyLocalHits;
+    private volatile Runnable catalogListener;
     private final CacheCounters counters = new CacheCounters();
     private final ConcurrentHashMap<QueryKey, FillTicket> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Object, Block> blocks = new ConcurrentHashMap<>();
@@ -93,11 +94,7 @@ public final class ResultCache {
 
         @Override
         public void invalidateLocal(Collection<String> tables) {
-            if (!tables.isEmpty()) {
-                versions.advance(tables);
-                tier.invalidate(tables);
-                dropDoomedFills(tables);
-            }
+            invalidateInProcess(tables);
         }
 
         @Override
@@ -105,6 +102,42 @@ public final class ResultCache {
             versions.advanceAll();
             tier.invalidateAll();
             dropDoomedFills(null);
+        }
+
+        @Override
+        public void catalogChangedElsewhere() {
+            Runnable l = catalogListener;
+            if (l != null) {
+                l.run();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code listener} when another instance changed the catalog, or when this one may have missed that it did
+     * (see {@link SharedTier.LocalInvalidation#catalogChangedElsewhere}); on the shared tier's threads, so it must not
+     * block. One listener; null removes it. Without a shared tier it is never run.
+     */
+    public void onCatalogChangedElsewhere(Runnable listener) {
+        catalogListener = listener;
+    }
+
+    /**
+     * Drops the in-process entries and fills that read {@code tables}, as another instance's invalidation does, without
+     * bumping the shared tier's versions: for what only this instance may hold wrongly. Never blocks on Redis.
+     */
+    public void invalidateInProcess(Collection<String> tables) {
+        if (!tables.isEmpty()) {
+            versions.advance(tables);
+            tier.invalidate(tables);
+            dropDoomedFills(tables);
+        }
+    }
+
+    /** This instance committed a change of the catalog: the other instances sharing its tier are told, if any. */
+    public void catalogChanged() {
+        if (shared != null) {
+            shared.catalogChanged();
         }
     }
 

@@ -29,6 +29,13 @@ public interface SharedTier extends AutoCloseable {
 
         /** Drop every in-process entry and fill (another instance's invalidateAll, or trust lost). */
         void invalidateAllLocal();
+
+        /**
+         * Another instance changed the catalog (DDL), or this one lost the invalidation stream and may have missed
+         * that one did: what the driver read from the catalog (keys, views, triggers, foreign keys) may be out of
+         * date. Called on the tier's own threads: it must not block.
+         */
+        void catalogChangedElsewhere();
     }
 
     /** Starts the tier (connects in the background) and tells it where remote invalidations go. Called once. */
@@ -70,6 +77,13 @@ public interface SharedTier extends AutoCloseable {
 
     /** As {@link #invalidate}, for everything: bumps the global epoch. */
     void invalidateAll();
+
+    /**
+     * This instance committed a change of the catalog (DDL): tells the other instances, whose
+     * {@link LocalInvalidation#catalogChangedElsewhere} it calls. Never blocks; when Redis cannot take it now, it is
+     * sent at the next resynchronisation.
+     */
+    void catalogChanged();
 
     /** Stops background work and closes connections. */
     @Override

@@ -159,6 +159,7 @@ public class CachetEndpoint {
             shared.put("published", t.published());
             shared.put("messagesReceived", t.messagesReceived());
             shared.put("streamLosses", t.streamLosses());
+            shared.put("catalogChanges", t.catalogChanges());
             m.put("shared", shared);
         }
         return m;

@@ -7,14 +7,16 @@ import java.util.List;
 
 /**
  * The messages on the invalidation channel, UTF-8 text: the sender's instance id, a newline, a kind byte, then
- * items each preceded by a newline — {@code t} and the invalidated tables, {@code a} for everything, {@code h} and a
- * heartbeat's sequence number. Anything else on the channel is ignored.
+ * items each preceded by a newline — {@code t} and the invalidated tables, {@code a} for everything, {@code c} for a
+ * catalog change (DDL), {@code h} and a heartbeat's sequence number. Anything else on the channel is ignored, so an
+ * instance of an older build ignores the kinds it does not know.
  */
 final class Messages {
 
     static final byte TABLES = 't';
     static final byte ALL = 'a';
     static final byte HEARTBEAT = 'h';
+    static final byte CATALOG = 'c';
 
     /** A parsed message; {@code own} when this instance sent it. */
     record Message(boolean own, byte kind, List<String> items) {
@@ -32,6 +34,10 @@ final class Messages {
 
     byte[] all() {
         return encode(ALL, List.of());
+    }
+
+    byte[] catalog() {
+        return encode(CATALOG, List.of());
     }
 
     byte[] heartbeat(long seq) {

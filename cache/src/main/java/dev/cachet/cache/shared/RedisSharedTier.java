@@ -70,6 +70,8 @@ public final class RedisSharedTier implements SharedTier {
 
     private final Set<String> pendingTables = ConcurrentHashMap.newKeySet();
     private volatile boolean pendingAll;
+    /** A catalog change this instance could not publish yet: sent at the next resynchronisation. */
+    private volatile boolean pendingCatalog;
 
     private volatile LocalInvalidation local;
     private volatile boolean connected;
@@ -195,7 +197,7 @@ public final class RedisSharedTier implements SharedTier {
             return;
         }
         checkStream();
-        if (resyncNeeded() || pendingAll || !pendingTables.isEmpty()) {
+        if (resyncNeeded() || pendingAll || !pendingTables.isEmpty() || pendingCatalog) {
             resync();
         }
         if (settings.heartbeat().toNanos() > 0) {
@@ -263,13 +265,14 @@ public final class RedisSharedTier implements SharedTier {
     private void resync() {
         long through = losses.get(); // the losses this round makes good; a later one needs another round
         boolean recovering = resyncedThrough != through;
+        boolean afterLoss = recovering && (everTrusted || through > 1);
         try {
             List<byte[]> generation = await(store.hmget(keys.versions(), new byte[][] {KeySpace.GENERATION}));
             if (generation.get(0) == null) {
                 await(store.hsetnx(keys.versions(), KeySpace.GENERATION, Long.toString(newGeneration())
                         .getBytes(StandardCharsets.US_ASCII)));
             }
-            if (recovering && (everTrusted || through > 1)) {
+            if (afterLoss) {
                 // a failover may have lost bumps Redis acknowledged (this instance's too, made before a loss overtook
                 // its first round): nothing written before this is served again. A start-up with no loss bumps nothing
                 await(store.hincrby(keys.versions(), new byte[][] {KeySpace.EPOCH}));
@@ -286,6 +289,10 @@ public final class RedisSharedTier implements SharedTier {
             }
             everTrusted = true;
             counters.resyncs.increment();
+            LocalInvalidation l = local;
+            if (afterLoss && l != null) {
+                l.catalogChangedElsewhere(); // a catalog change published while the stream was lost never arrived
+            }
             if (lastProblem != null) {
                 log.info("shared tier for cluster {} trusted again", settings.cluster());
                 lastProblem = null;
@@ -307,6 +314,9 @@ public final class RedisSharedTier implements SharedTier {
             List<String> tables = new ArrayList<>(pendingTables);
             bumpAndPublish(tables);
             tables.forEach(pendingTables::remove);
+        }
+        if (pendingCatalog) {
+            publishCatalog();
         }
     }
 
@@ -372,6 +382,9 @@ public final class RedisSharedTier implements SharedTier {
         } else if (m.kind() == Messages.TABLES) {
             counters.messagesReceived.increment();
             l.invalidateLocal(m.items());
+        } else if (m.kind() == Messages.CATALOG) {
+            counters.catalogChanges.increment();
+            l.catalogChangedElsewhere();
         }
     }
 
@@ -823,6 +836,28 @@ public final class RedisSharedTier implements SharedTier {
                         failure(e);
                     }
                 });
+    }
+
+    @Override
+    public void catalogChanged() {
+        if (closed) {
+            return;
+        }
+        if (!connected) {
+            pendingCatalog = true;
+            return;
+        }
+        publishCatalog();
+    }
+
+    private void publishCatalog() {
+        pendingCatalog = false;
+        store.publish(keys.channel(), messages.catalog()).whenComplete((ok, e) -> {
+            if (e != null) {
+                pendingCatalog = true;
+                failure(e);
+            }
+        });
     }
 
     private void onBumpFailure(Exception e) {

@@ -32,6 +32,7 @@ final class SharedCounters {
     final LongAdder streamLosses = new LongAdder();
     final LongAdder localFlushes = new LongAdder();
     final LongAdder resyncs = new LongAdder();
+    final LongAdder catalogChanges = new LongAdder();
 
     /** Counts a value refused for {@code problem}. */
     void count(Envelope.Problem problem) {
@@ -49,6 +50,7 @@ final class SharedCounters {
                 leaseWaitTimeouts.sum(), stores.sum(), storesSkipped.sum(), bytesRead.sum(), bytesWritten.sum(),
                 oversizeEntries.sum(), foreignValues.sum(), corruptValues.sum(), wrongKeyValues.sum(),
                 decodeFailures.sum(), fallbacks.sum(), timeouts.sum(), refusals.sum(), bumps.sum(), pendingBumps,
-                published.sum(), messagesReceived.sum(), streamLosses.sum(), localFlushes.sum(), resyncs.sum());
+                published.sum(), messagesReceived.sum(), streamLosses.sum(), localFlushes.sum(), resyncs.sum(),
+                catalogChanges.sum());
     }
 }

@@ -35,6 +35,8 @@ package dev.cachet.cache.shared;
  * @param streamLosses        times the invalidation stream or a connection was found lost
  * @param localFlushes        in-process flushes because the stream was lost or came back
  * @param resyncs             times trust was restored after a loss (epoch bumped, pending bumps made)
+ * @param catalogChanges      catalog changes (DDL) received from other instances; each makes this instance read its
+ *                            catalog again, as does every stream loss
  */
 public record SharedTierStatistics(String state, long hits, long misses, long staleEntries, long localChecks,
                                    long localChecksStale, long leasesTaken, long leaseWaits, long leaseWaitHits,
@@ -42,7 +44,8 @@ public record SharedTierStatistics(String state, long hits, long misses, long st
                                    long bytesWritten, long oversizeEntries, long foreignValues, long corruptValues,
                                    long wrongKeyValues, long decodeFailures, long fallbacks, long timeouts,
                                    long refusals, long bumps, long pendingBumps, long published,
-                                   long messagesReceived, long streamLosses, long localFlushes, long resyncs) {
+                                   long messagesReceived, long streamLosses, long localFlushes, long resyncs,
+                                   long catalogChanges) {
 
     /** Values refused as bad input of any kind. */
     public long badValues() {

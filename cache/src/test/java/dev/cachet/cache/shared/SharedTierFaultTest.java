@@ -218,4 +218,42 @@ class SharedTierFaultTest {
         instance(STRICT);
         assertThat(redis.field(KEYS.versions(), "~epoch")).isEqualTo(1);
     }
+
+    @Test
+    void aCatalogChangeRedisCouldNotTakeIsSentWhenItAnswersAgain() {
+        Instances.Instance a = instance(STRICT);
+        Instances.Instance ddl = instance(STRICT);
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        a.cache.onCatalogChangedElsewhere(told::incrementAndGet);
+
+        redis.down = true;
+        ddl.cache.catalogChanged();
+        assertThat(told).hasValue(0);
+        ddl.tier.maintain(); // still down: kept
+        redis.down = false;
+        ddl.tier.maintain();
+        assertThat(a.stats().catalogChanges()).isEqualTo(1);
+        ddl.tier.maintain();
+        assertThat(a.stats().catalogChanges()).as("sent once").isEqualTo(1);
+    }
+
+    @Test
+    void anInstanceThatLostTheStreamReadsItsCatalogAgainOnceTrustedAgain() {
+        MemoryRedis.Store store = redis.store();
+        Instances.Instance a = instances.start(store, Instances.settings(STRICT).build());
+        Instances.Instance ddl = instance(STRICT);
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        a.cache.onCatalogChangedElsewhere(told::incrementAndGet);
+
+        store.drop();
+        ddl.cache.catalogChanged(); // published while A is not subscribed: A never receives it
+        store.reconnect();
+        assertThat(a.stats().catalogChanges()).isZero();
+        assertThat(told).as("not before the resync: a change made until then would be missed too").hasValue(0);
+        a.tier.maintain();
+        assertThat(a.stats().state()).isEqualTo("up");
+        assertThat(told).hasValue(1);
+        a.tier.maintain();
+        assertThat(told).as("once per loss").hasValue(1);
+    }
 }

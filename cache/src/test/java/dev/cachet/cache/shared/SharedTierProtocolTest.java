@@ -290,4 +290,26 @@ class SharedTierProtocolTest {
         assertThat(l.isHit()).isTrue();
         assertThat(a.stats().leaseWaits()).isZero();
     }
+
+    @Test
+    void aCatalogChangeReachesEveryOtherInstanceAndNotItsOwn() {
+        Instances.Instance a = instance(STRICT);
+        Instances.Instance b = instance(BROADCAST);
+        Instances.Instance ddl = instance(STRICT);
+        java.util.concurrent.atomic.AtomicInteger toldA = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger toldB = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger toldOwn = new java.util.concurrent.atomic.AtomicInteger();
+        a.cache.onCatalogChangedElsewhere(toldA::incrementAndGet);
+        b.cache.onCatalogChangedElsewhere(toldB::incrementAndGet);
+        ddl.cache.onCatalogChangedElsewhere(toldOwn::incrementAndGet);
+
+        ddl.cache.catalogChanged();
+        assertThat(toldA).hasValue(1);
+        assertThat(toldB).hasValue(1);
+        assertThat(toldOwn).as("the instance that ran the DDL read its catalog already").hasValue(0);
+        assertThat(a.stats().catalogChanges()).isEqualTo(1);
+        assertThat(a.stats().messagesReceived()).as("not an invalidation").isZero();
+        // nothing in process was dropped for it by the tier itself: what the catalog meant is the driver's to judge
+        assertThat(a.stats().localFlushes()).isZero();
+    }
 }

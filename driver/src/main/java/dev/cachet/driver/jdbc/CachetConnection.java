@@ -497,6 +497,7 @@ public final class CachetConnection extends DelegatingConnection {
         } finally {
             session.transactionCallReturned(succeeded, "commit");
         }
+        readCatalogIfDue(true);
     }
 
     @Override
@@ -507,6 +508,36 @@ public final class CachetConnection extends DelegatingConnection {
             succeeded = true;
         } finally {
             session.transactionCallReturned(succeeded, "rollback");
+        }
+        readCatalogIfDue(true);
+    }
+
+    /**
+     * Reads the cluster's catalog again if another instance changed it ({@link Cluster#catalogChangedElsewhere}), only
+     * between transactions — before a statement under auto-commit, or right after {@code commit()} or
+     * {@code rollback()} ({@code ended}) — and on the primary, since a replica may not have replayed the DDL yet. A
+     * read that began a transaction (auto-commit off) is rolled back at once: nothing of the application's ran in it.
+     */
+    void readCatalogIfDue(boolean ended) {
+        if (!cluster.catalogReadDue() || !ended && session.inTransaction()) {
+            return;
+        }
+        PhysicalConnection target;
+        try {
+            target = routing == null ? physical.primaryOrHome() : physical.primary();
+        } catch (SQLException e) {
+            cluster.catalogReadDeferred(); // no primary now: the next connection reads it
+            return;
+        }
+        Connection c = target.connection();
+        if (cluster.readCatalogIfDue(c)) {
+            try {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            } catch (SQLException e) {
+                // the connection is failing; the application's next statement on it will say so
+            }
         }
     }
 

@@ -194,6 +194,9 @@ public class CachetStatement extends DelegatingStatement {
         closeCurrentResult();
         ownsResults = false;
         active = delegate;
+        if (connection.cluster().catalogReadDue()) {
+            connection.readCatalogIfDue(false);
+        }
     }
 
     private void closeCurrentResult() {

@@ -72,6 +72,10 @@ public final class Cluster {
     private final AdmissionControl admission;
     /** Row-precise invalidation (DESIGN §13): the row keys read with the dependencies; none until then. */
     private volatile RowScopes rowScopes = RowScopes.NONE;
+    /** Set when another instance changed the catalog (or may have): read it again before the next idle statement. */
+    private final java.util.concurrent.atomic.AtomicBoolean catalogReadDue = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The row keys known when such a notice came, compared with what the next read finds; null when none came. */
+    private volatile RowKeys keysInDoubt;
     /** Set once row keys were read: a later read that changes a table's key invalidates that table. */
     private boolean rowKeysRead;
 
@@ -121,6 +125,7 @@ public final class Cluster {
         this.valueProfile = Tee.profileFor(dialect);
         this.adaptive = new AdaptiveCaching(settings.adaptive(), settings.tableTtls()::containsKey, System::nanoTime);
         cache.onWastedFill(entry -> adaptive.wasted(entry.tables()));
+        cache.onCatalogChangedElsewhere(this::catalogChangedElsewhere);
         this.admission = new AdmissionControl(settings.adaptiveAdmission(), settings.maxBytes());
     }
 
@@ -304,6 +309,18 @@ public final class Cluster {
      * every write counts as a write to every table.
      */
     synchronized void loadDependencies(Connection physical) {
+        catalogReadDue.set(false);
+        try {
+            readCatalog(physical);
+        } finally {
+            if (catalogReadDue.get()) {
+                // another instance's notice came during the read, which may have run before its DDL committed
+                inDoubt();
+            }
+        }
+    }
+
+    private void readCatalog(Connection physical) {
         CatalogConnector probe = catalogConnector;
         if (probe != null) {
             try (Connection c = probe.open()) {
@@ -339,14 +356,15 @@ public final class Cluster {
         try {
             RowKeys keys = RowKeys.read(connection, dialect).retain(deps::isolated);
             RowKeys before = rowScopes.keys();
+            RowKeys doubted = keysInDoubt;
+            keysInDoubt = null;
             rowScopes = keys.isEmpty() ? RowScopes.NONE : new RowScopes(keys);
             if (rowKeysRead) {
                 // a look-up cached under a table's old key names rows by slots that writes by the new key never bump
                 Set<String> changed = new java.util.HashSet<>();
-                for (String t : before.tables()) {
-                    if (keys.get(t) == null || !keys.get(t).toString().equals(before.get(t).toString())) {
-                        changed.add(t);
-                    }
+                changedKeys(before, keys, changed);
+                if (doubted != null) {
+                    changedKeys(doubted, keys, changed);
                 }
                 if (!changed.isEmpty()) {
                     invalidate(Set.copyOf(changed), "row keys changed");
@@ -358,6 +376,73 @@ public final class Cluster {
                     + "tables", id, e.toString());
             rowScopes = RowScopes.NONE;
         }
+    }
+
+    private static void changedKeys(RowKeys before, RowKeys now, Set<String> changed) {
+        for (String t : before.tables()) {
+            if (now.get(t) == null || !now.get(t).toString().equals(before.get(t).toString())) {
+                changed.add(t);
+            }
+        }
+    }
+
+    /**
+     * Another instance changed the catalog, or this one lost the shared tier's invalidation stream and may have missed
+     * that one did (DESIGN §13: when in doubt, the table). Until the catalog is read again — before the next statement
+     * that runs between transactions ({@link CachetConnection#readCatalogIfDue}) or at the next connection — every
+     * write counts as a write to every table and every result is cached at table level; the look-ups cached in process
+     * under the keys known so far are dropped now, and the read drops, in the shared tier too, the tables whose keys it
+     * finds changed. Runs on the shared tier's threads: flags and in-process work only, never the database or Redis.
+     */
+    void catalogChangedElsewhere() {
+        catalogReadDue.set(true);
+        Set<String> keyed = inDoubt();
+        if (!keyed.isEmpty()) {
+            cache.invalidateInProcess(keyed);
+        }
+    }
+
+    /** Catalog facts in doubt until the next read; returns the tables whose keys were known. */
+    private Set<String> inDoubt() {
+        RowScopes scopes = rowScopes;
+        dependenciesUnknown = true;
+        rowScopes = RowScopes.NONE;
+        RowKeys known = scopes.keys();
+        if (!known.isEmpty() && keysInDoubt == null) {
+            keysInDoubt = known;
+        }
+        return known.tables();
+    }
+
+    /** True when the catalog is to be read again (see {@link #catalogChangedElsewhere}); one volatile read. */
+    boolean catalogReadDue() {
+        return catalogReadDue.get();
+    }
+
+    /**
+     * Reads the catalog again through {@code physical} if a notice asked for it and no other connection has taken that
+     * on; returns whether it read.
+     */
+    boolean readCatalogIfDue(Connection physical) {
+        if (catalogReadDue.get()) {
+            synchronized (this) {
+                if (catalogReadDue.get()) {
+                    loadDependencies(physical);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The catalog could not be read now (no primary): the next connection reads it; writes stay at every table. */
+    void catalogReadDeferred() {
+        catalogReadDue.set(false);
+    }
+
+    /** This instance committed a change of the catalog: the other instances sharing its tier read theirs again. */
+    void catalogChanged() {
+        cache.catalogChanged();
     }
 
     /** Row-precise invalidation: the current row keys and the names they give reads and writes. */

@@ -45,6 +45,8 @@ final class LogicalSession {
     private boolean sqlSettings;
     /** Set when a statement that may change the catalog ran inside the open transaction: read it again at commit. */
     private boolean catalogChangedInTransaction;
+    /** A statement that may have changed the catalog ran in the open transaction: the other instances learn at its end. */
+    private boolean catalogChangeToAnnounce;
     /** Temporary tables this connection created (canonical names); their reads are never cached. */
     private Set<String> temporaryTables;
 
@@ -129,6 +131,12 @@ final class LogicalSession {
         cluster.loadDependencies(target.connection());
         if (inTransaction() && cluster.readsCatalogElsewhere()) {
             catalogChangedInTransaction = true;
+        }
+        if (inTransaction() && dialect != Dialect.MYSQL) {
+            // the other instances could not see it before it commits (MySQL's DDL commits by itself)
+            catalogChangeToAnnounce = true;
+        } else {
+            cluster.catalogChanged();
         }
     }
 
@@ -336,6 +344,11 @@ final class LogicalSession {
         }
         boolean committedCatalog = catalogChangedInTransaction && cause.equals("commit");
         catalogChangedInTransaction = false;
+        if (catalogChangeToAnnounce) {
+            // whatever the cause: a commit whose answer was lost may have made it, and a needless notice costs a read
+            catalogChangeToAnnounce = false;
+            cluster.catalogChanged();
+        }
         try {
             if (committedCatalog) {
                 // the catalog read at the DDL ran outside the transaction (the probe user's connection) or saw what
@@ -385,6 +398,9 @@ final class LogicalSession {
         ConnectionRouting routing = owner.routing();
         if (routing != null) {
             routing.commitMayHaveHappened();
+        }
+        if (catalogChangeToAnnounce) {
+            cluster.catalogChanged(); // again at the transaction's end
         }
     }
 

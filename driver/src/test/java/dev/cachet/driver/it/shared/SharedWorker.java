@@ -177,7 +177,8 @@ public final class SharedWorker {
                     + " sharedMisses=" + t.misses() + " stores=" + t.stores() + " fallbacks=" + t.fallbacks()
                     + " badValues=" + t.badValues() + " leaseWaitHits=" + t.leaseWaitHits()
                     + " leaseWaitTimeouts=" + t.leaseWaitTimeouts()
-                    + " messagesReceived=" + t.messagesReceived() + " localChecks=" + t.localChecks()
+                    + " messagesReceived=" + t.messagesReceived() + " catalogChanges=" + t.catalogChanges()
+                    + " localChecks=" + t.localChecks()
                     + " state=" + t.state();
         } catch (SQLException e) {
             return "error=" + e.getClass().getSimpleName();

@@ -31,9 +31,10 @@ public interface SharedTier extends AutoCloseable {
         void invalidateAllLocal();
 
         /**
-         * Another instance changed the catalog (DDL), or this one lost the invalidation stream and may have missed
-         * that one did: what the driver read from the catalog (keys, views, triggers, foreign keys) may be out of
-         * date. Called on the tier's own threads: it must not block.
+         * Another instance changed the catalog (DDL), or this one may have missed that one did: its stream was lost,
+         * or had not delivered yet when the driver first read its catalog (so it is called each time the tier is
+         * trusted again, its first time included). What the driver read from the catalog (keys, views, triggers,
+         * foreign keys) may be out of date. Called on the tier's own threads: it must not block.
          */
         void catalogChangedElsewhere();
     }

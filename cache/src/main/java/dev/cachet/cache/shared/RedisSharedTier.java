@@ -265,14 +265,13 @@ public final class RedisSharedTier implements SharedTier {
     private void resync() {
         long through = losses.get(); // the losses this round makes good; a later one needs another round
         boolean recovering = resyncedThrough != through;
-        boolean afterLoss = recovering && (everTrusted || through > 1);
         try {
             List<byte[]> generation = await(store.hmget(keys.versions(), new byte[][] {KeySpace.GENERATION}));
             if (generation.get(0) == null) {
                 await(store.hsetnx(keys.versions(), KeySpace.GENERATION, Long.toString(newGeneration())
                         .getBytes(StandardCharsets.US_ASCII)));
             }
-            if (afterLoss) {
+            if (recovering && (everTrusted || through > 1)) {
                 // a failover may have lost bumps Redis acknowledged (this instance's too, made before a loss overtook
                 // its first round): nothing written before this is served again. A start-up with no loss bumps nothing
                 await(store.hincrby(keys.versions(), new byte[][] {KeySpace.EPOCH}));
@@ -290,8 +289,10 @@ public final class RedisSharedTier implements SharedTier {
             everTrusted = true;
             counters.resyncs.increment();
             LocalInvalidation l = local;
-            if (afterLoss && l != null) {
-                l.catalogChangedElsewhere(); // a catalog change published while the stream was lost never arrived
+            if (l != null) {
+                // a catalog change published while the stream was lost, or before it first delivered (the driver may
+                // have read its catalog before then), never arrived
+                l.catalogChangedElsewhere();
             }
             if (lastProblem != null) {
                 log.info("shared tier for cluster {} trusted again", settings.cluster());

@@ -256,4 +256,19 @@ class SharedTierFaultTest {
         a.tier.maintain();
         assertThat(told).as("once per loss").hasValue(1);
     }
+
+    @Test
+    void anInstanceReadsItsCatalogAgainWhenItFirstTrustsRedis() {
+        redis.down = true;
+        Instances.Instance a = instance(STRICT); // the driver reads its catalog while the stream does not deliver yet
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        a.cache.onCatalogChangedElsewhere(told::incrementAndGet);
+        redis.down = false;
+        Instances.Instance ddl = instance(STRICT);
+        ddl.cache.catalogChanged(); // published before A subscribed
+        assertThat(told).hasValue(0);
+        a.tier.maintain();
+        assertThat(a.stats().state()).isEqualTo("up");
+        assertThat(told).as("told when first trusted").hasValue(1);
+    }
 }

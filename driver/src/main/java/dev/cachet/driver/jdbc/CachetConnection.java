@@ -515,22 +515,21 @@ public final class CachetConnection extends DelegatingConnection {
     /**
      * Reads the cluster's catalog again if another instance changed it ({@link Cluster#catalogChangedElsewhere}), only
      * between transactions — before a statement under auto-commit, or right after {@code commit()} or
-     * {@code rollback()} ({@code ended}) — and on the primary, since a replica may not have replayed the DDL yet. A
-     * read that began a transaction (auto-commit off) is rolled back at once: nothing of the application's ran in it.
+     * {@code rollback()} ({@code ended}) — and on the primary, since a replica may not have replayed the DDL yet; one
+     * connection of the cluster reads, the others go on in doubt. A reading that began a transaction (auto-commit off)
+     * is rolled back at once: nothing of the application's ran in it.
      */
     void readCatalogIfDue(boolean ended) {
         if (!cluster.catalogReadDue() || !ended && session.inTransaction()) {
             return;
         }
-        PhysicalConnection target;
-        try {
-            target = routing == null ? physical.primaryOrHome() : physical.primary();
-        } catch (SQLException e) {
-            cluster.catalogReadDeferred(); // no primary now: the next connection reads it
-            return;
-        }
-        Connection c = target.connection();
-        if (cluster.readCatalogIfDue(c)) {
+        Connection[] used = new Connection[1];
+        boolean read = cluster.readCatalogIfDue(() -> {
+            used[0] = (routing == null ? physical.primaryOrHome() : physical.primary()).connection();
+            return used[0];
+        });
+        Connection c = used[0];
+        if (read && c != null) {
             try {
                 if (!c.getAutoCommit()) {
                     c.rollback();

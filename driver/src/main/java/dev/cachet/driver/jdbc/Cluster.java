@@ -7,8 +7,6 @@ import dev.cachet.driver.ClusterStatistics;
 import dev.cachet.driver.ExecutionEvent;
 import dev.cachet.driver.ExecutionListener;
 import dev.cachet.driver.InvalidationEvent;
-import dev.cachet.driver.catalog.RowKeys;
-import dev.cachet.driver.catalog.TableDependencies;
 import dev.cachet.parser.Dialect;
 import dev.cachet.parser.SqlAnalyzer;
 import dev.cachet.parser.StatementInfo;
@@ -61,23 +59,12 @@ public final class Cluster {
     private final ValueProfile valueProfile;
     private volatile ValueProfile driverProfile;
 
-    private volatile TableDependencies dependencies;
-    /** Opens the probe user's connections for catalog reads; null: catalog reads use application connections. */
-    private volatile CatalogConnector catalogConnector;
-    /** Set when the catalog could not be read: every write then counts as a write to every table. */
-    private volatile boolean dependenciesUnknown;
+    /** What the catalog says of the tables' dependencies and row keys, and whether to read it again. */
+    private final ClusterCatalog catalog;
     /** What caching each table earns, and the switch for tables where it does not pay (DESIGN §13). */
     private final AdaptiveCaching adaptive;
     /** Which misses of each statement fill the cache ({@code cachet.admission}). */
     private final AdmissionControl admission;
-    /** Row-precise invalidation (DESIGN §13): the row keys read with the dependencies; none until then. */
-    private volatile RowScopes rowScopes = RowScopes.NONE;
-    /** Set when another instance changed the catalog (or may have): read it again before the next idle statement. */
-    private final java.util.concurrent.atomic.AtomicBoolean catalogReadDue = new java.util.concurrent.atomic.AtomicBoolean();
-    /** The row keys known when such a notice came, compared with what the next read finds; null when none came. */
-    private volatile RowKeys keysInDoubt;
-    /** Set once row keys were read: a later read that changes a table's key invalidates that table. */
-    private boolean rowKeysRead;
 
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean listening;
@@ -106,6 +93,8 @@ public final class Cluster {
     final LongAdder notCacheable = new LongAdder();
     final LongAdder writes = new LongAdder();
     final LongAdder invalidations = new LongAdder();
+    /** Catalog changes this instance announced to the others (with a shared tier, else to no one). */
+    final LongAdder catalogChangesAnnounced = new LongAdder();
     /** Reads counted in {@link #notCacheable}, by reason (indexed by ordinal). */
     private final LongAdder[] notCacheableByReason = adders(dev.cachet.parser.NotCacheableReason.values().length);
     /** Statements the database ran, by where they ran (indexed by {@link Route} ordinal). */
@@ -125,6 +114,8 @@ public final class Cluster {
         this.valueProfile = Tee.profileFor(dialect);
         this.adaptive = new AdaptiveCaching(settings.adaptive(), settings.tableTtls()::containsKey, System::nanoTime);
         cache.onWastedFill(entry -> adaptive.wasted(entry.tables()));
+        this.catalog = new ClusterCatalog(id, dialect, settings.dependencies(),
+                changed -> invalidate(changed, "row keys changed"));
         cache.onCatalogChangedElsewhere(this::catalogChangedElsewhere);
         this.admission = new AdmissionControl(settings.adaptiveAdmission(), settings.maxBytes());
     }
@@ -264,17 +255,11 @@ public final class Cluster {
     // ---------------------------------------------------------------- dependencies
 
     /**
-     * Reads the catalog's table dependencies on the cluster's first connection, and again on a later connection
-     * while the last attempt failed (until then every write counts as a write to every table).
+     * Reads the catalog's table dependencies and row keys on the cluster's first connection, and again on a later
+     * connection while the last attempt failed (until then every write counts as a write to every table).
      */
     void ensureDependencies(Connection physical) {
-        if (dependencies == null || dependenciesUnknown) {
-            synchronized (this) {
-                if (dependencies == null || dependenciesUnknown) {
-                    loadDependencies(physical);
-                }
-            }
-        }
+        catalog.ensureRead(physical);
     }
 
     /**
@@ -283,18 +268,12 @@ public final class Cluster {
      * first call wins.
      */
     public void catalogConnector(CatalogConnector connector) {
-        if (catalogConnector == null) {
-            synchronized (this) {
-                if (catalogConnector == null) {
-                    catalogConnector = connector;
-                }
-            }
-        }
+        catalog.probe(connector);
     }
 
     /** Whether catalog reads run on the probe user's own connections (so they see only committed DDL). */
     boolean readsCatalogElsewhere() {
-        return catalogConnector != null;
+        return catalog.readsElsewhere();
     }
 
     /** Opens a connection of the configured probe user for the cluster's catalog reads. */
@@ -304,150 +283,48 @@ public final class Cluster {
     }
 
     /**
-     * Reads the dependencies again (after DDL) through the probe user's connection when one is configured, else
-     * through {@code physical} (an application connection: the catalog then shows what its user may see); on failure
-     * every write counts as a write to every table.
+     * Reads the dependencies and keys again (after DDL) through the probe user's connection when one is configured,
+     * else through {@code physical} (an application connection: the catalog then shows what its user may see); on
+     * failure every write counts as a write to every table. A table whose key changed is invalidated whole.
      */
-    synchronized void loadDependencies(Connection physical) {
-        catalogReadDue.set(false);
-        try {
-            readCatalog(physical);
-        } finally {
-            if (catalogReadDue.get()) {
-                // another instance's notice came during the read, which may have run before its DDL committed
-                inDoubt();
-            }
-        }
-    }
-
-    private void readCatalog(Connection physical) {
-        CatalogConnector probe = catalogConnector;
-        if (probe != null) {
-            try (Connection c = probe.open()) {
-                dependencies = TableDependencies.read(c, dialect, settings.dependencies());
-                dependenciesUnknown = false;
-                loadRowKeys(c);
-                return;
-            } catch (SQLException | RuntimeException e) {
-                log.warn("Cachet cluster {}: the probe user could not read the catalog ({}); reading it as the "
-                        + "application's user", id, e.toString());
-            }
-        }
-        try {
-            dependencies = TableDependencies.read(physical, dialect, settings.dependencies());
-            dependenciesUnknown = false;
-            loadRowKeys(physical);
-        } catch (SQLException | RuntimeException e) {
-            log.warn("Cachet cluster {}: could not read table dependencies from the catalog ({}); every write will "
-                    + "invalidate every cached result until they can be read", id, e.toString());
-            dependencies = TableDependencies.none();
-            dependenciesUnknown = true;
-            rowScopes = RowScopes.NONE;
-        }
-    }
-
-    /**
-     * Reads the tables' row keys, keeping only tables whose writes reach no other table; on failure every write stays
-     * table level. Results filled meanwhile stay correct either way: every non-key result also depends on its tables'
-     * {@code #w} names, which row-precise writes bump (see {@link RowScopes}).
-     */
-    private void loadRowKeys(Connection connection) {
-        TableDependencies deps = dependencies;
-        try {
-            RowKeys keys = RowKeys.read(connection, dialect).retain(deps::isolated);
-            RowKeys before = rowScopes.keys();
-            RowKeys doubted = keysInDoubt;
-            keysInDoubt = null;
-            rowScopes = keys.isEmpty() ? RowScopes.NONE : new RowScopes(keys);
-            if (rowKeysRead) {
-                // a look-up cached under a table's old key names rows by slots that writes by the new key never bump
-                Set<String> changed = new java.util.HashSet<>();
-                changedKeys(before, keys, changed);
-                if (doubted != null) {
-                    changedKeys(doubted, keys, changed);
-                }
-                if (!changed.isEmpty()) {
-                    invalidate(Set.copyOf(changed), "row keys changed");
-                }
-            }
-            rowKeysRead = true;
-        } catch (SQLException | RuntimeException e) {
-            log.warn("Cachet cluster {}: could not read the tables' keys from the catalog ({}); writes invalidate whole "
-                    + "tables", id, e.toString());
-            rowScopes = RowScopes.NONE;
-        }
-    }
-
-    private static void changedKeys(RowKeys before, RowKeys now, Set<String> changed) {
-        for (String t : before.tables()) {
-            if (now.get(t) == null || !now.get(t).toString().equals(before.get(t).toString())) {
-                changed.add(t);
-            }
-        }
+    void loadDependencies(Connection physical) {
+        catalog.readAgain(physical);
     }
 
     /**
      * Another instance changed the catalog, or this one lost the shared tier's invalidation stream and may have missed
-     * that one did (DESIGN §13: when in doubt, the table). Until the catalog is read again — before the next statement
-     * that runs between transactions ({@link CachetConnection#readCatalogIfDue}) or at the next connection — every
-     * write counts as a write to every table and every result is cached at table level; the look-ups cached in process
-     * under the keys known so far are dropped now, and the read drops, in the shared tier too, the tables whose keys it
-     * finds changed. Runs on the shared tier's threads: flags and in-process work only, never the database or Redis.
+     * that one did (DESIGN §13: when in doubt, the table). Until a reading on the primary between transactions
+     * ({@link CachetConnection#readCatalogIfDue}) every write counts as a write to every table and every result is
+     * cached at table level; the look-ups cached in process under the keys trusted so far are dropped now, and that
+     * reading drops, in the shared tier too, the tables whose keys it finds changed. Runs on the shared tier's
+     * threads: in-process work only, never the database or Redis.
      */
     void catalogChangedElsewhere() {
-        catalogReadDue.set(true);
-        Set<String> keyed = inDoubt();
+        Set<String> keyed = catalog.doubt();
         if (!keyed.isEmpty()) {
             cache.invalidateInProcess(keyed);
         }
     }
 
-    /** Catalog facts in doubt until the next read; returns the tables whose keys were known. */
-    private Set<String> inDoubt() {
-        RowScopes scopes = rowScopes;
-        dependenciesUnknown = true;
-        rowScopes = RowScopes.NONE;
-        RowKeys known = scopes.keys();
-        if (!known.isEmpty() && keysInDoubt == null) {
-            keysInDoubt = known;
-        }
-        return known.tables();
-    }
-
-    /** True when the catalog is to be read again (see {@link #catalogChangedElsewhere}); one volatile read. */
+    /** True when a notice waits for the catalog to be read on the primary; one volatile read. */
     boolean catalogReadDue() {
-        return catalogReadDue.get();
+        return catalog.readDue();
     }
 
-    /**
-     * Reads the catalog again through {@code physical} if a notice asked for it and no other connection has taken that
-     * on; returns whether it read.
-     */
-    boolean readCatalogIfDue(Connection physical) {
-        if (catalogReadDue.get()) {
-            synchronized (this) {
-                if (catalogReadDue.get()) {
-                    loadDependencies(physical);
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The catalog could not be read now (no primary): the next connection reads it; writes stay at every table. */
-    void catalogReadDeferred() {
-        catalogReadDue.set(false);
+    /** Reads the catalog on {@code source}'s primary if a notice waits for it (see {@link ClusterCatalog#settleIfDue}). */
+    boolean readCatalogIfDue(ClusterCatalog.PrimarySource source) {
+        return catalog.settleIfDue(source);
     }
 
     /** This instance committed a change of the catalog: the other instances sharing its tier read theirs again. */
     void catalogChanged() {
+        catalogChangesAnnounced.increment();
         cache.catalogChanged();
     }
 
     /** Row-precise invalidation: the current row keys and the names they give reads and writes. */
     RowScopes rowScopes() {
-        return rowScopes;
+        return catalog.rowScopes();
     }
 
     /**
@@ -459,7 +336,7 @@ public final class Cluster {
             return Set.of();
         }
         Set<String> written = info.tablesWritten();
-        if (info.writesAllTables() || written.isEmpty() || dependenciesUnknown) {
+        if (info.writesAllTables() || written.isEmpty()) {
             return ALL_TABLES;
         }
         return expand(written);
@@ -481,18 +358,7 @@ public final class Cluster {
 
     /** Expands written tables through the dependencies; {@link #ALL_TABLES} when one of them hides its effects. */
     Set<String> expand(Set<String> written) {
-        TableDependencies deps = dependencies;
-        if (deps == null || dependenciesUnknown) {
-            return deps == null && !dependenciesUnknown ? written : ALL_TABLES;
-        }
-        for (String table : written) {
-            if (deps.writesEverything(table) || (dialect == Dialect.MYSQL && !deps.knows(table))) {
-                // MySQL's information_schema lists only what the catalog reader's user may see: a table it did not
-                // list may have triggers and cascades Cachet never saw
-                return ALL_TABLES;
-            }
-        }
-        return deps.expand(written);
+        return catalog.expand(written, ALL_TABLES);
     }
 
     // ---------------------------------------------------------------- invalidation and blocks

@@ -404,7 +404,7 @@ final class ExecutionPipeline {
                 if (mayChangeCatalog(info)) {
                     // views, foreign keys and triggers may have changed: read them again, then drop what the new
                     // edges reach too
-                    session.catalogMayHaveChanged(target);
+                    session.catalogMayHaveChanged(target, info.kind() != StatementKind.DDL);
                     invalidateWrite(cluster.writeScope(info));
                 }
             }

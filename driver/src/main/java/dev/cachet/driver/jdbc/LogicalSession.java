@@ -123,11 +123,12 @@ final class LogicalSession {
     }
 
     /**
-     * A statement that may have changed the catalog (DDL, or one Cachet cannot see through) succeeded on {@code target}:
-     * the cluster's table dependencies are read again now and, inside a transaction whose catalog reads run on another
-     * session (the probe user's), again when it commits: that session cannot see the transaction's DDL before then.
+     * A statement that may have changed the catalog (DDL, or one Cachet cannot see through: {@code hidden}) succeeded on
+     * {@code target}: the cluster's table dependencies are read again now and, inside a transaction whose catalog reads
+     * run on another session (the probe user's), again when it commits: that session cannot see the transaction's DDL
+     * before then. The cluster's other instances are told once it has committed.
      */
-    void catalogMayHaveChanged(PhysicalConnection target) {
+    void catalogMayHaveChanged(PhysicalConnection target, boolean hidden) {
         cluster.loadDependencies(target.connection());
         if (inTransaction() && cluster.readsCatalogElsewhere()) {
             catalogChangedInTransaction = true;
@@ -137,6 +138,9 @@ final class LogicalSession {
             catalogChangeToAnnounce = true;
         } else {
             cluster.catalogChanged();
+            // a string Cachet cannot see through may have begun a transaction it did not see (BEGIN; ALTER …):
+            // told again when a transaction of this connection ends, in case the DDL committed only then
+            catalogChangeToAnnounce |= hidden;
         }
     }
 

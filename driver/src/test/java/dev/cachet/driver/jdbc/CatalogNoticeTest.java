@@ -3,48 +3,57 @@ package dev.cachet.driver.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.driver.Cachet;
+import dev.cachet.driver.CachetDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What an instance does when the shared tier tells it that another instance changed the catalog
- * ({@link Cluster#catalogChangedElsewhere}): the DDL is made here by a direct connection, as the other instance's
- * would reach the database, and the notice is given by hand, as the tier's subscriber gives it. Until the catalog is
- * read again nothing row-precise is trusted; it is read again before the next statement between transactions.
+ * ({@link Cluster#catalogChangedElsewhere}), and when it tells the others. The other instance's DDL is made here by a
+ * direct connection, as it would reach the database, and the notice is given by hand, as the tier's subscriber gives
+ * it. Until a reading on the primary between transactions nothing row-precise is trusted and every write counts as a
+ * write to every table; no other reading (a connection opening on a replica, DDL inside a transaction) ends that.
  */
 class CatalogNoticeTest {
 
     static final String ROW1 = "SELECT v FROM t WHERE id = 1";
     static final String COUNT_U = "SELECT COUNT(*) FROM u";
+    static final String TABLES = "CREATE TABLE t(id INT PRIMARY KEY, k INT NOT NULL, v VARCHAR(20))";
 
-    String url;
-    Connection admin;
-
-    @BeforeEach
-    void setUp() throws SQLException {
-        String name = "cachet_notice_" + UUID.randomUUID().toString().substring(0, 8);
-        url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
-        admin = DriverManager.getConnection(url);
-        // u has no key: the notice itself leaves its results alone
-        exec(admin, "CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'a'), (2, 'b')",
-                "CREATE TABLE u(id INT)", "INSERT INTO u VALUES (1)");
-    }
+    private final List<Connection> databases = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws SQLException {
-        exec(admin, "SHUTDOWN");
-        admin.close();
+        ClusterRegistry.shutdown();
+        for (Connection c : databases) {
+            exec(c, "SHUTDOWN");
+            c.close();
+        }
     }
 
-    private Connection cachet() throws SQLException {
-        java.util.Properties p = new java.util.Properties();
+    /** A new in-memory database with t (key id; k unique-to-be) and u (no key); returns its URL. */
+    private String database() throws SQLException {
+        String url = "jdbc:h2:mem:cachet_notice_" + UUID.randomUUID().toString().substring(0, 8) + ";DB_CLOSE_DELAY=-1";
+        Connection c = DriverManager.getConnection(url);
+        databases.add(c);
+        // u has no key: a notice itself leaves its results alone
+        exec(c, TABLES, "INSERT INTO t VALUES (1, 101, 'a'), (2, 102, 'b')", "CREATE TABLE u(id INT)",
+                "INSERT INTO u VALUES (1)");
+        return url;
+    }
+
+    private static Connection cachet(String url) throws SQLException {
+        Properties p = new Properties();
         p.setProperty("cachet.admission", "always");
         p.setProperty("cachet.adaptive", "false");
         return DriverManager.getConnection("jdbc:cachet:" + url.substring("jdbc:".length()), p);
@@ -56,6 +65,11 @@ class CatalogNoticeTest {
                 s.execute(q);
             }
         }
+    }
+
+    /** Makes k the key of t, as another instance's DDL would. */
+    private static void moveKey(Connection direct) throws SQLException {
+        exec(direct, "ALTER TABLE t DROP PRIMARY KEY", "ALTER TABLE t ADD PRIMARY KEY (k)");
     }
 
     private static String value(Connection c, String sql) throws SQLException {
@@ -72,39 +86,49 @@ class CatalogNoticeTest {
         return Cachet.cluster(c).statistics().misses();
     }
 
+    private static String key(Cluster cluster) {
+        Object k = cluster.rowScopes().keys().get("t");
+        return k == null ? null : k.toString();
+    }
+
     @Test
-    void aNoticeDropsTheLookUpsAndTheNextStatementReadsTheNewKeys() throws SQLException {
-        try (Connection reader = cachet()) {
+    void aNoticeDropsTheLookUpsAtOnceAndTheNextStatementReadsTheNewKeys() throws SQLException {
+        String url = database();
+        try (Connection reader = cachet(url)) {
             Cluster cluster = cluster(reader);
             value(reader, ROW1);
             assertThat(value(reader, ROW1)).isEqualTo("a");
-            long missesBefore = misses(reader);
-            assertThat(cluster.rowScopes().keys().tables()).contains("t");
-            // another instance makes k the key of t
-            exec(admin, "ALTER TABLE t ADD COLUMN k INT", "UPDATE t SET k = id + 100",
-                    "ALTER TABLE t ALTER COLUMN k SET NOT NULL", "ALTER TABLE t DROP PRIMARY KEY",
-                    "ALTER TABLE t ADD PRIMARY KEY (k)");
+            assertThat(key(cluster)).contains("id");
+            moveKey(databases.get(0));
 
+            reader.setAutoCommit(false); // inside a transaction nothing is read from the catalog
+            value(reader, "SELECT 1");
+            long missesBefore = misses(reader);
             cluster.catalogChangedElsewhere();
             assertThat(cluster.catalogReadDue()).isTrue();
             assertThat(cluster.rowScopes().keys().isEmpty()).as("no key trusted until the catalog is read").isTrue();
-
             assertThat(value(reader, ROW1)).isEqualTo("a");
-            assertThat(misses(reader)).as("the look-up cached under the old key was dropped").isEqualTo(missesBefore + 1);
-            assertThat(cluster.catalogReadDue()).as("read before that statement").isFalse();
-            assertThat(cluster.rowScopes().keys().get("t").toString()).contains("k").doesNotContain("id");
+            assertThat(misses(reader)).as("the look-up cached under the old key was dropped at the notice")
+                    .isEqualTo(missesBefore + 1);
+            assertThat(cluster.catalogReadDue()).isTrue();
+
+            reader.setAutoCommit(true);
+            value(reader, "SELECT 1");
+            assertThat(cluster.catalogReadDue()).as("read before a statement under auto-commit").isFalse();
+            assertThat(key(cluster)).contains("k").doesNotContain("id");
         }
     }
 
     @Test
     void untilTheCatalogIsReadAWriteCountsAsAWriteToEveryTable() throws SQLException {
-        try (Connection reader = cachet(); Connection writer = cachet()) {
+        String url = database();
+        try (Connection reader = cachet(url); Connection writer = cachet(url)) {
             Cluster cluster = cluster(reader);
             value(reader, COUNT_U);
             value(reader, COUNT_U);
             long missesBefore = misses(reader);
             writer.setAutoCommit(false);
-            value(writer, "SELECT 1"); // the transaction has begun: nothing is read from the catalog inside it
+            value(writer, "SELECT 1");
 
             cluster.catalogChangedElsewhere();
             exec(writer, "UPDATE t SET v = 'q' WHERE id = 2");
@@ -122,5 +146,73 @@ class CatalogNoticeTest {
             assertThat(misses(reader)).isEqualTo(missesBefore + 1);
             assertThat(value(reader, "SELECT v FROM t WHERE id = 2")).isEqualTo("r");
         }
+    }
+
+    @Test
+    void onlyAReadingOnThePrimaryBetweenTransactionsEndsTheDoubt() throws SQLException {
+        String primary = database();
+        String replica = database(); // a replica that never replays the DDL
+        CachetDataSource ds = new CachetDataSource(h2(primary));
+        Properties settings = new Properties();
+        settings.setProperty("cachet.cluster", "notice-" + UUID.randomUUID());
+        ds.setProperties(settings);
+        ds.addReplica(h2(replica));
+        try (Connection first = ds.getConnection()) {
+            Cluster cluster = cluster(first);
+            assertThat(value(first, ROW1)).isEqualTo("a");
+            assertThat(key(cluster)).contains("id");
+            moveKey(databases.get(0));
+            cluster.catalogChangedElsewhere();
+
+            try (Connection opened = ds.getConnection()) {
+                // its home is the replica, whose catalog still shows the old key
+                assertThat(cluster.catalogReadDue()).as("a connection's opening does not settle it").isTrue();
+                opened.setAutoCommit(false);
+                exec(opened, "CREATE TABLE z(x INT)"); // DDL inside a transaction: its reading would not settle it
+                assertThat(cluster.catalogReadDue()).isTrue();
+                assertThat(cluster.rowScopes().keys().isEmpty()).isTrue();
+
+                // the first connection has read from the replica only: it opens its primary to read the catalog
+                assertThat(value(first, "SELECT v FROM t WHERE id = 2")).isEqualTo("b");
+                assertThat(cluster.catalogReadDue()).isFalse();
+                assertThat(key(cluster)).as("read on the primary").contains("k").doesNotContain("id");
+                opened.commit();
+            }
+        }
+    }
+
+    @Test
+    void theOtherInstancesAreToldOnceTheDdlHasCommitted() throws SQLException {
+        String url = database();
+        try (Connection c = cachet(url)) {
+            Cluster cluster = cluster(c);
+            exec(c, "CREATE TABLE a1(x INT)");
+            assertThat(cluster.catalogChangesAnnounced.sum()).as("under auto-commit, at once").isEqualTo(1);
+
+            c.setAutoCommit(false);
+            exec(c, "CREATE VIEW v1 AS SELECT x FROM a1");
+            assertThat(cluster.catalogChangesAnnounced.sum()).as("not before its transaction commits").isEqualTo(1);
+            c.commit();
+            assertThat(cluster.catalogChangesAnnounced.sum()).isEqualTo(2);
+            exec(c, "CREATE TABLE a2(x INT)");
+            c.rollback(); // told all the same: a commit whose answer was lost may have made it
+            assertThat(cluster.catalogChangesAnnounced.sum()).isEqualTo(3);
+            c.commit();
+            assertThat(cluster.catalogChangesAnnounced.sum()).as("nothing more to tell").isEqualTo(3);
+
+            c.setAutoCommit(true);
+            // a string Cachet cannot see through may hide a transaction: told now, and again when one ends
+            exec(c, "UPDATE u SET id = 2; CREATE TABLE a3(x INT)");
+            assertThat(cluster.catalogChangesAnnounced.sum()).isEqualTo(4);
+            c.setAutoCommit(false);
+            c.commit();
+            assertThat(cluster.catalogChangesAnnounced.sum()).isEqualTo(5);
+        }
+    }
+
+    private static JdbcDataSource h2(String url) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(url);
+        return ds;
     }
 }

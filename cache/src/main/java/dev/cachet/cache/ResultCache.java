@@ -134,10 +134,13 @@ public final class ResultCache {
         }
     }
 
-    /** This instance committed a change of the catalog: the other instances sharing its tier are told, if any. */
-    public void catalogChanged() {
+    /**
+     * This instance committed a change of the catalog: the other instances sharing its tier are told, if any (see
+     * {@link SharedTier#catalogChanged}).
+     */
+    public void catalogChanged(boolean certain) {
         if (shared != null) {
-            shared.catalogChanged();
+            shared.catalogChanged(certain);
         }
     }
 

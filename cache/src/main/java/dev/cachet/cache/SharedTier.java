@@ -81,10 +81,11 @@ public interface SharedTier extends AutoCloseable {
 
     /**
      * This instance committed a change of the catalog (DDL): tells the other instances, whose
-     * {@link LocalInvalidation#catalogChangedElsewhere} it calls. Never blocks; when Redis cannot take it now, it is
+     * {@link LocalInvalidation#catalogChangedElsewhere} it calls — at once when {@code certain}, else (a statement that
+     * only may hold DDL, such as a call) at most once a heartbeat. Never blocks; when Redis cannot take it now, it is
      * sent at the next resynchronisation.
      */
-    void catalogChanged();
+    void catalogChanged(boolean certain);
 
     /** Stops background work and closes connections. */
     @Override

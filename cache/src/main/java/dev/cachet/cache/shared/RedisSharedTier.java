@@ -72,6 +72,8 @@ public final class RedisSharedTier implements SharedTier {
     private volatile boolean pendingAll;
     /** A catalog change this instance could not publish yet: sent at the next resynchronisation. */
     private volatile boolean pendingCatalog;
+    /** When a catalog change was last published; {@link Long#MIN_VALUE} before the first. */
+    private volatile long lastCatalogPublish = Long.MIN_VALUE;
 
     private volatile LocalInvalidation local;
     private volatile boolean connected;
@@ -840,12 +842,15 @@ public final class RedisSharedTier implements SharedTier {
     }
 
     @Override
-    public void catalogChanged() {
+    public void catalogChanged(boolean certain) {
         if (closed) {
             return;
         }
-        if (!connected) {
-            pendingCatalog = true;
+        long last = lastCatalogPublish;
+        long heartbeat = settings.heartbeat().toNanos();
+        if (!connected
+                || !certain && heartbeat > 0 && last != Long.MIN_VALUE && System.nanoTime() - last < heartbeat) {
+            pendingCatalog = true; // the next maintenance round sends it
             return;
         }
         publishCatalog();
@@ -853,6 +858,7 @@ public final class RedisSharedTier implements SharedTier {
 
     private void publishCatalog() {
         pendingCatalog = false;
+        lastCatalogPublish = System.nanoTime();
         store.publish(keys.channel(), messages.catalog()).whenComplete((ok, e) -> {
             if (e != null) {
                 pendingCatalog = true;

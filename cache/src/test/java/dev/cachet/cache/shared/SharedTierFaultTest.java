@@ -227,7 +227,7 @@ class SharedTierFaultTest {
         a.cache.onCatalogChangedElsewhere(told::incrementAndGet);
 
         redis.down = true;
-        ddl.cache.catalogChanged();
+        ddl.cache.catalogChanged(true);
         assertThat(told).hasValue(0);
         ddl.tier.maintain(); // still down: kept
         redis.down = false;
@@ -246,7 +246,7 @@ class SharedTierFaultTest {
         a.cache.onCatalogChangedElsewhere(told::incrementAndGet);
 
         store.drop();
-        ddl.cache.catalogChanged(); // published while A is not subscribed: A never receives it
+        ddl.cache.catalogChanged(true); // published while A is not subscribed: A never receives it
         store.reconnect();
         assertThat(a.stats().catalogChanges()).isZero();
         assertThat(told).as("not before the resync: a change made until then would be missed too").hasValue(0);
@@ -265,7 +265,7 @@ class SharedTierFaultTest {
         a.cache.onCatalogChangedElsewhere(told::incrementAndGet);
         redis.down = false;
         Instances.Instance ddl = instance(STRICT);
-        ddl.cache.catalogChanged(); // published before A subscribed
+        ddl.cache.catalogChanged(true); // published before A subscribed
         assertThat(told).hasValue(0);
         a.tier.maintain();
         assertThat(a.stats().state()).isEqualTo("up");

@@ -303,7 +303,7 @@ class SharedTierProtocolTest {
         b.cache.onCatalogChangedElsewhere(toldB::incrementAndGet);
         ddl.cache.onCatalogChangedElsewhere(toldOwn::incrementAndGet);
 
-        ddl.cache.catalogChanged();
+        ddl.cache.catalogChanged(true);
         assertThat(toldA).hasValue(1);
         assertThat(toldB).hasValue(1);
         assertThat(toldOwn).as("the instance that ran the DDL read its catalog already").hasValue(0);
@@ -311,5 +311,31 @@ class SharedTierProtocolTest {
         assertThat(a.stats().messagesReceived()).as("not an invalidation").isZero();
         // nothing in process was dropped for it by the tier itself: what the catalog meant is the driver's to judge
         assertThat(a.stats().localFlushes()).isZero();
+    }
+
+    @Test
+    void aCallIsToldAtMostOnceAHeartbeatAndDdlAtOnce() {
+        // a heartbeat of an hour: after the first round, only the test runs the maintenance rounds
+        SharedTierSettings hourly = Instances.settings(STRICT).heartbeat(Duration.ofHours(1)).build();
+        Instances.Instance a = instances.start(redis.store(), hourly);
+        Instances.Instance calls = instances.start(redis.store(), hourly);
+        await().until(() -> a.stats().state().equals("up") && calls.stats().state().equals("up"));
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        a.cache.onCatalogChangedElsewhere(told::incrementAndGet);
+
+        calls.cache.catalogChanged(false);
+        assertThat(told).as("the first at once").hasValue(1);
+        calls.cache.catalogChanged(false);
+        calls.cache.catalogChanged(false);
+        assertThat(told).as("the others wait for the next round").hasValue(1);
+        calls.tier.maintain();
+        assertThat(told).as("one message for both").hasValue(2);
+        calls.tier.maintain();
+        assertThat(told).hasValue(2);
+        calls.cache.catalogChanged(false);
+        calls.cache.catalogChanged(true);
+        assertThat(told).as("DDL never waits, and takes the waiting one with it").hasValue(3);
+        calls.tier.maintain();
+        assertThat(told).hasValue(3);
     }
 }

@@ -89,7 +89,7 @@ public final class CachetConnection extends DelegatingConnection {
         if (replica != null) {
             routing.adopt(home);
         }
-        cluster.ensureDependencies(real);
+        cluster.ensureDependencies(real, replica == null);
     }
 
     // ---------------------------------------------------------------- placement, used by the pipeline and routing
@@ -513,23 +513,29 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     /**
-     * Reads the cluster's catalog again if another instance changed it ({@link Cluster#catalogChangedElsewhere}), only
-     * between transactions — before a statement under auto-commit, or right after {@code commit()} or
-     * {@code rollback()} ({@code ended}) — and on the primary, since a replica may not have replayed the DDL yet; one
-     * connection of the cluster reads, the others go on in doubt. A reading that began a transaction (auto-commit off)
-     * is rolled back at once: nothing of the application's ran in it.
+     * Makes the cluster's awaited catalog reading ({@link ClusterCatalog}) if this connection can: only between
+     * transactions — before a statement under auto-commit, or right after {@code commit()} or {@code rollback()}
+     * ({@code ended}) — and on its primary connection, since a replica may not have replayed the latest DDL; with
+     * replicas, only once that is open (the primary is connected when a statement needs it, never for this). One
+     * connection reads; the others go on in doubt. A reading that began a transaction (auto-commit off) is rolled back
+     * at once: nothing of the application's ran in it.
      */
     void readCatalogIfDue(boolean ended) {
-        if (!cluster.catalogReadDue() || !ended && session.inTransaction()) {
+        if (!cluster.catalogReadDue() || !ended && session.inTransaction()
+                || session.unseenTransactionMayBeOpen(physical.primaryIfOpen())) {
+            return; // a reading there could run inside a transaction, under its snapshot
+        }
+        PhysicalConnection primary = routing == null ? physical.primaryOrHome() : physical.primaryIfOpen();
+        if (primary == null) {
             return;
         }
         Connection[] used = new Connection[1];
-        boolean read = cluster.readCatalogIfDue(() -> {
-            used[0] = (routing == null ? physical.primaryOrHome() : physical.primary()).connection();
+        cluster.readCatalogIfDue(() -> {
+            used[0] = primary.connection();
             return used[0];
         });
         Connection c = used[0];
-        if (read && c != null) {
+        if (c != null) {
             try {
                 if (!c.getAutoCommit()) {
                     c.rollback();

@@ -255,11 +255,12 @@ public final class Cluster {
     // ---------------------------------------------------------------- dependencies
 
     /**
-     * Reads the catalog's table dependencies and row keys on the cluster's first connection, and again on a later
-     * connection while the last attempt failed (until then every write counts as a write to every table).
+     * Reads the catalog's table dependencies and row keys on the cluster's first connection when {@code physical} is
+     * the primary's ({@code onPrimary}), else leaves them to be read on the primary before a statement between
+     * transactions; until they are read every write counts as a write to every table (see {@link ClusterCatalog}).
      */
-    void ensureDependencies(Connection physical) {
-        catalog.ensureRead(physical);
+    void ensureDependencies(Connection physical, boolean onPrimary) {
+        catalog.ensureRead(physical, onPrimary);
     }
 
     /**
@@ -271,11 +272,6 @@ public final class Cluster {
         catalog.probe(connector);
     }
 
-    /** Whether catalog reads run on the probe user's own connections (so they see only committed DDL). */
-    boolean readsCatalogElsewhere() {
-        return catalog.readsElsewhere();
-    }
-
     /** Opens a connection of the configured probe user for the cluster's catalog reads. */
     @FunctionalInterface
     public interface CatalogConnector {
@@ -283,19 +279,21 @@ public final class Cluster {
     }
 
     /**
-     * Reads the dependencies and keys again (after DDL) through the probe user's connection when one is configured,
-     * else through {@code physical} (an application connection: the catalog then shows what its user may see); on
-     * failure every write counts as a write to every table. A table whose key changed is invalidated whole.
+     * A statement through this instance may have changed the catalog: reads the dependencies and keys again through the
+     * probe user's connection when one is configured, else through {@code physical} (an application connection: the
+     * catalog then shows what its user may see), when that reading can be trusted ({@code settles}: on the primary,
+     * between transactions); else until one can, every write counts as a write to every table. A table whose key
+     * changed is invalidated whole.
      */
-    void loadDependencies(Connection physical) {
-        catalog.readAgain(physical);
+    void catalogChangedHere(Connection physical, boolean settles) {
+        catalog.changedHere(physical, settles);
     }
 
     /**
-     * Another instance changed the catalog, or this one lost the shared tier's invalidation stream and may have missed
-     * that one did (DESIGN §13: when in doubt, the table). Until a reading on the primary between transactions
-     * ({@link CachetConnection#readCatalogIfDue}) every write counts as a write to every table and every result is
-     * cached at table level; the look-ups cached in process under the keys trusted so far are dropped now, and that
+     * Another instance changed the catalog, or this one may have missed that one did: its shared tier's invalidation
+     * stream was lost or not yet delivering (DESIGN §13: when in doubt, the table). Until a reading on the primary
+     * between transactions ({@link CachetConnection#readCatalogIfDue}) every write counts as a write to every table
+     * and every result is cached at table level; the look-ups cached in process under the keys trusted so far are dropped now, and that
      * reading drops, in the shared tier too, the tables whose keys it finds changed. Runs on the shared tier's
      * threads: in-process work only, never the database or Redis.
      */
@@ -311,15 +309,35 @@ public final class Cluster {
         return catalog.readDue();
     }
 
-    /** Reads the catalog on {@code source}'s primary if a notice waits for it (see {@link ClusterCatalog#settleIfDue}). */
-    boolean readCatalogIfDue(ClusterCatalog.PrimarySource source) {
-        return catalog.settleIfDue(source);
+    /** Reads the catalog on {@code source}'s primary if a reading is awaited (see {@link ClusterCatalog#settleIfDue}). */
+    void readCatalogIfDue(ClusterCatalog.PrimarySource source) {
+        catalog.settleIfDue(source);
     }
 
-    /** This instance committed a change of the catalog: the other instances sharing its tier read theirs again. */
-    void catalogChanged() {
+    /** The catalog view's generation: a write scoped in an older one is invalidated at table level. */
+    long catalogGeneration() {
+        return catalog.generation();
+    }
+
+    /**
+     * A write's scope worked out in catalog generation {@code generation}: as it is while the catalog is the same,
+     * else widened to table level — row slots and dependencies of another reading may miss what the write changed.
+     */
+    Set<String> scopeSince(Set<String> scope, long generation) {
+        if (scope.isEmpty() || scope == ALL_TABLES || generation == catalog.generation()) {
+            return scope;
+        }
+        return expandScope(scope);
+    }
+
+    /**
+     * This instance committed a change of the catalog: the other instances sharing its tier read theirs again — at
+     * once for DDL and strings Cachet cannot see through ({@code certain}), at most once a heartbeat for calls and
+     * unknown functions, which seldom hold DDL and may run with every request.
+     */
+    void catalogChanged(boolean certain) {
         catalogChangesAnnounced.increment();
-        cache.catalogChanged();
+        cache.catalogChanged(certain);
     }
 
     /** Row-precise invalidation: the current row keys and the names they give reads and writes. */

@@ -17,22 +17,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one cluster read from its database's catalog — the tables' dependencies and row keys (DESIGN §5, §13) — and
- * whether it must read it again because another instance changed it.
+ * whether that may be out of date.
  *
  * <p>Everything read is one immutable {@link View}, replaced whole: a statement sees the dependencies and the keys of
- * one reading, and a notice from another instance ({@link #doubt}) and a reading never mix their fields. A notice puts
- * the view in doubt — no row keys, every write to every table — until a reading that <em>settles</em> it: one made
- * after the notice, on the primary, between transactions ({@link #settleIfDue}). A reading that began before a notice
- * is not installed; one that cannot settle (at a connection's opening, perhaps on a replica that has not replayed the
- * DDL; after DDL inside a transaction, under its snapshot) is not made while the view is in doubt.
+ * one reading, and a doubt ({@link #doubt}) and a reading never mix their fields. A doubt — another instance changed
+ * the catalog, or this one did where a reading could not be trusted — means no row keys and every write to every
+ * table, until a <em>settling</em> reading: on the primary, between transactions, begun after the doubt. Only such
+ * readings are made and installed; where none can be made (a connection opening on a replica, DDL inside a
+ * transaction, whose snapshot may predate another's DDL), the catalog is put in doubt instead, to be settled at the
+ * next chance ({@link #settleIfDue}). A reading that a doubt overtook is not installed.
  *
- * <p>Thread-safe: readings are serialized by one lock, held only while reading; notices never take it.
+ * <p>Each change of the view counts one generation: a write whose scope was worked out in an older generation is
+ * invalidated at table level ({@link #generation}).
+ *
+ * <p>Thread-safe: readings are serialized by one lock, held only while reading; doubts never take it.
  */
 final class ClusterCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterCatalog.class);
-    /** How long after a settling read could not reach the primary the next one may try. */
-    private static final long SETTLE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The first wait after a settling reading found no primary; it doubles up to {@link #MAX_RETRY_NANOS}. */
+    private static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /**
      * One reading of the catalog and the doubt cast on it since.
@@ -40,18 +45,19 @@ final class ClusterCatalog {
      * @param dependencies null until first read
      * @param unknown      every write counts as a write to every table: the catalog could not be read, or is in doubt
      * @param rowScopes    the row keys trusted now
-     * @param keysInDoubt  the keys trusted before a notice, compared with the settling read's; null when none
-     * @param readDue      a notice asked for a settling read
+     * @param keysInDoubt  the keys trusted before a doubt, compared with the settling reading's; null when none
+     * @param readDue      a settling reading is awaited
+     * @param generation   counts the views installed
      */
     private record View(TableDependencies dependencies, boolean unknown, RowScopes rowScopes, RowKeys keysInDoubt,
-                        boolean readDue) {
+                        boolean readDue, long generation) {
 
-        static final View UNREAD = new View(null, false, RowScopes.NONE, null, false);
+        static final View UNREAD = new View(null, false, RowScopes.NONE, null, false, 0);
 
         View doubted() {
             RowKeys trusted = rowScopes.keys();
             RowKeys doubt = keysInDoubt != null ? keysInDoubt : trusted.isEmpty() ? null : trusted;
-            return new View(dependencies, true, RowScopes.NONE, doubt, true);
+            return new View(dependencies, true, RowScopes.NONE, doubt, true, generation + 1);
         }
     }
 
@@ -65,8 +71,9 @@ final class ClusterCatalog {
     private volatile Cluster.CatalogConnector probe;
     /** Guarded by {@link #reading}. */
     private boolean rowKeysRead;
-    /** Guarded by {@link #reading}. */
+    /** Guarded by {@link #reading}: when a settling reading may try again, and the wait after the next failure. */
     private long settleRetryAt;
+    private long settleRetryNanos = FIRST_RETRY_NANOS;
 
     ClusterCatalog(String clusterId, Dialect dialect, Map<String, Set<String>> configured,
                    Consumer<Set<String>> keysChanged) {
@@ -78,16 +85,10 @@ final class ClusterCatalog {
     }
 
     /** The probe user's connections for readings (first call wins); without one, application connections read. */
-    void probe(Cluster.CatalogConnector connector) {
-        synchronized (this) {
-            if (probe == null) {
-                probe = connector;
-            }
+    synchronized void probe(Cluster.CatalogConnector connector) {
+        if (probe == null) {
+            probe = connector;
         }
-    }
-
-    boolean readsElsewhere() {
-        return probe != null;
     }
 
     /**
@@ -114,13 +115,22 @@ final class ClusterCatalog {
         return view.get().rowScopes;
     }
 
-    /** True when a notice waits for a settling read; one volatile read. */
+    /** True when a settling reading is awaited; one volatile read. */
     boolean readDue() {
         return view.get().readDue;
     }
 
-    /** Reads at a connection's opening: when nothing was read yet or the last reading failed, and no notice waits. */
-    void ensureRead(Connection physical) {
+    /** The view's generation: a write scoped in an older one is invalidated at table level. */
+    long generation() {
+        return view.get().generation;
+    }
+
+    /**
+     * At a connection's opening, when nothing was read yet or the last reading failed: reads on {@code physical}. A
+     * reading on a replica ({@code settles} false) is used, since the primary is connected only when a statement
+     * needs it, but awaits a settling reading too, compared with it as with a doubt's.
+     */
+    void ensureRead(Connection physical, boolean settles) {
         View v = view.get();
         if (v.readDue || v.dependencies != null && !v.unknown) {
             return;
@@ -129,78 +139,93 @@ final class ClusterCatalog {
         try {
             v = view.get();
             if (!v.readDue && (v.dependencies == null || v.unknown)) {
-                read(physical, false);
+                read(() -> physical, !settles);
             }
         } finally {
             reading.unlock();
         }
     }
 
-    /** Reads again after DDL through this instance, unless a notice waits (its settling read covers this DDL too). */
-    void readAgain(Connection physical) {
+    /**
+     * After a statement through this instance that may have changed the catalog: reads again on {@code physical} when
+     * that reading settles (the primary, between transactions), else puts the catalog in doubt.
+     */
+    void changedHere(Connection physical, boolean settles) {
+        if (!settles || view.get().readDue) {
+            doubt(); // a doubt already waiting is settled by a reading that covers this change too
+            return;
+        }
         reading.lock();
         try {
-            read(physical, false);
+            if (!read(() -> physical, false)) {
+                doubt();
+            }
         } finally {
             reading.unlock();
         }
     }
 
-    /** Opens the primary connection for a settling read. */
+    /** Opens the primary connection for a settling reading. */
     @FunctionalInterface
     interface PrimarySource {
         Connection primary() throws SQLException;
     }
 
     /**
-     * Makes the settling read if a notice waits, no other connection is making it, and the primary did not fail to
-     * answer less than a second ago; the caller runs between transactions. Returns whether it read.
+     * Makes the settling reading if one is awaited, no other connection is making it, and no reading failed lately (a
+     * second, doubling to 30 s while they fail); the caller runs between transactions. {@code source} is asked for the
+     * primary only when the probe user's connection cannot read.
      */
-    boolean settleIfDue(PrimarySource source) {
+    void settleIfDue(PrimarySource source) {
         if (!view.get().readDue || !reading.tryLock()) {
-            return false;
+            return;
         }
         try {
             if (!view.get().readDue || System.nanoTime() - settleRetryAt < 0) {
-                return false;
+                return;
             }
-            Connection primary = null;
-            if (probe == null) {
+            boolean read = read(() -> {
                 try {
-                    primary = source.primary();
+                    return source.primary();
                 } catch (SQLException | RuntimeException e) {
-                    settleRetryAt = System.nanoTime() + SETTLE_RETRY_NANOS;
                     log.debug("Cachet cluster {}: no primary to read the catalog on ({})", clusterId, e.toString());
-                    return false;
+                    return null;
                 }
+            }, false);
+            if (read) {
+                settleRetryNanos = FIRST_RETRY_NANOS;
+            } else {
+                settleRetryAt = System.nanoTime() + settleRetryNanos;
+                settleRetryNanos = Math.min(2 * settleRetryNanos, MAX_RETRY_NANOS);
             }
-            if (!read(primary, true) && view.get().readDue) {
-                settleRetryAt = System.nanoTime() + SETTLE_RETRY_NANOS;
-            }
-            return true;
         } finally {
             reading.unlock();
         }
     }
 
     /**
-     * Another instance changed the catalog (or may have): in doubt until a settling read. Never blocks. Returns the
-     * tables whose keys were trusted until now, whose look-ups the caller drops in process.
+     * The catalog may have changed where no settling reading could see it (another instance's DDL; this instance's
+     * inside a transaction): no row keys and every write to every table until one does. Never blocks. Returns the
+     * tables whose keys were trusted until now.
      */
     Set<String> doubt() {
         return view.getAndUpdate(View::doubted).rowScopes.keys().tables();
     }
 
+    /** A connection to read on, null when there is none. */
+    @FunctionalInterface
+    private interface Source {
+        Connection get();
+    }
+
     /**
-     * One reading, through the probe user's connection when there is one, else {@code physical}; installed only if no
-     * notice came meanwhile. Failure: every write to every table and no row keys, until a later reading. Returns
-     * whether the catalog could be read.
+     * One reading, through the probe user's connection when there is one, else on {@code physical}'s; installed only
+     * if no doubt came meanwhile. {@code provisional}: used, but still awaiting a settling reading. A catalog that
+     * cannot be read leaves every write to every table and no row keys, still awaiting a reading. Returns whether the
+     * catalog was read.
      */
-    private boolean read(Connection physical, boolean settles) {
+    private boolean read(Source physical, boolean provisional) {
         View start = view.get();
-        if (start.readDue && !settles) {
-            return false;
-        }
         Reading r = null;
         Cluster.CatalogConnector p = probe;
         if (p != null) {
@@ -211,21 +236,29 @@ final class ClusterCatalog {
                         + "application's user", clusterId, e.toString());
             }
         }
-        if (r == null && physical != null) {
-            try {
-                r = readOn(physical);
-            } catch (SQLException | RuntimeException e) {
-                log.warn("Cachet cluster {}: could not read table dependencies from the catalog ({}); every write will "
-                        + "invalidate every cached result until they can be read", clusterId, e.toString());
+        if (r == null) {
+            Connection c = physical.get();
+            if (c != null) {
+                try {
+                    r = readOn(c);
+                } catch (SQLException | RuntimeException e) {
+                    log.warn("Cachet cluster {}: could not read table dependencies from the catalog ({}); every write "
+                            + "will invalidate every cached result until they can be read", clusterId, e.toString());
+                }
             }
         }
-        // keys not read keep the doubt (and a failed settling read its due) for the next reading to compare and settle
+        // keys not read keep the doubt, and a failed reading the wait, for the next reading to compare and settle
         RowKeys doubt = r != null && r.keys != null ? null : start.doubted().keysInDoubt;
-        View next = r == null ? new View(TableDependencies.none(), true, RowScopes.NONE, doubt, start.readDue)
+        if (provisional && r != null && r.keys != null && !r.keys.isEmpty()) {
+            doubt = r.keys; // the settling reading compares its keys with these
+        }
+        View next = r == null
+                ? new View(start.dependencies != null ? start.dependencies : TableDependencies.none(), true,
+                        RowScopes.NONE, doubt, true, start.generation + 1)
                 : new View(r.dependencies, false, r.keys == null || r.keys.isEmpty() ? RowScopes.NONE
-                        : new RowScopes(r.keys), doubt, false);
+                        : new RowScopes(r.keys), doubt, provisional, start.generation + 1);
         if (!view.compareAndSet(start, next)) {
-            return r != null; // a notice came during the reading, which may have run before the notice's DDL committed
+            return r != null; // a doubt came during the reading, which may have run before its cause committed
         }
         if (r != null && r.keys != null) {
             if (rowKeysRead) {

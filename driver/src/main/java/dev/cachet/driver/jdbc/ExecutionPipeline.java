@@ -260,7 +260,8 @@ final class ExecutionPipeline {
     ResultSet uncachedQuery(CachetStatement owner, StatementInfo info, NotCacheableReason reason) throws SQLException {
         long start = cluster.listening() ? System.nanoTime() : 0;
         cluster.executions.increment();
-        Set<String> scope = beforeWrite(info);
+        long generation = cluster.catalogGeneration();
+        Set<String> scope = beforeWrite(info, null, generation);
         PhysicalConnection target = null;
         boolean succeeded = false;
         try {
@@ -270,7 +271,7 @@ final class ExecutionPipeline {
             cluster.countRoute(target.role());
             return new CachetResultSet(owner, real, info);
         } finally {
-            afterStatement(info, scope, succeeded, target);
+            afterStatement(info, scope, generation, succeeded, target);
             if (scope.isEmpty()) {
                 cluster.countNotCacheable(reason);
             }
@@ -290,14 +291,15 @@ final class ExecutionPipeline {
         owner.lastInfo = info;
         PhysicalConnection target = connection.route(info, owner);
         cluster.countRoute(target.role());
-        Set<String> scope = beforeWrite(info, owner.pinValues());
+        long generation = cluster.catalogGeneration();
+        Set<String> scope = beforeWrite(info, owner.pinValues(), generation);
         boolean succeeded = false;
         try {
             T result = call.run(owner.physical(target));
             succeeded = true;
             return result;
         } finally {
-            afterStatement(info, scope, succeeded, target);
+            afterStatement(info, scope, generation, succeeded, target);
             if (start != 0) {
                 NotCacheableReason reason = info.cacheable() ? null : info.notCacheableReason();
                 event(info, scope.isEmpty() ? Outcome.NOT_CACHEABLE : Outcome.WRITE, reason, target.role(), start);
@@ -311,12 +313,13 @@ final class ExecutionPipeline {
         StatementInfo first = batch.isEmpty() ? null : batch.get(0);
         PhysicalConnection target = owner.batchTarget(first);
         cluster.countRoute(target.role());
+        long generation = cluster.catalogGeneration();
         Set<String> scope = Set.of();
         for (StatementInfo info : batch) {
             scope = union(scope, cluster.writeScope(info));
         }
         boolean wasInTransaction = session.inTransaction();
-        registerWrite(scope);
+        registerWrite(scope, scope, generation);
         boolean succeeded = false;
         try {
             T result = call.run(owner.batchStatement(target));
@@ -324,7 +327,7 @@ final class ExecutionPipeline {
             return result;
         } finally {
             try {
-                invalidateWrite(scope);
+                invalidateWrite(cluster.scopeSince(scope, generation));
                 connection.writeFinished();
             } finally {
                 for (StatementInfo info : batch) {
@@ -336,7 +339,7 @@ final class ExecutionPipeline {
                 if (succeeded && !wasInTransaction) {
                     // a batch that began a transaction (BEGIN, then writes) left it open: its writes are the
                     // transaction's, blocked until it ends
-                    registerWrite(scope);
+                    registerWrite(scope, scope, generation);
                 }
             }
         }
@@ -359,52 +362,55 @@ final class ExecutionPipeline {
 
     // ---------------------------------------------------------------- writes
 
-    /** Before a statement runs: what it writes, blocked from filling when a transaction is open. */
-    private Set<String> beforeWrite(StatementInfo info) {
-        return beforeWrite(info, null);
-    }
-
-    /** As {@link #beforeWrite(StatementInfo)}, row-precise when its bound {@code values} pin rows by key (§13). */
-    private Set<String> beforeWrite(StatementInfo info, Object[] values) {
+    /**
+     * Before a statement runs: what it writes, row-precise when its bound {@code values} pin rows by key (§13), by the
+     * catalog of {@code generation}; blocked from filling when a transaction is open.
+     */
+    private Set<String> beforeWrite(StatementInfo info, Object[] values, long generation) {
         Set<String> tables = cluster.writeScope(info);
         Set<String> scope = cluster.rowScopes().writeScope(info, values, tables);
-        registerWrite(scope, tables);
+        registerWrite(scope, tables, generation);
         return scope;
     }
 
     private void registerWrite(Set<String> scope) {
-        registerWrite(scope, scope);
+        registerWrite(scope, scope, cluster.catalogGeneration());
     }
 
     /**
      * Announces a write: its tables to read-your-writes routing (replicas track tables, never rows), its invalidation
      * scope (perhaps row-precise) to the transaction and its block.
      */
-    private void registerWrite(Set<String> scope, Set<String> tables) {
+    private void registerWrite(Set<String> scope, Set<String> tables, long generation) {
         connection.writeStarting(tables);
         if (!scope.isEmpty() && session.inTransaction()) {
             TransactionState tx = session.transaction();
-            tx.wrote(scope);
+            tx.wrote(scope, generation);
             cluster.block(tx, scope);
         }
     }
 
-    /** After a statement returned or failed: invalidates its writes, then records its effects when it succeeded. */
-    private void afterStatement(StatementInfo info, Set<String> scope, boolean succeeded, PhysicalConnection target) {
+    /**
+     * After a statement returned or failed: invalidates its writes (at table level if the catalog changed since
+     * {@code generation}, when their scope was worked out), then records its effects when it succeeded.
+     */
+    private void afterStatement(StatementInfo info, Set<String> scope, long generation, boolean succeeded,
+                                PhysicalConnection target) {
         try {
-            invalidateWrite(scope);
+            invalidateWrite(cluster.scopeSince(scope, generation));
             connection.writeFinished();
         } finally {
             session.statementReturned(info, succeeded);
             if (succeeded) {
                 session.statementSucceeded(info, target);
                 if (info.kind() == StatementKind.UNKNOWN) {
-                    openedTransaction(scope, target);
+                    openedTransaction(scope, generation, target);
                 }
                 if (mayChangeCatalog(info)) {
                     // views, foreign keys and triggers may have changed: read them again, then drop what the new
                     // edges reach too
-                    session.catalogMayHaveChanged(target, info.kind() != StatementKind.DDL);
+                    session.catalogMayHaveChanged(target, info.kind() != StatementKind.DDL,
+                            info.kind() == StatementKind.DDL || info.kind() == StatementKind.UNKNOWN);
                     invalidateWrite(cluster.writeScope(info));
                 }
             }
@@ -416,7 +422,7 @@ final class ExecutionPipeline {
      * left a transaction open. Where the driver reports it (H2 turns auto-commit off until the transaction ends), its
      * writes become the transaction's, blocked until it ends.
      */
-    private void openedTransaction(Set<String> scope, PhysicalConnection target) {
+    private void openedTransaction(Set<String> scope, long generation, PhysicalConnection target) {
         if (session.inTransaction()) {
             return;
         }
@@ -428,7 +434,7 @@ final class ExecutionPipeline {
             return; // the connection is failing; the next statement will tell the application
         }
         session.transaction().begin(false);
-        registerWrite(scope);
+        registerWrite(scope, scope, generation);
     }
 
     /**

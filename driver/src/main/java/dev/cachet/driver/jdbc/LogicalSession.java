@@ -44,9 +44,15 @@ final class LogicalSession {
      */
     private boolean sqlSettings;
     /** Set when a statement that may change the catalog ran inside the open transaction: read it again at commit. */
-    private boolean catalogChangedInTransaction;
     /** A statement that may have changed the catalog ran in the open transaction: the other instances learn at its end. */
     private boolean catalogChangeToAnnounce;
+    /** Whether that statement was DDL or a string Cachet cannot see through, rather than a call. */
+    private boolean catalogChangeCertain;
+    /**
+     * A string Cachet cannot see through ran under auto-commit since the last transaction end: it may have left a
+     * transaction open that Cachet did not see ({@code BEGIN; …}), so no catalog reading runs on this connection.
+     */
+    private boolean unseenTransactionMayBeOpen;
     /** Temporary tables this connection created (canonical names); their reads are never cached. */
     private Set<String> temporaryTables;
 
@@ -123,25 +129,46 @@ final class LogicalSession {
     }
 
     /**
-     * A statement that may have changed the catalog (DDL, or one Cachet cannot see through: {@code hidden}) succeeded on
-     * {@code target}: the cluster's table dependencies are read again now and, inside a transaction whose catalog reads
-     * run on another session (the probe user's), again when it commits: that session cannot see the transaction's DDL
-     * before then. The cluster's other instances are told once it has committed.
+     * A statement that may have changed the catalog succeeded on {@code target}: DDL, or one that may hide DDL
+     * ({@code hidden}: a string Cachet cannot see through, a call, an unknown function; {@code certain} for DDL and
+     * such strings). The cluster reads its catalog again now if that reading can be trusted — under auto-commit, on
+     * the primary, outside any transaction Cachet may not have seen — else counts every write as a write to every table
+     * until one can ({@link ClusterCatalog}). Its other instances are told once the change has committed.
      */
-    void catalogMayHaveChanged(PhysicalConnection target, boolean hidden) {
-        cluster.loadDependencies(target.connection());
-        if (inTransaction() && cluster.readsCatalogElsewhere()) {
-            catalogChangedInTransaction = true;
+    void catalogMayHaveChanged(PhysicalConnection target, boolean hidden, boolean certain) {
+        boolean outside = !inTransaction();
+        if (outside && hidden && certain) {
+            unseenTransactionMayBeOpen = true; // a string Cachet cannot see through
         }
-        if (inTransaction() && dialect != Dialect.MYSQL) {
+        cluster.catalogChangedHere(target.connection(), outside && !unseenTransactionMayBeOpen(target));
+        if (!outside && dialect != Dialect.MYSQL) {
             // the other instances could not see it before it commits (MySQL's DDL commits by itself)
-            catalogChangeToAnnounce = true;
+            announceAtEnd(certain);
         } else {
-            cluster.catalogChanged();
-            // a string Cachet cannot see through may have begun a transaction it did not see (BEGIN; ALTER …):
-            // told again when a transaction of this connection ends, in case the DDL committed only then
-            catalogChangeToAnnounce |= hidden;
+            cluster.catalogChanged(certain);
+            if (hidden) {
+                // the string may have begun a transaction Cachet did not see (BEGIN; ALTER …): told again when a
+                // transaction of this connection ends, in case the DDL committed only then
+                announceAtEnd(certain);
+            }
         }
+    }
+
+    private void announceAtEnd(boolean certain) {
+        catalogChangeToAnnounce = true;
+        catalogChangeCertain |= certain;
+    }
+
+    /**
+     * True while a transaction Cachet did not see may be open on {@code primary}, this connection's primary connection
+     * (null: not open, where such strings run; see {@link #catalogMayHaveChanged}): until a transaction of this
+     * connection ends, or the real driver reports none open.
+     */
+    boolean unseenTransactionMayBeOpen(PhysicalConnection primary) {
+        if (unseenTransactionMayBeOpen && (primary == null || primary.reportsNoTransaction())) {
+            unseenTransactionMayBeOpen = false;
+        }
+        return unseenTransactionMayBeOpen;
     }
 
     /**
@@ -338,6 +365,14 @@ final class LogicalSession {
     // ---------------------------------------------------------------- transaction ends
 
     /**
+     * What the transaction wrote, at table level (and through the current dependencies) when the catalog changed
+     * since its first write: its row slots and expansions came from a reading that may miss what it changed.
+     */
+    private Set<String> writtenScope() {
+        return cluster.scopeSince(transaction.scope(), transaction.catalogGeneration());
+    }
+
+    /**
      * Ends the current transaction in Cachet's books: invalidates what it wrote (again) and releases its blocks
      * (DESIGN §6). Called after commit, rollback, auto-commit turned on, close and abort.
      */
@@ -346,24 +381,17 @@ final class LogicalSession {
             // PostgreSQL undoes SET inside a rolled-back transaction: what Cachet recorded may no longer hold
             unmodelled = true;
         }
-        boolean committedCatalog = catalogChangedInTransaction && cause.equals("commit");
-        catalogChangedInTransaction = false;
+        unseenTransactionMayBeOpen = false;
         if (catalogChangeToAnnounce) {
             // whatever the cause: a commit whose answer was lost may have made it, and a needless notice costs a read
             catalogChangeToAnnounce = false;
-            cluster.catalogChanged();
+            cluster.catalogChanged(catalogChangeCertain);
+            catalogChangeCertain = false;
         }
         try {
-            if (committedCatalog) {
-                // the catalog read at the DDL ran outside the transaction (the probe user's connection) or saw what
-                // it may since have undone: read what committed, and follow its new edges from what was written
-                cluster.loadDependencies(owner.physical.primaryOrHome().connection());
-            }
             if (transaction.hasWritten()) {
                 try {
-                    Set<String> scope = transaction.scope();
-                    cluster.invalidate(committedCatalog && scope != Cluster.ALL_TABLES ? cluster.expandScope(scope) : scope,
-                            cause);
+                    cluster.invalidate(writtenScope(), cause);
                 } finally {
                     cluster.releaseBlocks(transaction);
                 }
@@ -388,7 +416,7 @@ final class LogicalSession {
         } else {
             commitMayHaveHappened();
             if (transaction.hasWritten()) {
-                cluster.invalidate(transaction.scope(), "commit");
+                cluster.invalidate(writtenScope(), "commit");
             }
         }
     }
@@ -404,7 +432,7 @@ final class LogicalSession {
             routing.commitMayHaveHappened();
         }
         if (catalogChangeToAnnounce) {
-            cluster.catalogChanged(); // again at the transaction's end
+            cluster.catalogChanged(catalogChangeCertain); // again at the transaction's end
         }
     }
 
@@ -420,7 +448,7 @@ final class LogicalSession {
             unmodelled = true;
         }
         if (transaction.hasWritten()) {
-            cluster.invalidate(transaction.scope(), "rollback to savepoint");
+            cluster.invalidate(writtenScope(), "rollback to savepoint");
         }
     }
 
@@ -439,7 +467,7 @@ final class LogicalSession {
             commitMayHaveHappened();
         }
         if (transaction.hasWritten()) {
-            cluster.invalidate(transaction.scope(), cause);
+            cluster.invalidate(writtenScope(), cause);
         }
     }
 
@@ -467,7 +495,7 @@ final class LogicalSession {
                 endTransaction("rollback");
             } else {
                 if (transaction.hasWritten()) {
-                    cluster.invalidate(transaction.scope(), "connection closed");
+                    cluster.invalidate(writtenScope(), "connection closed");
                 }
                 blocksOutliveConnection = transaction.hasWritten();
             }

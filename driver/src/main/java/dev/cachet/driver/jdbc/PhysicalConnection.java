@@ -38,6 +38,26 @@ final class PhysicalConnection {
         this.replica = replica;
     }
 
+    /**
+     * True when the real driver reports that no transaction is open on this connection; false when one is, or when the
+     * driver cannot tell. pgjdbc tells (it tracks the server's transaction status), found by reflection: Cachet does
+     * not depend on it.
+     */
+    boolean reportsNoTransaction() {
+        try {
+            Class<?> base = Class.forName("org.postgresql.core.BaseConnection", false,
+                    connection.getClass().getClassLoader());
+            if (!connection.isWrapperFor(base)) {
+                return false;
+            }
+            Object pg = connection.unwrap(base);
+            Object state = base.getMethod("getTransactionState").invoke(pg);
+            return state instanceof Enum<?> e && e.name().equals("IDLE");
+        } catch (ReflectiveOperationException | SQLException | RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** The replica this connection reaches, or null when it is the primary's. */
     dev.cachet.driver.routing.ReplicaState replica() {
         return replica;

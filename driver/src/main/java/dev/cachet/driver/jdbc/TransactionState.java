@@ -26,6 +26,8 @@ final class TransactionState {
     private boolean blocking;
     /** A modelled session setting changed inside the transaction (PostgreSQL undoes it on rollback). */
     private boolean sessionChanged;
+    /** The catalog generation of the first write's scope (see {@link Cluster#scopeSince}). */
+    private long catalogGeneration;
 
     /** True when the statements the connection runs now belong to a multi-statement transaction. */
     boolean open(SessionState session) {
@@ -61,7 +63,11 @@ final class TransactionState {
     }
 
     /** Records a write; {@code scope} is expanded, {@link Cluster#ALL_TABLES} for every table. */
-    void wrote(Set<String> scope) {
+    /** Records a write of {@code scope}, worked out by the catalog of {@code generation}. */
+    void wrote(Set<String> scope, long generation) {
+        if (!blocking) {
+            catalogGeneration = generation; // the first write's: generations only grow
+        }
         blocking = true;
         if (scope == Cluster.ALL_TABLES) {
             writesAll = true;
@@ -109,6 +115,10 @@ final class TransactionState {
     /** What the end of the transaction must invalidate: a copy, or {@link Cluster#ALL_TABLES}. */
     Set<String> scope() {
         return writesAll ? Cluster.ALL_TABLES : Set.copyOf(written);
+    }
+
+    long catalogGeneration() {
+        return catalogGeneration;
     }
 
     /** Forgets the transaction (it committed or rolled back). */

@@ -160,24 +160,79 @@ class CatalogNoticeTest {
         try (Connection first = ds.getConnection()) {
             Cluster cluster = cluster(first);
             assertThat(value(first, ROW1)).isEqualTo("a");
-            assertThat(key(cluster)).contains("id");
+            assertThat(key(cluster)).as("read on the replica at the opening").contains("id");
+            assertThat(cluster.catalogReadDue()).as("and to be read on the primary").isTrue();
             moveKey(databases.get(0));
             cluster.catalogChangedElsewhere();
 
             try (Connection opened = ds.getConnection()) {
-                // its home is the replica, whose catalog still shows the old key
                 assertThat(cluster.catalogReadDue()).as("a connection's opening does not settle it").isTrue();
+                assertThat(value(opened, ROW1)).isEqualTo("a");
+                assertThat(cluster.catalogReadDue()).as("no primary connection is opened for it").isTrue();
                 opened.setAutoCommit(false);
                 exec(opened, "CREATE TABLE z(x INT)"); // DDL inside a transaction: its reading would not settle it
                 assertThat(cluster.catalogReadDue()).isTrue();
                 assertThat(cluster.rowScopes().keys().isEmpty()).isTrue();
-
-                // the first connection has read from the replica only: it opens its primary to read the catalog
-                assertThat(value(first, "SELECT v FROM t WHERE id = 2")).isEqualTo("b");
+                opened.commit(); // between transactions, with its primary connection open
                 assertThat(cluster.catalogReadDue()).isFalse();
                 assertThat(key(cluster)).as("read on the primary").contains("k").doesNotContain("id");
-                opened.commit();
             }
+        }
+    }
+
+    @Test
+    void aTransactionWhoseWritesWereScopedBeforeTheCatalogChangedInvalidatesTheirTablesWhole() throws SQLException {
+        String url = database();
+        try (Connection reader = cachet(url); Connection writer = cachet(url)) {
+            Cluster cluster = cluster(reader);
+            value(reader, "SELECT 1"); // the catalog is read: id is the key
+            moveKey(databases.get(0)); // another instance's DDL, whose message has not arrived yet
+            writer.setAutoCommit(false);
+            exec(writer, "UPDATE t SET v = 'x' WHERE id = 1"); // scoped by the key id: row 1's slot and t's other results
+            cluster.catalogChangedElsewhere();
+            // read on the primary before this statement: k is the key, and the look-up is cached by k's slot
+            assertThat(value(reader, "SELECT v FROM t WHERE k = 101")).isEqualTo("a");
+            assertThat(value(reader, "SELECT v FROM t WHERE k = 101")).isEqualTo("a");
+            assertThat(key(cluster)).contains("k");
+            writer.commit();
+            assertThat(value(reader, "SELECT v FROM t WHERE k = 101")).as("the commit invalidated all of t").isEqualTo("x");
+        }
+    }
+
+    @Test
+    void aProbeUserThatCannotReadLeavesTheReadingToTheApplicationsConnection() throws SQLException {
+        String url = database();
+        try (Connection c = cachet(url)) {
+            Cluster cluster = cluster(c);
+            cluster.catalogConnector(() -> {
+                throw new SQLException("password authentication failed", "28P01");
+            });
+            moveKey(databases.get(0));
+            cluster.catalogChangedElsewhere();
+            value(c, "SELECT 1");
+            assertThat(cluster.catalogReadDue()).isFalse();
+            assertThat(key(cluster)).contains("k");
+        }
+    }
+
+    @Test
+    void aStringCachetCannotSeeThroughKeepsItsConnectionFromReadingUntilATransactionEnds() throws SQLException {
+        String url = database();
+        try (Connection opaque = cachet(url); Connection other = cachet(url)) {
+            Cluster cluster = cluster(opaque);
+            exec(opaque, "UPDATE u SET id = 1; UPDATE u SET id = 1"); // may have begun a transaction Cachet did not see
+            moveKey(databases.get(0));
+            cluster.catalogChangedElsewhere();
+            value(opaque, "SELECT 1");
+            assertThat(cluster.catalogReadDue()).as("not on that connection").isTrue();
+            value(other, "SELECT 1");
+            assertThat(cluster.catalogReadDue()).as("on another").isFalse();
+            assertThat(key(cluster)).contains("k");
+
+            cluster.catalogChangedElsewhere();
+            opaque.setAutoCommit(false);
+            opaque.commit(); // a transaction of that connection ended: nothing Cachet did not see is open any more
+            assertThat(cluster.catalogReadDue()).isFalse();
         }
     }
 

@@ -43,6 +43,7 @@ class SharedCatalogChangeIT {
             p.putAll(settings);
             p.setProperty("command", "watch");
             p.setProperty("sql", "SELECT v FROM " + table + " WHERE id = 1");
+            p.setProperty("watchSeconds", "60"); // from the worker's start: room for a slow machine's set-up
             Workers.Worker watcher = workers.start(p);
             workers.awaitReady();
             workers.go();

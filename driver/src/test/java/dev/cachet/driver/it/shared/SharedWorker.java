@@ -34,6 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  *     the write of value n+1 returned and still saw n is stale.</li>
  * <li>{@code rows}: every kind of row write and key look-up on one key-tracked table ({@link RowLoad}).</li>
  * <li>{@code once}: runs one query and prints its first column.</li>
+ * <li>{@code watch}: fills one query, then runs it again until its first column changes or {@code watchSeconds}
+ *     (30) pass, and prints whether it changed.</li>
  * </ul>
  * While running it prints {@code STATS} lines (its cluster's and shared tier's counters) so the test can follow it;
  * {@code STOP} (stdin) or the read target ends a load; it ends with {@code DONE}. Times are microseconds of the
@@ -104,7 +106,8 @@ public final class SharedWorker {
                     String sql = p.getProperty("sql");
                     String seen = once(first, sql);
                     String now = seen;
-                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    long deadline = System.nanoTime()
+                            + Long.parseLong(p.getProperty("watchSeconds", "30")) * 1_000_000_000L;
                     while (now.equals(seen) && System.nanoTime() < deadline && !stop) {
                         LockSupport.parkNanos(5_000_000L); // pacing only: the test waits for the change itself
                         now = once(first, sql);

@@ -66,6 +66,25 @@ class PostgresDriverIT {
     }
 
     @Test
+    void aViewCreatedInATransactionIsFollowedOnceItCommitsThoughAnotherConnectionReadTheCatalogMeanwhile()
+            throws SQLException {
+        try (Connection ddl = cachet(); Connection app = cachet(); Statement s = app.createStatement()) {
+            H2Database.value(app, "SELECT 1");
+            ddl.setAutoCommit(false);
+            try (Statement d = ddl.createStatement()) {
+                d.execute("CREATE VIEW tv AS SELECT id, v FROM t");
+            }
+            H2Database.value(app, "SELECT 1"); // a catalog reading here cannot see the view: it has not committed
+            ddl.commit();
+            assertThat(H2Database.value(app, "SELECT v FROM tv WHERE id = 1")).isEqualTo("a");
+            assertThat(H2Database.value(app, "SELECT v FROM tv WHERE id = 1")).isEqualTo("a");
+            s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
+            assertThat(H2Database.value(app, "SELECT v FROM tv WHERE id = 1")).as("the write followed the view's edge")
+                    .isEqualTo("b");
+        }
+    }
+
+    @Test
     void aRolledBackSetRoleTurnsCachingOff() throws SQLException {
         try (Connection c = cachet(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);

@@ -61,6 +61,16 @@ public final class TableDependencies {
     }
 
     /**
+     * True when a write to any table reaches the same tables under {@code other} as under this: the same edges, the
+     * same tables whose writes reach everything. Tables added or dropped without edges do not count.
+     */
+    public boolean sameEdges(TableDependencies other) {
+        return other == this || other != null && everyTableWritesEverything == other.everyTableWritesEverything
+                && affected.equals(other.affected) && writesEverything.equals(other.writesEverything)
+                && alwaysAffected.equals(other.alwaysAffected);
+    }
+
+    /**
      * Reads the graph from the live catalog of {@code connection}'s database.
      *
      * <p>H2: views (their stored definitions, matched against the catalog's table names), cascading foreign keys,

@@ -529,21 +529,7 @@ public final class CachetConnection extends DelegatingConnection {
         if (primary == null) {
             return;
         }
-        Connection[] used = new Connection[1];
-        cluster.readCatalogIfDue(() -> {
-            used[0] = primary.connection();
-            return used[0];
-        });
-        Connection c = used[0];
-        if (c != null) {
-            try {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
-            } catch (SQLException e) {
-                // the connection is failing; the application's next statement on it will say so
-            }
-        }
+        cluster.readCatalogIfDue(primary::connection);
     }
 
     /**

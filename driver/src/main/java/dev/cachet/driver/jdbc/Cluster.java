@@ -114,8 +114,7 @@ public final class Cluster {
         this.valueProfile = Tee.profileFor(dialect);
         this.adaptive = new AdaptiveCaching(settings.adaptive(), settings.tableTtls()::containsKey, System::nanoTime);
         cache.onWastedFill(entry -> adaptive.wasted(entry.tables()));
-        this.catalog = new ClusterCatalog(id, dialect, settings.dependencies(),
-                changed -> invalidate(changed, "row keys changed"));
+        this.catalog = new ClusterCatalog(id, dialect, settings.dependencies(), this::invalidate, ALL_TABLES);
         cache.onCatalogChangedElsewhere(this::catalogChangedElsewhere);
         this.admission = new AdmissionControl(settings.adaptiveAdmission(), settings.maxBytes());
     }

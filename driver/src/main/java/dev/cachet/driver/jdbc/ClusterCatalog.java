@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,11 +64,15 @@ final class ClusterCatalog {
     private final String clusterId;
     private final Dialect dialect;
     private final Map<String, Set<String>> configured;
-    /** Drops, in every tier, the results of tables whose key a reading found changed. */
-    private final Consumer<Set<String>> keysChanged;
+    /** Drops, in every tier, the results of the given tables (or of {@link #all}), for the given cause. */
+    private final BiConsumer<Set<String>, String> invalidate;
+    private final Set<String> all;
     private final AtomicReference<View> view = new AtomicReference<>(View.UNREAD);
     private final ReentrantLock reading = new ReentrantLock();
     private volatile Cluster.CatalogConnector probe;
+    /** Guarded by {@link #reading}: when the probe user's connection may be tried again after it failed. */
+    private long probeRetryAt;
+    private long probeRetryNanos = FIRST_RETRY_NANOS;
     /** Guarded by {@link #reading}. */
     private boolean rowKeysRead;
     /** Guarded by {@link #reading}: when a settling reading may try again, and the wait after the next failure. */
@@ -76,12 +80,14 @@ final class ClusterCatalog {
     private long settleRetryNanos = FIRST_RETRY_NANOS;
 
     ClusterCatalog(String clusterId, Dialect dialect, Map<String, Set<String>> configured,
-                   Consumer<Set<String>> keysChanged) {
+                   BiConsumer<Set<String>, String> invalidate, Set<String> all) {
         this.clusterId = clusterId;
         this.dialect = dialect;
         this.configured = configured;
-        this.keysChanged = keysChanged;
+        this.invalidate = invalidate;
+        this.all = all;
         this.settleRetryAt = System.nanoTime();
+        this.probeRetryAt = settleRetryAt;
     }
 
     /** The probe user's connections for readings (first call wins); without one, application connections read. */
@@ -139,7 +145,7 @@ final class ClusterCatalog {
         try {
             v = view.get();
             if (!v.readDue && (v.dependencies == null || v.unknown)) {
-                read(() -> physical, !settles);
+                read(() -> physical, !settles, true);
             }
         } finally {
             reading.unlock();
@@ -157,7 +163,7 @@ final class ClusterCatalog {
         }
         reading.lock();
         try {
-            if (!read(() -> physical, false)) {
+            if (!read(() -> physical, false, false)) {
                 doubt();
             }
         } finally {
@@ -191,7 +197,7 @@ final class ClusterCatalog {
                     log.debug("Cachet cluster {}: no primary to read the catalog on ({})", clusterId, e.toString());
                     return null;
                 }
-            }, false);
+            }, false, true);
             if (read) {
                 settleRetryNanos = FIRST_RETRY_NANOS;
             } else {
@@ -224,14 +230,18 @@ final class ClusterCatalog {
      * cannot be read leaves every write to every table and no row keys, still awaiting a reading. Returns whether the
      * catalog was read.
      */
-    private boolean read(Source physical, boolean provisional) {
+    private boolean read(Source physical, boolean provisional, boolean idle) {
         View start = view.get();
         Reading r = null;
         Cluster.CatalogConnector p = probe;
-        if (p != null) {
+        if (p != null && System.nanoTime() - probeRetryAt >= 0) {
             try (Connection c = p.open()) {
                 r = readOn(c);
+                probeRetryNanos = FIRST_RETRY_NANOS;
             } catch (SQLException | RuntimeException e) {
+                // a probe host that is gone (its URL names the primary of before a failover) would hold every reading
+                probeRetryAt = System.nanoTime() + probeRetryNanos;
+                probeRetryNanos = Math.min(2 * probeRetryNanos, MAX_RETRY_NANOS);
                 log.warn("Cachet cluster {}: the probe user could not read the catalog ({}); reading it as the "
                         + "application's user", clusterId, e.toString());
             }
@@ -245,6 +255,9 @@ final class ClusterCatalog {
                     log.warn("Cachet cluster {}: could not read table dependencies from the catalog ({}); every write "
                             + "will invalidate every cached result until they can be read", clusterId, e.toString());
                 }
+                if (idle) {
+                    endTransactionBegunBy(c);
+                }
             }
         }
         // keys not read keep the doubt, and a failed reading the wait, for the next reading to compare and settle
@@ -256,9 +269,14 @@ final class ClusterCatalog {
                 ? new View(start.dependencies != null ? start.dependencies : TableDependencies.none(), true,
                         RowScopes.NONE, doubt, true, start.generation + 1)
                 : new View(r.dependencies, false, r.keys == null || r.keys.isEmpty() ? RowScopes.NONE
-                        : new RowScopes(r.keys), doubt, provisional, start.generation + 1);
+                        : new RowScopes(r.keys), doubt, provisional || r.keys == null, start.generation + 1);
         if (!view.compareAndSet(start, next)) {
             return r != null; // a doubt came during the reading, which may have run before its cause committed
+        }
+        if (r != null && (start.unknown || start.readDue) && start.dependencies != null
+                && !start.dependencies.sameEdges(r.dependencies)) {
+            // writes made in doubt's moment before it was known (another instance's DDL) followed the old edges
+            invalidate.accept(all, "dependencies changed");
         }
         if (r != null && r.keys != null) {
             if (rowKeysRead) {
@@ -269,12 +287,26 @@ final class ClusterCatalog {
                     changedKeys(start.keysInDoubt, r.keys, changed);
                 }
                 if (!changed.isEmpty()) {
-                    keysChanged.accept(Set.copyOf(changed));
+                    invalidate.accept(Set.copyOf(changed), "row keys changed");
                 }
             }
             rowKeysRead = true;
         }
         return r != null;
+    }
+
+    /**
+     * Ends a transaction the reading began on an application connection with auto-commit off: nothing of the
+     * application's ran in it ({@code idle} readings only), and it must not stay open.
+     */
+    private static void endTransactionBegunBy(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            // the connection is failing; the application's next statement on it will say so
+        }
     }
 
     /** The dependencies and row keys read on one connection; {@code keys} null when they could not be read. */

@@ -409,8 +409,8 @@ final class ExecutionPipeline {
                 if (mayChangeCatalog(info)) {
                     // views, foreign keys and triggers may have changed: read them again, then drop what the new
                     // edges reach too
-                    session.catalogMayHaveChanged(target, info.kind() != StatementKind.DDL,
-                            info.kind() == StatementKind.DDL || info.kind() == StatementKind.UNKNOWN);
+                    session.catalogMayHaveChanged(target, info.kind() == StatementKind.DDL,
+                            info.kind() == StatementKind.UNKNOWN);
                     invalidateWrite(cluster.writeScope(info));
                 }
             }

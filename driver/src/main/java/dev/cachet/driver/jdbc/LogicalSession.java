@@ -129,27 +129,27 @@ final class LogicalSession {
     }
 
     /**
-     * A statement that may have changed the catalog succeeded on {@code target}: DDL, or one that may hide DDL
-     * ({@code hidden}: a string Cachet cannot see through, a call, an unknown function; {@code certain} for DDL and
-     * such strings). The cluster reads its catalog again now if that reading can be trusted — under auto-commit, on
-     * the primary, outside any transaction Cachet may not have seen — else counts every write as a write to every table
-     * until one can ({@link ClusterCatalog}). Its other instances are told once the change has committed.
+     * A statement that may have changed the catalog succeeded on {@code target}: {@code ddl}, or one that may hide DDL —
+     * a string Cachet cannot see through ({@code opaque}), a call, an unknown function. The cluster reads its catalog
+     * again now if that reading can be trusted — under auto-commit, on the primary, outside any transaction Cachet may
+     * not have seen — else counts every write as a write to every table until one can ({@link ClusterCatalog}). Its
+     * other instances are told once the change has committed: of DDL at once, of the rest at most once a heartbeat.
      */
-    void catalogMayHaveChanged(PhysicalConnection target, boolean hidden, boolean certain) {
+    void catalogMayHaveChanged(PhysicalConnection target, boolean ddl, boolean opaque) {
         boolean outside = !inTransaction();
-        if (outside && hidden && certain) {
-            unseenTransactionMayBeOpen = true; // a string Cachet cannot see through
+        if (outside && opaque) {
+            unseenTransactionMayBeOpen = true;
         }
         cluster.catalogChangedHere(target.connection(), outside && !unseenTransactionMayBeOpen(target));
         if (!outside && dialect != Dialect.MYSQL) {
             // the other instances could not see it before it commits (MySQL's DDL commits by itself)
-            announceAtEnd(certain);
+            announceAtEnd(ddl);
         } else {
-            cluster.catalogChanged(certain);
-            if (hidden) {
+            cluster.catalogChanged(ddl);
+            if (opaque) {
                 // the string may have begun a transaction Cachet did not see (BEGIN; ALTER …): told again when a
                 // transaction of this connection ends, in case the DDL committed only then
-                announceAtEnd(certain);
+                announceAtEnd(false);
             }
         }
     }
@@ -165,7 +165,7 @@ final class LogicalSession {
      * connection ends, or the real driver reports none open.
      */
     boolean unseenTransactionMayBeOpen(PhysicalConnection primary) {
-        if (unseenTransactionMayBeOpen && (primary == null || primary.reportsNoTransaction())) {
+        if (unseenTransactionMayBeOpen && (primary == null || primary.reportsNoTransaction(dialect))) {
             unseenTransactionMayBeOpen = false;
         }
         return unseenTransactionMayBeOpen;
@@ -383,8 +383,10 @@ final class LogicalSession {
         }
         unseenTransactionMayBeOpen = false;
         if (catalogChangeToAnnounce) {
-            // whatever the cause: a commit whose answer was lost may have made it, and a needless notice costs a read
+            // whatever the cause: a commit whose answer was lost may have made it, and a needless notice costs a
+            // reading. This instance doubts too: a reading another connection made before the commit saw none of it
             catalogChangeToAnnounce = false;
+            cluster.catalogChangedHere(null, false);
             cluster.catalogChanged(catalogChangeCertain);
             catalogChangeCertain = false;
         }

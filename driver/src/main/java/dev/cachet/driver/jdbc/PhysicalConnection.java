@@ -40,11 +40,15 @@ final class PhysicalConnection {
 
     /**
      * True when the real driver reports that no transaction is open on this connection; false when one is, or when the
-     * driver cannot tell. pgjdbc tells (it tracks the server's transaction status), found by reflection: Cachet does
-     * not depend on it.
+     * driver cannot tell. pgjdbc tells (it tracks the server's transaction status; found by reflection, Cachet does
+     * not depend on it); H2 turns auto-commit off while a transaction begun by SQL is open. MySQL's drivers keep
+     * auto-commit on inside one, so they cannot tell.
      */
-    boolean reportsNoTransaction() {
+    boolean reportsNoTransaction(Dialect dialect) {
         try {
+            if (dialect == Dialect.H2) {
+                return connection.getAutoCommit();
+            }
             Class<?> base = Class.forName("org.postgresql.core.BaseConnection", false,
                     connection.getClass().getClassLoader());
             if (!connection.isWrapperFor(base)) {

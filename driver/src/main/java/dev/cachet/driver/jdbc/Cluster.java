@@ -254,9 +254,9 @@ public final class Cluster {
     // ---------------------------------------------------------------- dependencies
 
     /**
-     * Reads the catalog's table dependencies and row keys on the cluster's first connection when {@code physical} is
-     * the primary's ({@code onPrimary}), else leaves them to be read on the primary before a statement between
-     * transactions; until they are read every write counts as a write to every table (see {@link ClusterCatalog}).
+     * Reads the catalog's table dependencies and row keys on the cluster's first connection, and on a later one while
+     * the last reading failed; a reading on a replica (not {@code onPrimary}) is used but made again on a primary
+     * connection when one is open between transactions (see {@link ClusterCatalog}).
      */
     void ensureDependencies(Connection physical, boolean onPrimary) {
         catalog.ensureRead(physical, onPrimary);
@@ -292,9 +292,10 @@ public final class Cluster {
      * Another instance changed the catalog, or this one may have missed that one did: its shared tier's invalidation
      * stream was lost or not yet delivering (DESIGN §13: when in doubt, the table). Until a reading on the primary
      * between transactions ({@link CachetConnection#readCatalogIfDue}) every write counts as a write to every table
-     * and every result is cached at table level; the look-ups cached in process under the keys trusted so far are dropped now, and that
-     * reading drops, in the shared tier too, the tables whose keys it finds changed. Runs on the shared tier's
-     * threads: in-process work only, never the database or Redis.
+     * and every result is cached at table level; the look-ups cached in process under the keys trusted so far are
+     * dropped now, and that reading drops, in the shared tier too, the tables whose keys it finds changed (everything,
+     * when it finds other edges). Runs on the shared tier's threads: in-process work only, never the database or
+     * Redis.
      */
     void catalogChangedElsewhere() {
         Set<String> keyed = catalog.doubt();
@@ -303,7 +304,15 @@ public final class Cluster {
         }
     }
 
-    /** True when a notice waits for the catalog to be read on the primary; one volatile read. */
+    /**
+     * The catalog may have changed where no reading here could see it: in doubt until one can (see
+     * {@link ClusterCatalog}).
+     */
+    void doubtCatalog() {
+        catalog.doubt();
+    }
+
+    /** True when a reading of the catalog on the primary is awaited; one volatile read. */
     boolean catalogReadDue() {
         return catalog.readDue();
     }
@@ -331,8 +340,8 @@ public final class Cluster {
 
     /**
      * This instance committed a change of the catalog: the other instances sharing its tier read theirs again — at
-     * once for DDL and strings Cachet cannot see through ({@code certain}), at most once a heartbeat for calls and
-     * unknown functions, which seldom hold DDL and may run with every request.
+     * once for DDL ({@code certain}), at most once a heartbeat for what only may hold DDL (strings Cachet cannot see
+     * through, calls, unknown functions), which an application may run with every request.
      */
     void catalogChanged(boolean certain) {
         catalogChangesAnnounced.increment();

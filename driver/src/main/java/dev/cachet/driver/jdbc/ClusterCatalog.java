@@ -154,11 +154,12 @@ final class ClusterCatalog {
 
     /**
      * After a statement through this instance that may have changed the catalog: reads again on {@code physical} when
-     * that reading settles (the primary, between transactions), else puts the catalog in doubt.
+     * that reading settles (the primary, between transactions; it settles an awaited reading too), else puts the
+     * catalog in doubt.
      */
     void changedHere(Connection physical, boolean settles) {
-        if (!settles || view.get().readDue) {
-            doubt(); // a doubt already waiting is settled by a reading that covers this change too
+        if (!settles) {
+            doubt();
             return;
         }
         reading.lock();

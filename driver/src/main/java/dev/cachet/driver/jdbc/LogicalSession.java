@@ -43,10 +43,9 @@ final class LogicalSession {
      * {@link CachetConnection#clearWarnings}).
      */
     private boolean sqlSettings;
-    /** Set when a statement that may change the catalog ran inside the open transaction: read it again at commit. */
     /** A statement that may have changed the catalog ran in the open transaction: the other instances learn at its end. */
     private boolean catalogChangeToAnnounce;
-    /** Whether that statement was DDL or a string Cachet cannot see through, rather than a call. */
+    /** Whether that statement was DDL (told at once) rather than one that only may hold DDL. */
     private boolean catalogChangeCertain;
     /**
      * A string Cachet cannot see through ran under auto-commit since the last transaction end: it may have left a
@@ -386,7 +385,7 @@ final class LogicalSession {
             // whatever the cause: a commit whose answer was lost may have made it, and a needless notice costs a
             // reading. This instance doubts too: a reading another connection made before the commit saw none of it
             catalogChangeToAnnounce = false;
-            cluster.catalogChangedHere(null, false);
+            cluster.doubtCatalog();
             cluster.catalogChanged(catalogChangeCertain);
             catalogChangeCertain = false;
         }

@@ -49,15 +49,8 @@ class SharedCatalogChangeIT {
             workers.go();
             workers.awaitAll(Duration.ofSeconds(30), w -> w.stat("hits") >= 3);
 
-            Properties connect = new Properties();
-            for (String name : settings.stringPropertyNames()) {
-                if (name.startsWith("cachet.")) {
-                    connect.setProperty(name, settings.getProperty(name));
-                }
-            }
-            connect.setProperty("user", role);
-            connect.setProperty("password", SharedFixture.APP_PASSWORD);
-            try (Connection c = DriverManager.getConnection(settings.getProperty("url"), connect);
+            try (Connection c = DriverManager.getConnection(settings.getProperty("url"),
+                    SharedFixture.connectionProperties(settings));
                  Statement s = c.createStatement()) {
                 CachetCluster self = Cachet.cluster(c);
                 Awaitility.await().atMost(Duration.ofSeconds(30))

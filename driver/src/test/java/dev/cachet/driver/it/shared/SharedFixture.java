@@ -100,6 +100,19 @@ final class SharedFixture {
         return p;
     }
 
+    /** What an application in this JVM passes to connect with {@code settings}: its role, and its Cachet settings. */
+    static Properties connectionProperties(Properties settings) {
+        Properties p = new Properties();
+        for (String name : settings.stringPropertyNames()) {
+            if (name.startsWith("cachet.")) {
+                p.setProperty(name, settings.getProperty(name));
+            }
+        }
+        p.setProperty("user", settings.getProperty("user"));
+        p.setProperty("password", settings.getProperty("password"));
+        return p;
+    }
+
     static void requireUp(String hostPort) {
         String[] hp = hostPort.split(":");
         try (Socket s = new Socket()) {

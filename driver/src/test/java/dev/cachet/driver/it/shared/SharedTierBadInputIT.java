@@ -111,14 +111,7 @@ class SharedTierBadInputIT {
 
     private static Connection connect(String cluster, String role, Path key, String maxEntryBytes) throws Exception {
         Properties s = SharedFixture.settings(cluster, role, Topology.STANDALONE, "strict");
-        Properties p = new Properties();
-        for (String name : s.stringPropertyNames()) {
-            if (name.startsWith("cachet.")) {
-                p.setProperty(name, s.getProperty(name));
-            }
-        }
-        p.setProperty("user", role);
-        p.setProperty("password", SharedFixture.APP_PASSWORD);
+        Properties p = SharedFixture.connectionProperties(s);
         p.setProperty("cachet.shared.encryptionKey", key.toString());
         if (maxEntryBytes != null) {
             p.setProperty("cachet.shared.maxEntryBytes", maxEntryBytes);

@@ -175,15 +175,8 @@ class SharedTierProcessesIT {
                 workers.go();
                 workers.awaitAll(Duration.ofSeconds(30), w -> w.stat("hits") >= 3);
                 // this JVM is another instance of the cluster: its operator call must reach the watcher
-                Properties connect = new Properties();
-                for (String name : settings.stringPropertyNames()) {
-                    if (name.startsWith("cachet.")) {
-                        connect.setProperty(name, settings.getProperty(name));
-                    }
-                }
-                connect.setProperty("user", role);
-                connect.setProperty("password", SharedFixture.APP_PASSWORD);
-                try (Connection c = java.sql.DriverManager.getConnection(settings.getProperty("url"), connect)) {
+                try (Connection c = java.sql.DriverManager.getConnection(settings.getProperty("url"),
+                        SharedFixture.connectionProperties(settings))) {
                     dev.cachet.driver.CachetCluster operator = dev.cachet.driver.Cachet.cluster(c);
                     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                             .until(() -> "up".equals(operator.statistics().shared().state()));

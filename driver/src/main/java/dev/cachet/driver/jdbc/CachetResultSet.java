@@ -38,7 +38,7 @@ public final class CachetResultSet extends DelegatingResultSet {
         try {
             delegate.updateRow();
         } finally {
-            owner.pipeline().afterRowWrite(scope);
+            owner.pipeline().afterRowWrite(info, scope);
         }
     }
 
@@ -52,7 +52,7 @@ public final class CachetResultSet extends DelegatingResultSet {
         try {
             delegate.insertRow();
         } finally {
-            owner.pipeline().afterRowWrite(scope);
+            owner.pipeline().afterRowWrite(info, scope);
         }
     }
 
@@ -66,7 +66,7 @@ public final class CachetResultSet extends DelegatingResultSet {
         try {
             delegate.deleteRow();
         } finally {
-            owner.pipeline().afterRowWrite(scope);
+            owner.pipeline().afterRowWrite(info, scope);
         }
     }
 }

@@ -459,15 +459,20 @@ final class ExecutionPipeline {
 
     /** Before an updatable result set writes a row: a write to the tables its query reads. */
     Set<String> beforeRowWrite(StatementInfo info) {
-        Set<String> read = info.tablesRead();
-        Set<String> scope = read.isEmpty() ? Cluster.ALL_TABLES : cluster.expand(read);
+        Set<String> scope = rowWriteScope(info);
         registerWrite(scope);
         return scope;
     }
 
-    void afterRowWrite(Set<String> scope) {
-        invalidateWrite(scope);
+    /** After it: invalidates that scope, and what the tables reach now if the catalog changed meanwhile. */
+    void afterRowWrite(StatementInfo info, Set<String> scope) {
+        invalidateWrite(union(scope, rowWriteScope(info)));
         connection.writeFinished();
+    }
+
+    private Set<String> rowWriteScope(StatementInfo info) {
+        Set<String> read = info.tablesRead();
+        return read.isEmpty() ? Cluster.ALL_TABLES : cluster.expand(read);
     }
 
     // ---------------------------------------------------------------- events

@@ -478,7 +478,7 @@ public final class RedisSharedTier implements SharedTier {
             CompletableFuture<byte[]> entry = store.get(entryKey, settings.readFromReplicas());
             CompletableFuture<List<byte[]>> versions = store.hmget(keys.versions(), KeySpace.versionFields(tables));
             SharedVersions current = SharedVersions.parse(await(versions, deadline));
-            byte[] value = await(entry, deadline);
+            byte[] value = awaitReplicaRead(entry, deadline);
             if (!current.usable()) {
                 // the versions hash is gone (restart, flush, eviction): make a new generation first
                 losses.incrementAndGet();
@@ -621,7 +621,8 @@ public final class RedisSharedTier implements SharedTier {
             return shape;
         }
         byte[] shapeKey = keys.shape(digest);
-        byte[] value = await(store.get(shapeKey, settings.readFromReplicas()));
+        byte[] value = awaitReplicaRead(store.get(shapeKey, settings.readFromReplicas()),
+                System.nanoTime() + timeoutNanos);
         if (value == null && settings.readFromReplicas()) {
             value = await(store.get(shapeKey, false)); // its replica may lag behind the entry's node
         }
@@ -882,6 +883,23 @@ public final class RedisSharedTier implements SharedTier {
     }
 
     // ---------------------------------------------------------------- faults
+
+    /**
+     * Awaits a read that may have gone to a replica ({@code readFromReplicas}): a replica that cannot answer — its
+     * connection not up yet, or dropped — makes it a miss, never a lost connection: what is trusted is decided by the
+     * versions, read on the primary, and a miss reads the entry again there behind its lease.
+     */
+    private byte[] awaitReplicaRead(CompletableFuture<byte[]> read, long deadline) throws Exception {
+        if (!settings.readFromReplicas()) {
+            return await(read, deadline);
+        }
+        try {
+            return await(read, deadline);
+        } catch (Exception e) {
+            log.debug("shared tier for cluster {}: a replica read failed ({})", settings.cluster(), Faults.describe(e));
+            return null;
+        }
+    }
 
     private <T> T await(CompletableFuture<T> future) throws Exception {
         return Faults.await(future, System.nanoTime() + timeoutNanos);

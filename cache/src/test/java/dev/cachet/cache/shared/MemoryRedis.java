@@ -26,6 +26,8 @@ final class MemoryRedis {
     volatile boolean silent;
     volatile boolean outOfMemory;
     volatile boolean holdMessages;
+    /** Reads that may go to a replica fail as a replica connection that is not up yet makes them fail. */
+    volatile boolean replicasDown;
     /** SETs of keys ending with this suffix are answered only when the test completes them from {@link #heldSets}. */
     volatile String holdSetsEndingWith;
     final Queue<Runnable> heldSets = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -144,6 +146,10 @@ final class MemoryRedis {
 
         @Override
         public CompletableFuture<byte[]> get(byte[] key, boolean replicaAllowed) {
+            if (replicaAllowed && replicasDown) {
+                return CompletableFuture.failedFuture(
+                        new IllegalStateException("Currently not connected. Commands are rejected."));
+            }
             return call(() -> strings.get(ByteBuffer.wrap(key)));
         }
 

@@ -271,4 +271,20 @@ class SharedTierFaultTest {
         assertThat(a.stats().state()).isEqualTo("up");
         assertThat(told).as("told when first trusted").hasValue(1);
     }
+
+    @Test
+    void aReplicaThatCannotAnswerMakesAMissNotALostConnection() {
+        Instances.Instance a = instances.start(redis.store(), Instances.settings(STRICT).readFromReplicas(true).build());
+        Instances.Instance b = instances.start(redis.store(), Instances.settings(STRICT).readFromReplicas(true).build());
+        a.fill(K, PRODUCTS, TestCodec.row(3, "tea"));
+        await().until(() -> a.stats().stores() == 1);
+
+        redis.replicasDown = true; // "Currently not connected": a replica connection not up yet
+        ResultCache.Lookup lookup = b.cache.lookup(K, PRODUCTS, false);
+        // the entry is read again on the primary behind its lease: found there
+        assertThat(lookup.isHit()).isTrue();
+        assertThat(b.stats().state()).as("trust rests on the primary").isEqualTo("up");
+        assertThat(b.stats().streamLosses()).isZero();
+        assertThat(b.stats().fallbacks()).isZero();
+    }
 }

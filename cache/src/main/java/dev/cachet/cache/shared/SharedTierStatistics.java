@@ -36,7 +36,7 @@ package dev.cachet.cache.shared;
  * @param localFlushes        in-process flushes because the stream was lost or came back
  * @param resyncs             times trust was restored after a loss (epoch bumped, pending bumps made)
  * @param catalogChanges      catalog changes (DDL) received from other instances; each makes this instance read its
- *                            catalog again, as does every stream loss
+ *                            catalog again, as does each time the tier comes to trust Redis
  */
 public record SharedTierStatistics(String state, long hits, long misses, long staleEntries, long localChecks,
                                    long localChecksStale, long leasesTaken, long leaseWaits, long leaseWaitHits,

@@ -521,15 +521,14 @@ public final class CachetConnection extends DelegatingConnection {
      * at once: nothing of the application's ran in it.
      */
     void readCatalogIfDue(boolean ended) {
-        if (!cluster.catalogReadDue() || !ended && session.inTransaction()
-                || session.unseenTransactionMayBeOpen(physical.primaryIfOpen())) {
-            return; // a reading there could run inside a transaction, under its snapshot
-        }
-        PhysicalConnection primary = routing == null ? physical.primaryOrHome() : physical.primaryIfOpen();
-        if (primary == null) {
+        if (!cluster.catalogReadDue() || !ended && session.inTransaction()) {
             return;
         }
-        cluster.readCatalogIfDue(primary::connection);
+        PhysicalConnection primary = physical.primaryIfOpen(); // without replicas, the home connection
+        if (primary == null || session.unseenTransactionMayBeOpen(primary)) {
+            return; // a reading there could run inside a transaction, under its snapshot
+        }
+        cluster.readCatalogIfDue(primary.connection());
     }
 
     /**

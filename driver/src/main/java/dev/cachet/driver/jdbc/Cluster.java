@@ -317,9 +317,9 @@ public final class Cluster {
         return catalog.readDue();
     }
 
-    /** Reads the catalog on {@code source}'s primary if a reading is awaited (see {@link ClusterCatalog#settleIfDue}). */
-    void readCatalogIfDue(ClusterCatalog.PrimarySource source) {
-        catalog.settleIfDue(source);
+    /** Reads the catalog on {@code primary} if a reading is awaited (see {@link ClusterCatalog#settleIfDue}). */
+    void readCatalogIfDue(Connection primary) {
+        catalog.settleIfDue(primary);
     }
 
     /** The catalog view's generation: a write scoped in an older one is invalidated at table level. */

@@ -145,7 +145,7 @@ final class ClusterCatalog {
         try {
             v = view.get();
             if (!v.readDue && (v.dependencies == null || v.unknown)) {
-                read(() -> physical, !settles, true);
+                read(physical, !settles, true);
             }
         } finally {
             reading.unlock();
@@ -164,7 +164,7 @@ final class ClusterCatalog {
         }
         reading.lock();
         try {
-            if (!read(() -> physical, false, false)) {
+            if (!read(physical, false, false)) {
                 doubt();
             }
         } finally {
@@ -172,18 +172,12 @@ final class ClusterCatalog {
         }
     }
 
-    /** Opens the primary connection for a settling reading. */
-    @FunctionalInterface
-    interface PrimarySource {
-        Connection primary() throws SQLException;
-    }
-
     /**
      * Makes the settling reading if one is awaited, no other connection is making it, and no reading failed lately (a
-     * second, doubling to 30 s while they fail); the caller runs between transactions. {@code source} is asked for the
-     * primary only when the probe user's connection cannot read.
+     * second, doubling to 30 s while they fail); the caller runs between transactions, on {@code primary}, which is
+     * read on when the probe user's connection cannot.
      */
-    void settleIfDue(PrimarySource source) {
+    void settleIfDue(Connection primary) {
         if (!view.get().readDue || !reading.tryLock()) {
             return;
         }
@@ -191,14 +185,7 @@ final class ClusterCatalog {
             if (!view.get().readDue || System.nanoTime() - settleRetryAt < 0) {
                 return;
             }
-            boolean read = read(() -> {
-                try {
-                    return source.primary();
-                } catch (SQLException | RuntimeException e) {
-                    log.debug("Cachet cluster {}: no primary to read the catalog on ({})", clusterId, e.toString());
-                    return null;
-                }
-            }, false, true);
+            boolean read = read(primary, false, true);
             if (read) {
                 settleRetryNanos = FIRST_RETRY_NANOS;
             } else {
@@ -219,19 +206,13 @@ final class ClusterCatalog {
         return view.getAndUpdate(View::doubted).rowScopes.keys().tables();
     }
 
-    /** A connection to read on, null when there is none. */
-    @FunctionalInterface
-    private interface Source {
-        Connection get();
-    }
-
     /**
      * One reading, through the probe user's connection when there is one, else on {@code physical}'s; installed only
      * if no doubt came meanwhile. {@code provisional}: used, but still awaiting a settling reading. A catalog that
      * cannot be read leaves every write to every table and no row keys, still awaiting a reading. Returns whether the
      * catalog was read.
      */
-    private boolean read(Source physical, boolean provisional, boolean idle) {
+    private boolean read(Connection physical, boolean provisional, boolean idle) {
         View start = view.get();
         Reading r = null;
         Cluster.CatalogConnector p = probe;
@@ -248,17 +229,14 @@ final class ClusterCatalog {
             }
         }
         if (r == null) {
-            Connection c = physical.get();
-            if (c != null) {
-                try {
-                    r = readOn(c);
-                } catch (SQLException | RuntimeException e) {
-                    log.warn("Cachet cluster {}: could not read table dependencies from the catalog ({}); every write "
-                            + "will invalidate every cached result until they can be read", clusterId, e.toString());
-                }
-                if (idle) {
-                    endTransactionBegunBy(c);
-                }
+            try {
+                r = readOn(physical);
+            } catch (SQLException | RuntimeException e) {
+                log.warn("Cachet cluster {}: could not read table dependencies from the catalog ({}); every write "
+                        + "will invalidate every cached result until they can be read", clusterId, e.toString());
+            }
+            if (idle) {
+                endTransactionBegunBy(physical);
             }
         }
         // keys not read keep the doubt, and a failed reading the wait, for the next reading to compare and settle

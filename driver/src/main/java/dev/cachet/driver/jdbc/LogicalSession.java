@@ -159,12 +159,12 @@ final class LogicalSession {
     }
 
     /**
-     * True while a transaction Cachet did not see may be open on {@code primary}, this connection's primary connection
-     * (null: not open, where such strings run; see {@link #catalogMayHaveChanged}): until a transaction of this
-     * connection ends, or the real driver reports none open.
+     * True while a transaction Cachet did not see may be open on {@code primary}, this connection's primary connection,
+     * where such strings run (see {@link #catalogMayHaveChanged}): until a transaction of this connection ends, or the
+     * real driver reports none open.
      */
     boolean unseenTransactionMayBeOpen(PhysicalConnection primary) {
-        if (unseenTransactionMayBeOpen && (primary == null || primary.reportsNoTransaction(dialect))) {
+        if (unseenTransactionMayBeOpen && primary.reportsNoTransaction(dialect)) {
             unseenTransactionMayBeOpen = false;
         }
         return unseenTransactionMayBeOpen;

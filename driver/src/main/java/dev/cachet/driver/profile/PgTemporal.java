@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * exactly like pgjdbc 42.7. pgjdbc parses the text's UTF-8 bytes; this class reads its characters, with digits and
  * whitespace ASCII only, which gives the same answers without encoding the text first. {@code getTimestamp} — the
  * conversion a hit runs most — reuses calendars, re-zoned for each call the way pgjdbc re-zones its one calendar per
- * connection; every other conversion uses calendars of its own.
+ * connection, and skips the calendar where {@link WallTime} can answer without it; every other conversion uses
+ * calendars of its own.
  */
 final class PgTemporal {
 
@@ -90,6 +91,15 @@ final class PgTemporal {
     Calendars calendars = Calendars.borrow(slot);
     try {
       Parsed ts = parse(text, calendars.parsed.reset());
+      if (ts.offset == null && ts.era == GregorianCalendar.AD) {
+        long millis = WallTime.toEpochMillis(cal == null ? TimeZone.getDefault() : cal.getTimeZone(), ts.year,
+            ts.month, ts.day, ts.hour, ts.minute, ts.second);
+        if (millis != WallTime.UNKNOWN) {
+          Timestamp result = new Timestamp(millis);
+          result.setNanos(ts.nanos);
+          return result;
+        }
+      }
       Calendar c = calendars.of(ts.offset, cal);
       setAll(c, ts);
       Timestamp result = new Timestamp(c.getTimeInMillis());

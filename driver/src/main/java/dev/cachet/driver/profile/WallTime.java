@@ -1,0 +1,83 @@
+package dev.cachet.driver.profile;
+
+import java.time.LocalDateTime;
+import java.time.Month;
+import java.time.Year;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
+import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The instant of a wall-clock date and time in a zone, as a lenient {@code GregorianCalendar} of that zone computes
+ * it, without one — where the answer cannot depend on how the calendar resolves a wall time: the fields in range, a
+ * Gregorian date (after the calendar's 1582 cutover), and exactly one instant showing that wall time (no gap, no
+ * overlap). Everywhere else it answers {@link #UNKNOWN} and the caller runs the calendar.
+ *
+ * <p>Why it agrees with the calendar: the instant it returns shows the wall time in the zone itself (checked with the
+ * zone's own {@link TimeZone#getOffset(long)}), and {@code java.time}'s rules of the same zone say no other instant
+ * does; a calendar given a wall time that exactly one instant shows returns that instant. Only the JDK's own zones
+ * qualify, whose {@code java.time} rules come from the same time-zone data; an application's {@code TimeZone}
+ * subclass or a {@code SimpleTimeZone} goes to the calendar. Region zones are taken through 2037, the end of their
+ * transition tables (later years follow recurring rules, which the two APIs apply each their own way).
+ */
+final class WallTime {
+
+    /** No answer: run the calendar. */
+    static final long UNKNOWN = Long.MIN_VALUE;
+
+    private static final Class<?> JDK_ZONE = TimeZone.getTimeZone("UTC").getClass();
+    /** Stands for a zone whose rules could not be had. */
+    private static final ZoneRules NONE = ZoneOffset.UTC.getRules();
+    private static final ConcurrentHashMap<String, ZoneRules> RULES = new ConcurrentHashMap<>();
+    private static final int FIRST_GREGORIAN_YEAR = 1583;
+    private static final int LAST_YEAR_OF_TABLES = 2037;
+    private static final int LAST_FIXED_YEAR = 9999;
+
+    private WallTime() {}
+
+    /**
+     * The epoch milliseconds at which {@code zone}'s clocks show the given wall time (AD, month 1–12), or
+     * {@link #UNKNOWN}.
+     */
+    static long toEpochMillis(TimeZone zone, int year, int month, int day, int hour, int minute, int second) {
+        if (year < FIRST_GREGORIAN_YEAR || year > LAST_FIXED_YEAR || month < 1 || month > 12 || day < 1
+                || day > Month.of(month).length(Year.isLeap(year)) || hour < 0 || hour > 23 || minute < 0
+                || minute > 59 || second < 0 || second > 59 || zone.getClass() != JDK_ZONE) {
+            return UNKNOWN;
+        }
+        ZoneRules rules = RULES.get(zone.getID());
+        if (rules == null) {
+            rules = RULES.computeIfAbsent(zone.getID(), id -> rulesOf(zone));
+        }
+        if (rules == NONE) {
+            return UNKNOWN;
+        }
+        long wall = (java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400L
+                + hour * 3_600L + minute * 60L + second) * 1_000L;
+        int offsetMillis;
+        if (rules.isFixedOffset()) {
+            offsetMillis = rules.getOffset(java.time.Instant.EPOCH).getTotalSeconds() * 1_000;
+        } else {
+            if (year > LAST_YEAR_OF_TABLES) {
+                return UNKNOWN;
+            }
+            LocalDateTime dateTime = LocalDateTime.of(year, month, day, hour, minute, second);
+            if (rules.getTransition(dateTime) != null) {
+                return UNKNOWN; // a gap or an overlap: the calendar decides
+            }
+            offsetMillis = rules.getOffset(dateTime).getTotalSeconds() * 1_000;
+        }
+        long instant = wall - offsetMillis;
+        // the zone itself must agree that this instant shows the wall time
+        return zone.getOffset(instant) == offsetMillis ? instant : UNKNOWN;
+    }
+
+    private static ZoneRules rulesOf(TimeZone zone) {
+        try {
+            return zone.toZoneId().getRules();
+        } catch (RuntimeException e) {
+            return NONE;
+        }
+    }
+}

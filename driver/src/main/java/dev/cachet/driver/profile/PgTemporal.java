@@ -343,6 +343,9 @@ final class PgTemporal {
   }
 
   private static Parsed parse(String s, Parsed ts) throws SQLException {
+    if (parseCanonical(s, ts)) {
+      return ts;
+    }
     int length = s.length();
     try {
       int start = skipSpaces(s, 0);
@@ -434,6 +437,55 @@ final class PgTemporal {
       throw badValue(s);
     }
     return ts;
+  }
+
+  /**
+   * Reads the text a server sends for a {@code timestamp} in the ISO style — exactly {@code YYYY-MM-DD HH:MM:SS}, then
+   * optionally {@code .} and one to nine digits, nothing else — into {@code ts}, which the general parser reads the
+   * same way; false, with {@code ts} untouched, for any other text.
+   */
+  private static boolean parseCanonical(String s, Parsed ts) {
+    int length = s.length();
+    if (length < 19 || length == 20 || length > 29 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != ' '
+        || s.charAt(13) != ':' || s.charAt(16) != ':' || (length > 19 && s.charAt(19) != '.')) {
+      return false;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    int fraction = length > 19 ? digits(s, 20, length) : 0;
+    if ((year | month | day | hour | minute | second | fraction) < 0) {
+      return false;
+    }
+    for (int digits = length > 19 ? length - 20 : 9; digits < 9; digits++) {
+      fraction *= 10;
+    }
+    ts.hasDate = true;
+    ts.year = year;
+    ts.month = month;
+    ts.day = day;
+    ts.hasTime = true;
+    ts.hour = hour;
+    ts.minute = minute;
+    ts.second = second;
+    ts.nanos = fraction;
+    return true;
+  }
+
+  /** The number the ASCII digits {@code s[start, end)} spell, or -1 if one is not such a digit. */
+  private static int digits(String s, int start, int end) {
+    int n = 0;
+    for (int i = start; i < end; i++) {
+      int d = s.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      n = n * 10 + d;
+    }
+    return n;
   }
 
   static SQLException badValue(String text) {

@@ -31,7 +31,7 @@ import org.h2.jdbcx.JdbcDataSource;
  * A cacheable query's plain setters only record their values; the real statement receives them when an execution
  * runs on it. A hit therefore makes no real setter call, a miss after a hit binds the values of that moment, a
  * setter the real driver refuses for its index or state (out of range, closed statement or connection) still reaches
- * it at once, and a value it refuses for itself fails at the execution and is never part of a key. The property runs random sequences of setter, clear, execute and write calls on a Cachet statement and on a
+ * it at once — a real connection closed under an open Cachet connection fails the execution instead — and a value it refuses for itself fails at the execution and is never part of a key. The property runs random sequences of setter, clear, execute and write calls on a Cachet statement and on a
  * direct H2 statement of the same text, call for call, and requires the same outcome of each.
  */
 class DeferredBindingTest {
@@ -184,6 +184,23 @@ class DeferredBindingTest {
         c.close();
         assertThatThrownBy(() -> ps.setString(1, "2")).as("a statement of a closed connection")
                 .isInstanceOf(SQLException.class);
+    }
+
+    @Example
+    void aRealConnectionClosedUnderneathFailsTheNextExecutionHitOrMiss() throws SQLException {
+        H2Database db = database();
+        Connection c = db.cachet();
+        PreparedStatement ps = c.prepareStatement(QUERIES.get(0));
+        ps.setInt(1, 1);
+        ps.executeQuery().close(); // cached now
+        c.unwrap(org.h2.jdbc.JdbcConnection.class).close();
+        assertThat(c.isClosed()).isTrue();
+        for (int id : new int[] {1, 2}) {
+            ps.setInt(1, id); // recorded: Cachet's setters ask Cachet's connection, pgjdbc's ask none
+            assertThatThrownBy(ps::executeQuery).as(id == 1 ? "a hit" : "a miss")
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08003"));
+        }
+        c.close();
     }
 
     @Example

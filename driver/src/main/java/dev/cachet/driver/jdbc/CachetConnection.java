@@ -715,6 +715,11 @@ public final class CachetConnection extends DelegatingConnection {
         return physical.primaryClosed();
     }
 
+    /** True after {@link #close()} or {@link #abort}: without asking the real driver, unlike {@link #isClosed()}. */
+    boolean closeCalled() {
+        return closed;
+    }
+
     /**
      * Whether the lead connection is valid; with routing, a lead replica that is not leaves the rotation and the
      * answer is that of the next home (a healthy replica, else the primary, connected now).

@@ -106,11 +106,13 @@ public class CachetPreparedStatement extends DelegatingPreparedStatement {
      * hits never reach the real statement, so the real setter is made only when an execution runs there
      * ({@link #bindLateOn}). Only for parameters the analyzer counted in the text and while statement and connection
      * are open, so that a setter the real driver would refuse (index out of range, closed) still reaches it now and
-     * fails as it does.
+     * fails as it does. The connection's state is Cachet's own ({@link CachetConnection#closeCalled}): a real
+     * connection that closed under it (its server gone) is found by the execution that follows, as for any
+     * statement — asking pgjdbc costs a lock on its socket per setter, and pgjdbc's own setters do not ask.
      */
     @Override
     protected final boolean defersBinding(int index) throws SQLException {
-        return index > 0 && index <= deferrable && !preparedDelegate.isClosed() && !connection.isClosed();
+        return index > 0 && index <= deferrable && !preparedDelegate.isClosed() && !connection.closeCalled();
     }
 
     @Override

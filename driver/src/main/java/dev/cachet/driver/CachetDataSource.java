@@ -238,7 +238,7 @@ public class CachetDataSource implements DataSource {
             dev.cachet.driver.jdbc.ClusterRouting r =
                     new dev.cachet.driver.jdbc.ClusterRouting(cluster, "primary", names, probes, true);
             return configuredProbe ? r.withConfiguredProbe() : r;
-        }, own, probes, DriverOptions.ofDataSource(serial), catalogConnector(primary, settings),
+        }, own, probes, DriverOptions.ofDataSource(serial), configuredProbe ? probes : null,
                 dev.cachet.driver.jdbc.ClusterRouting.hostList("primary", names), "a wrapped DataSource's")
                 .releasesToPool();
     }

@@ -121,7 +121,7 @@ public final class CachetDriver implements Driver {
         return openRouted(settings, clusterId, parsed.dialect(), c -> {
             ClusterRouting r = new ClusterRouting(c, primary, replicas, probes, false);
             return configuredProbe ? r.withConfiguredProbe() : r;
-        }, connector, probes, options, configuredProbe ? () -> probes.connect(primary) : null,
+        }, connector, probes, options, configuredProbe ? probes : null,
                 ClusterRouting.hostList(primary, replicas), "the URL's");
     }
 
@@ -162,7 +162,7 @@ public final class CachetDriver implements Driver {
         Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
         try {
             if (catalog != null) {
-                cluster.catalogConnector(catalog);
+                cluster.catalogConnector(catalog, false);
             }
             return new CachetConnection(cluster, settings, real, options);
         } catch (SQLException | RuntimeException | Error e) {
@@ -179,19 +179,18 @@ public final class CachetDriver implements Driver {
     /**
      * A logical connection of a cluster with replica routing created by {@code routing} (the first time), opened
      * through {@code connector} — the caller's own way to reach each host, with its own credentials — and probing
-     * through {@code probes} until a configured probe or an earlier connection's credentials stand.
+     * through {@code probes} until a configured probe or an earlier connection's credentials stand. {@code catalog},
+     * when {@code cachet.probe.user} is set, reaches a host as that user: the cluster's catalog reads go through it to
+     * whichever host is the primary at the time (after a failover, the host named first may be a standby).
      */
     static CachetConnection openRouted(CachetSettings settings, String clusterId, dev.cachet.parser.Dialect dialect,
                                        java.util.function.Function<Cluster, ClusterRouting> routing,
                                        JdbcNodeProbe.HostConnector connector, JdbcNodeProbe.HostConnector probes,
-                                       String options, Cluster.CatalogConnector catalog, List<String> hosts,
+                                       String options, JdbcNodeProbe.HostConnector catalog, List<String> hosts,
                                        String whose) throws SQLException {
         Cluster cluster = ClusterRegistry.acquire(clusterId, settings, dialect);
         Connection real = null;
         try {
-            if (catalog != null) {
-                cluster.catalogConnector(catalog);
-            }
             ClusterRouting r = cluster.routing(routing);
             if (!r.hosts().equals(hosts)) {
                 // one cluster id, two ways to reach its nodes (a URL's hosts, a DataSource's replicas): this
@@ -199,6 +198,9 @@ public final class CachetDriver implements Driver {
                 throw new SQLException("Cachet: cluster " + clusterId + " routes over " + r.hosts() + ", set up by an"
                         + " earlier connection, but this connection names " + whose + " hosts " + hosts + "; give it"
                         + " another cachet.cluster, or open every connection of the cluster the same way", "08001");
+            }
+            if (catalog != null) {
+                cluster.catalogConnector(() -> catalog.connect(r.primaryHost()), true);
             }
             r.ensureStarted();
             ClusterRouting.Home home = r.connectHome(connector);

@@ -196,7 +196,8 @@ class DeferredBindingTest {
         c.unwrap(org.h2.jdbc.JdbcConnection.class).close();
         assertThat(c.isClosed()).isTrue();
         for (int id : new int[] {1, 2}) {
-            ps.setInt(1, id); // recorded: Cachet's setters ask Cachet's connection, pgjdbc's ask none
+            // recorded: Cachet's setters ask Cachet's connection (H2's own setter would fail here, pgjdbc's would not)
+            ps.setInt(1, id);
             assertThatThrownBy(ps::executeQuery).as(id == 1 ? "a hit" : "a miss")
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08003"));
         }

@@ -265,10 +265,11 @@ public final class Cluster {
     /**
      * Makes the catalog reads of this cluster use connections of {@code probeUser} ({@code cachet.probe.user}), opened
      * by {@code connector} and closed after each read, instead of the application connection that triggers them. The
-     * first call wins.
+     * first call wins. {@code primaryOnly}, for a cluster with replicas: the connector reaches the host routing takes
+     * for the primary, and a reading that finds itself on a standby is not used.
      */
-    public void catalogConnector(CatalogConnector connector) {
-        catalog.probe(connector);
+    public void catalogConnector(CatalogConnector connector, boolean primaryOnly) {
+        catalog.probe(connector, primaryOnly);
     }
 
     /** Opens a connection of the configured probe user for the cluster's catalog reads. */

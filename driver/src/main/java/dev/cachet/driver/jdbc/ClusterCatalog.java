@@ -70,6 +70,8 @@ final class ClusterCatalog {
     private final AtomicReference<View> view = new AtomicReference<>(View.UNREAD);
     private final ReentrantLock reading = new ReentrantLock();
     private volatile Cluster.CatalogConnector probe;
+    /** Set with {@link #probe} (before it, under its lock). */
+    private volatile boolean probeOnPrimaryOnly;
     /** Guarded by {@link #reading}: when the probe user's connection may be tried again after it failed. */
     private long probeRetryAt;
     private long probeRetryNanos = FIRST_RETRY_NANOS;
@@ -90,9 +92,14 @@ final class ClusterCatalog {
         this.probeRetryAt = settleRetryAt;
     }
 
-    /** The probe user's connections for readings (first call wins); without one, application connections read. */
-    synchronized void probe(Cluster.CatalogConnector connector) {
+    /**
+     * The probe user's connections for readings (first call wins); without one, application connections read.
+     * {@code primaryOnly}: the connector reaches the host routing takes for the primary, and a reading it finds on a
+     * standby is not used.
+     */
+    synchronized void probe(Cluster.CatalogConnector connector, boolean primaryOnly) {
         if (probe == null) {
+            probeOnPrimaryOnly = primaryOnly;
             probe = connector;
         }
     }
@@ -218,6 +225,10 @@ final class ClusterCatalog {
         Cluster.CatalogConnector p = probe;
         if (p != null && System.nanoTime() - probeRetryAt >= 0) {
             try (Connection c = p.open()) {
+                if (standby(c)) {
+                    // routing has not seen a failover yet: the host it names may be back as a standby
+                    throw new SQLException("the probe user's host is a standby");
+                }
                 r = readOn(c);
                 probeRetryNanos = FIRST_RETRY_NANOS;
             } catch (SQLException | RuntimeException e) {
@@ -290,6 +301,21 @@ final class ClusterCatalog {
 
     /** The dependencies and row keys read on one connection; {@code keys} null when they could not be read. */
     private record Reading(TableDependencies dependencies, RowKeys keys) {
+    }
+
+    /**
+     * Whether {@code c}, a probe connection of a cluster with replicas, is on a PostgreSQL standby — whose catalog
+     * replays the primary's with a lag — as the host routing takes for the primary can be in the moment after a
+     * failover. Elsewhere no failover moves the primary: never asked.
+     */
+    private boolean standby(Connection c) throws SQLException {
+        if (!probeOnPrimaryOnly || dialect != Dialect.POSTGRESQL) {
+            return false;
+        }
+        try (java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.cachet.driver.profile;
 import java.time.LocalDateTime;
 import java.time.Month;
 import java.time.Year;
-import java.time.ZoneOffset;
 import java.time.zone.ZoneRules;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Why it agrees with the calendar: the instant it returns shows the wall time in the zone itself (checked with the
  * zone's own {@link TimeZone#getOffset(long)}), and {@code java.time}'s rules of the same zone say no other instant
  * does; a calendar given a wall time that exactly one instant shows returns that instant. Only the JDK's own zones
- * qualify, whose {@code java.time} rules come from the same time-zone data; an application's {@code TimeZone}
- * subclass or a {@code SimpleTimeZone} goes to the calendar. Region zones are taken through 2037, the end of their
+ * qualify, whose {@code java.time} rules come from the same time-zone data, and only with the rules their ID names
+ * ({@code TimeZone.setID} and {@code setRawOffset} can make a JDK zone whose data are another zone's); an
+ * application's {@code TimeZone} subclass or a {@code SimpleTimeZone} goes to the calendar. Region zones are taken through 2037, the end of their
  * transition tables (later years follow recurring rules, which the two APIs apply each their own way).
  */
 final class WallTime {
@@ -27,9 +27,15 @@ final class WallTime {
     static final long UNKNOWN = Long.MIN_VALUE;
 
     private static final Class<?> JDK_ZONE = TimeZone.getTimeZone("UTC").getClass();
-    /** Stands for a zone whose rules could not be had. */
-    private static final ZoneRules NONE = ZoneOffset.UTC.getRules();
-    private static final ConcurrentHashMap<String, ZoneRules> RULES = new ConcurrentHashMap<>();
+    /** A JDK zone as its ID names it, and that zone's {@code java.time} rules. */
+    private record Named(TimeZone zone, ZoneRules rules) {
+    }
+
+    /** Stands for an ID whose rules could not be had. */
+    private static final Named NONE = new Named(null, null);
+    /** IDs are few (about 600 in the JDK); made-up ones, beyond this many, are looked up each time, not kept. */
+    private static final int MAX_IDS = 2_048;
+    private static final ConcurrentHashMap<String, Named> RULES = new ConcurrentHashMap<>();
     private static final int FIRST_GREGORIAN_YEAR = 1583;
     private static final int LAST_YEAR_OF_TABLES = 2037;
     private static final int LAST_FIXED_YEAR = 9999;
@@ -46,13 +52,19 @@ final class WallTime {
                 || minute > 59 || second < 0 || second > 59 || zone.getClass() != JDK_ZONE) {
             return UNKNOWN;
         }
-        ZoneRules rules = RULES.get(zone.getID());
-        if (rules == null) {
-            rules = RULES.computeIfAbsent(zone.getID(), id -> rulesOf(zone));
+        String id = zone.getID();
+        Named named = RULES.get(id);
+        if (named == null) {
+            named = named(id);
+            if (RULES.size() < MAX_IDS) {
+                RULES.putIfAbsent(id, named);
+            }
         }
-        if (rules == NONE) {
+        // the zone must be the one its ID names: same raw offset, same transitions (a cheap comparison)
+        if (named == NONE || !zone.hasSameRules(named.zone)) {
             return UNKNOWN;
         }
+        ZoneRules rules = named.rules;
         long wall = (java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400L
                 + hour * 3_600L + minute * 60L + second) * 1_000L;
         int offsetMillis;
@@ -73,9 +85,13 @@ final class WallTime {
         return zone.getOffset(instant) == offsetMillis ? instant : UNKNOWN;
     }
 
-    private static ZoneRules rulesOf(TimeZone zone) {
+    private static Named named(String id) {
+        TimeZone zone = TimeZone.getTimeZone(id);
+        if (!zone.getID().equals(id) || zone.getClass() != JDK_ZONE) {
+            return NONE; // an ID the JDK does not know (getTimeZone answers GMT)
+        }
         try {
-            return zone.toZoneId().getRules();
+            return new Named(zone, zone.toZoneId().getRules());
         } catch (RuntimeException e) {
             return NONE;
         }

@@ -206,7 +206,7 @@ class CatalogNoticeTest {
             Cluster cluster = cluster(c);
             cluster.catalogConnector(() -> {
                 throw new SQLException("password authentication failed", "28P01");
-            });
+            }, false);
             moveKey(databases.get(0));
             cluster.catalogChangedElsewhere();
             value(c, "SELECT 1");

@@ -3,7 +3,6 @@ package dev.cachet.driver.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.Calendar;
@@ -14,7 +13,8 @@ import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link WallTime} against a lenient {@code GregorianCalendar} of the same zone, in every zone the JDK knows: at
+ * {@link WallTime} against a lenient {@code GregorianCalendar} of the same zone, in every zone {@code TimeZone} knows
+ * (old three-letter IDs among them): at
  * random wall times from 1500 to 2100 and at every wall time within three hours of each of a zone's transitions
  * (gaps, overlaps, day-long jumps), each answer is the calendar's, and the wall times it declines are few.
  */
@@ -45,7 +45,7 @@ class WallTimeTest {
         Random random = new Random(20261207L);
         long checked = 0;
         long answered = 0;
-        for (String id : ZoneId.getAvailableZoneIds()) {
+        for (String id : TimeZone.getAvailableIDs()) {
             TimeZone zone = TimeZone.getTimeZone(id);
             for (int i = 0; i < 200; i++) {
                 LocalDateTime t = LocalDateTime.of(1500 + random.nextInt(600), 1 + random.nextInt(12),
@@ -53,7 +53,7 @@ class WallTimeTest {
                 checked++;
                 answered += agrees(zone, t) ? 1 : 0;
             }
-            ZoneRules rules = ZoneId.of(id).getRules();
+            ZoneRules rules = zone.toZoneId().getRules();
             for (ZoneOffsetTransition transition : rules.getTransitions()) {
                 int year = transition.getDateTimeBefore().getYear();
                 if (year < 1900 || year > 2037) {
@@ -97,5 +97,17 @@ class WallTimeTest {
         // a zone that is not the JDK's own, even under a JDK zone's name
         assertThat(WallTime.toEpochMillis(new SimpleTimeZone(3_600_000, "Europe/Amsterdam"), 2023, 1, 1, 12, 0, 0))
                 .isEqualTo(WallTime.UNKNOWN);
+        // a JDK zone renamed or re-offset: its data are no longer its ID's (London's autumn overlap under Lagos's
+        // name would pass for a time only one instant shows)
+        TimeZone renamed = TimeZone.getTimeZone("Europe/London");
+        renamed.setID("Africa/Lagos");
+        assertThat(WallTime.toEpochMillis(renamed, 2023, 10, 29, 1, 30, 0)).isEqualTo(WallTime.UNKNOWN);
+        assertThat(WallTime.toEpochMillis(renamed, 2023, 7, 1, 12, 0, 0)).isEqualTo(WallTime.UNKNOWN);
+        TimeZone shifted = TimeZone.getTimeZone("Africa/Lagos");
+        shifted.setRawOffset(2 * 3_600_000);
+        assertThat(WallTime.toEpochMillis(shifted, 2023, 7, 1, 12, 0, 0)).isEqualTo(WallTime.UNKNOWN);
+        TimeZone unknown = TimeZone.getTimeZone("Europe/Amsterdam");
+        unknown.setID("Nowhere/Made_Up");
+        assertThat(WallTime.toEpochMillis(unknown, 2023, 7, 1, 12, 0, 0)).isEqualTo(WallTime.UNKNOWN);
     }
 }

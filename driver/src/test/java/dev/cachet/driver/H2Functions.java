@@ -13,6 +13,14 @@ public final class H2Functions {
         return x;
     }
 
+    /** A function that runs DDL, as a procedure may: creates the view {@code w} over {@code t}. */
+    public static int createView(Connection conn) throws java.sql.SQLException {
+        try (java.sql.Statement s = conn.createStatement()) {
+            s.execute("CREATE VIEW w AS SELECT id, v FROM t");
+        }
+        return 1;
+    }
+
     /** A trigger that does nothing visible, standing for any trigger Cachet cannot see through. */
     public static final class NoopTrigger implements org.h2.api.Trigger {
         @Override

@@ -279,14 +279,15 @@ public final class Cluster {
     }
 
     /**
-     * A statement through this instance may have changed the catalog: reads the dependencies and keys again through the
-     * probe user's connection when one is configured, else through {@code physical} (an application connection: the
-     * catalog then shows what its user may see), when that reading can be trusted ({@code settles}: on the primary,
-     * between transactions); else until one can, every write counts as a write to every table. A table whose key
-     * changed is invalidated whole.
+     * A statement through this instance changed the catalog ({@code certain}: DDL) or may have: after DDL, reads the
+     * dependencies and keys again through the probe user's connection when one is configured, else through
+     * {@code physical} (an application connection: the catalog then shows what its user may see), when that reading
+     * can be trusted ({@code settles}: on the primary, between transactions); else, and after a statement that only
+     * may have, every write counts as a write to every table until a reading (for the latter, at most one a second).
+     * A table whose key changed is invalidated whole.
      */
-    void catalogChangedHere(Connection physical, boolean settles) {
-        catalog.changedHere(physical, settles);
+    void catalogChangedHere(Connection physical, boolean settles, boolean certain) {
+        catalog.changedHere(physical, settles, certain);
     }
 
     /**

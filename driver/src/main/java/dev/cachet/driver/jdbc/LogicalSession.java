@@ -129,9 +129,10 @@ final class LogicalSession {
 
     /**
      * A statement that may have changed the catalog succeeded on {@code target}: {@code ddl}, or one that may hide DDL —
-     * a string Cachet cannot see through ({@code opaque}), a call, an unknown function. The cluster reads its catalog
-     * again now if that reading can be trusted — under auto-commit, on the primary, outside any transaction Cachet may
-     * not have seen — else counts every write as a write to every table until one can ({@link ClusterCatalog}). Its
+     * a string Cachet cannot see through ({@code opaque}), a call, an unknown function. After DDL the cluster reads its
+     * catalog again now if that reading can be trusted — under auto-commit, on the primary, outside any transaction
+     * Cachet may not have seen — else counts every write as a write to every table until one can; after the others it
+     * does the latter, with a reading at most once a second ({@link ClusterCatalog#changedHere}). Its
      * other instances are told once the change has committed: of DDL at once, of the rest at most once a heartbeat.
      */
     void catalogMayHaveChanged(PhysicalConnection target, boolean ddl, boolean opaque) {
@@ -139,7 +140,7 @@ final class LogicalSession {
         if (outside && opaque) {
             unseenTransactionMayBeOpen = true;
         }
-        cluster.catalogChangedHere(target.connection(), outside && !unseenTransactionMayBeOpen(target));
+        cluster.catalogChangedHere(target.connection(), outside && !unseenTransactionMayBeOpen(target), ddl);
         if (!outside && dialect != Dialect.MYSQL) {
             // the other instances could not see it before it commits (MySQL's DDL commits by itself)
             announceAtEnd(ddl);

@@ -40,7 +40,7 @@ class ProbeCatalogReadingIT {
                 ClusterCatalog catalog = new ClusterCatalog("probe-standby-it", Dialect.POSTGRESQL, Map.of(),
                         (tables, cause) -> { }, Set.of());
                 catalog.probe(() -> PgCluster.connect(1), true);
-                catalog.changedHere(primary, true);
+                catalog.changedHere(primary, true, true);
                 assertThat(String.valueOf(catalog.rowScopes().keys().get(table)))
                         .as("the key read after the DDL").contains("k").doesNotContain("id");
             } finally {

@@ -314,6 +314,11 @@ public final class Cluster {
         catalog.doubt();
     }
 
+    /** As {@link #doubtCatalog}, for a change that only may have been made: its reading keeps the pace. */
+    void doubtCatalogPossibly() {
+        catalog.mayHaveChanged();
+    }
+
     /** True when a reading of the catalog on the primary is awaited; one volatile read. */
     boolean catalogReadDue() {
         return catalog.readDue();

@@ -41,7 +41,7 @@ final class ClusterCatalog {
     private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
     /**
      * How long after the last reading a doubt that only statements which may hide DDL raised waits for its settling
-     * reading: a reading is a dozen catalog queries (13–33 ms on loopback PostgreSQL with 20 tables), and an
+     * reading: a reading is a dozen catalog queries (10–16 ms on loopback PostgreSQL with 21 tables), and an
      * application may make a call or use a function of its own with every request.
      */
     static final long POSSIBLE_CHANGE_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -54,17 +54,29 @@ final class ClusterCatalog {
      * @param rowScopes    the row keys trusted now
      * @param keysInDoubt  the keys trusted before a doubt, compared with the settling reading's; null when none
      * @param readDue      a settling reading is awaited
+     * @param paced        the doubt was raised only by statements that may hide DDL: its settling reading keeps the
+     *                     pace ({@link #POSSIBLE_CHANGE_SETTLE_NANOS})
      * @param generation   counts the views installed
      */
     private record View(TableDependencies dependencies, boolean unknown, RowScopes rowScopes, RowKeys keysInDoubt,
-                        boolean readDue, long generation) {
+                        boolean readDue, boolean paced, long generation) {
 
-        static final View UNREAD = new View(null, false, RowScopes.NONE, null, false, 0);
+        static final View UNREAD = new View(null, false, RowScopes.NONE, null, false, false, 0);
 
+        /** In doubt of a certain change (DDL here or elsewhere): settled at the first chance. */
         View doubted() {
+            return doubted(false);
+        }
+
+        /** In doubt of a possible change: paced, unless a doubt of a certain one is already awaiting its reading. */
+        View doubtedPossibly() {
+            return doubted(readDue ? paced : true);
+        }
+
+        private View doubted(boolean pace) {
             RowKeys trusted = rowScopes.keys();
             RowKeys doubt = keysInDoubt != null ? keysInDoubt : trusted.isEmpty() ? null : trusted;
-            return new View(dependencies, true, RowScopes.NONE, doubt, true, generation + 1);
+            return new View(dependencies, true, RowScopes.NONE, doubt, true, pace, generation + 1);
         }
     }
 
@@ -92,8 +104,6 @@ final class ClusterCatalog {
     private volatile long readings;
     /** When the last reading ended ({@link #clock}). */
     private volatile long lastReadingAt;
-    /** Before this, a doubt raised only by statements that may hide DDL is not settled ({@link #mayHaveChanged}). */
-    private volatile long settleNotBefore;
 
     ClusterCatalog(String clusterId, Dialect dialect, Map<String, Set<String>> configured,
                    BiConsumer<Set<String>, String> invalidate, Set<String> all) {
@@ -112,7 +122,6 @@ final class ClusterCatalog {
         this.settleRetryAt = clock.getAsLong();
         this.probeRetryAt = settleRetryAt;
         this.lastReadingAt = settleRetryAt - POSSIBLE_CHANGE_SETTLE_NANOS;
-        this.settleNotBefore = lastReadingAt;
     }
 
     /**
@@ -219,7 +228,9 @@ final class ClusterCatalog {
         }
         try {
             long now = clock.getAsLong();
-            if (!view.get().readDue || now - settleRetryAt < 0 || now - settleNotBefore < 0) {
+            View v = view.get();
+            if (!v.readDue || now - settleRetryAt < 0
+                    || v.paced && now - (lastReadingAt + POSSIBLE_CHANGE_SETTLE_NANOS) < 0) {
                 return;
             }
             boolean read = read(primary, false, true);
@@ -240,7 +251,6 @@ final class ClusterCatalog {
      * tables whose keys were trusted until now.
      */
     Set<String> doubt() {
-        settleNotBefore = lastReadingAt; // a doubt of a certain change is settled as soon as a reading can be made
         return view.getAndUpdate(View::doubted).rowScopes.keys().tables();
     }
 
@@ -251,10 +261,7 @@ final class ClusterCatalog {
      * keeps every write a write to every table meanwhile, as any doubt does.
      */
     void mayHaveChanged() {
-        if (!view.get().readDue) {
-            settleNotBefore = lastReadingAt + POSSIBLE_CHANGE_SETTLE_NANOS;
-        }
-        view.getAndUpdate(View::doubted);
+        view.getAndUpdate(View::doubtedPossibly);
     }
 
     /**
@@ -315,9 +322,9 @@ final class ClusterCatalog {
         }
         View next = r == null
                 ? new View(start.dependencies != null ? start.dependencies : TableDependencies.none(), true,
-                        RowScopes.NONE, doubt, true, start.generation + 1)
+                        RowScopes.NONE, doubt, true, false, start.generation + 1)
                 : new View(r.dependencies, false, r.keys == null || r.keys.isEmpty() ? RowScopes.NONE
-                        : new RowScopes(r.keys), doubt, provisional || r.keys == null, start.generation + 1);
+                        : new RowScopes(r.keys), doubt, provisional || r.keys == null, false, start.generation + 1);
         if (!view.compareAndSet(start, next)) {
             return r != null; // a doubt came during the reading, which may have run before its cause committed
         }

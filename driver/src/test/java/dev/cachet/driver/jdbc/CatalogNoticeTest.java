@@ -207,6 +207,7 @@ class CatalogNoticeTest {
         try (Connection c = cachet(url)) {
             assertThat(value(c, ROW1)).isEqualTo("a");
             assertThat(value(c, "SELECT create_w()")).isEqualTo("1");
+            assertThat(cluster(c).catalogReadDue()).as("in doubt, read at the next statement at the earliest").isTrue();
             // whether the catalog was read since (a second after the last reading) or is in doubt, the view's result
             // cached now is dropped by a write to the table under it
             assertThat(value(c, "SELECT v FROM w WHERE id = 1")).isEqualTo("a");

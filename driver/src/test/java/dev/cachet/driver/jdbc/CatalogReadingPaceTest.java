@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class CatalogReadingPaceTest {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final Set<String> ALL = Set.of("*all*");
 
     private Connection h2;
     private long now = 1_000 * SECOND;
@@ -56,11 +57,34 @@ class CatalogReadingPaceTest {
         assertThat(catalog.readDue()).isTrue();
         assertThat(catalog.readings()).isEqualTo(1);
         assertThat(catalog.rowScopes().keys().isEmpty()).as("no row keys in doubt").isTrue();
+        assertThat(catalog.expand(Set.of("t"), ALL)).as("every write a write to every table").isSameAs(ALL);
         now += SECOND / 2;
         catalog.settleIfDue(h2);
         assertThat(catalog.readings()).isEqualTo(2);
         assertThat(catalog.readDue()).isFalse();
         assertThat(catalog.rowScopes().keys().get("t")).isNotNull();
+        assertThat(catalog.expand(Set.of("t"), ALL)).isEqualTo(Set.of("t"));
+    }
+
+    @Test
+    void aReadingThatACallOvertookIsNotInstalled() throws SQLException {
+        now += 5 * SECOND;
+        catalog.doubt();
+        // a call lands while the settling reading runs (the reading's first catalog query is its cue)
+        ClusterCatalog[] self = {catalog};
+        Connection racing = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getMetaData") || method.getName().startsWith("create")
+                            || method.getName().startsWith("prepare")) {
+                        self[0].changedHere(h2, true, false);
+                        self[0] = null;
+                    }
+                    return method.invoke(h2, args);
+                });
+        catalog.settleIfDue(racing);
+        assertThat(self[0]).as("the reading queried the catalog").isNull();
+        assertThat(catalog.readDue()).as("the call's doubt stands").isTrue();
+        assertThat(catalog.expand(Set.of("t"), ALL)).isSameAs(ALL);
     }
 
     @Test

@@ -21,6 +21,12 @@ public final class H2Functions {
         return 1;
     }
 
+    /** As {@link #createView}, then fails: the view stays (H2 commits DDL at once). */
+    public static int createViewAndFail(Connection conn) throws java.sql.SQLException {
+        createView(conn);
+        throw new java.sql.SQLException("failed after its DDL", "45000");
+    }
+
     /** A trigger that does nothing visible, standing for any trigger Cachet cannot see through. */
     public static final class NoopTrigger implements org.h2.api.Trigger {
         @Override

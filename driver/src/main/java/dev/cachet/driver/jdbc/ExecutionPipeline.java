@@ -270,6 +270,9 @@ final class ExecutionPipeline {
             succeeded = true;
             cluster.countRoute(target.role());
             return new CachetResultSet(owner, real, info);
+        } catch (SQLException | RuntimeException | Error e) {
+            target = connection.lastTarget(); // where it failed: it may have changed the catalog there first
+            throw e;
         } finally {
             afterStatement(info, scope, generation, succeeded, target);
             if (scope.isEmpty()) {
@@ -413,6 +416,10 @@ final class ExecutionPipeline {
                             info.kind() == StatementKind.UNKNOWN);
                     invalidateWrite(cluster.writeScope(info));
                 }
+            } else if (target != null && mayChangeCatalog(info)) {
+                // it failed, yet may have changed the catalog first: a procedure that committed DDL and then raised,
+                // DDL a server applied in part (MySQL's is not transactional) — in doubt, at the pace of calls
+                session.catalogMayHaveChanged(target, false, info.kind() == StatementKind.UNKNOWN);
             }
         }
     }

@@ -221,6 +221,23 @@ class CatalogNoticeTest {
     }
 
     @Test
+    void aFunctionThatFailsAfterItsDdlLeavesTheCatalogInDoubtToo() throws SQLException {
+        String url = database();
+        exec(databases.get(0), "CREATE ALIAS create_w_and_fail FOR \"" + dev.cachet.driver.H2Functions.class.getName()
+                + ".createViewAndFail\"");
+        try (Connection c = cachet(url)) {
+            assertThat(value(c, ROW1)).isEqualTo("a");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> value(c, "SELECT create_w_and_fail()"))
+                    .isInstanceOf(SQLException.class);
+            assertThat(cluster(c).catalogReadDue()).isTrue();
+            assertThat(value(c, "SELECT v FROM w WHERE id = 1")).isEqualTo("a");
+            assertThat(value(c, "SELECT v FROM w WHERE id = 1")).isEqualTo("a");
+            exec(c, "UPDATE t SET v = 'b' WHERE id = 1");
+            assertThat(value(c, "SELECT v FROM w WHERE id = 1")).isEqualTo("b");
+        }
+    }
+
+    @Test
     void aProbeUserThatCannotReadLeavesTheReadingToTheApplicationsConnection() throws SQLException {
         String url = database();
         try (Connection c = cachet(url)) {

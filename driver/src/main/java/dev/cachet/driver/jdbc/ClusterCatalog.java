@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * table, until a <em>settling</em> reading: on the primary, between transactions, begun after the doubt. Only such
  * readings are made and installed; where none can be made (a connection opening on a replica, DDL inside a
  * transaction, whose snapshot may predate another's DDL), the catalog is put in doubt instead, to be settled at the
- * next chance ({@link #settleIfDue}). A reading that a doubt overtook is not installed.
+ * next chance ({@link #settleIfDue}). A reading that a doubt overtook is not installed. A doubt raised only by statements
+ * that may hide DDL (calls, functions Cachet does not know, strings it cannot see through) is settled no sooner than a
+ * second after the last reading ({@link #mayHaveChanged}): an application may run them with every request.
  *
  * <p>Each change of the view counts one generation: a write whose scope was worked out in an older generation is
  * invalidated at table level ({@link #generation}).
@@ -223,7 +225,10 @@ final class ClusterCatalog {
      * read on when the probe user's connection cannot.
      */
     void settleIfDue(Connection primary) {
-        if (!view.get().readDue || !reading.tryLock()) {
+        View due = view.get();
+        // a paced doubt is checked before the lock: every statement of every thread passes here while it lasts
+        if (!due.readDue || due.paced && clock.getAsLong() - (lastReadingAt + POSSIBLE_CHANGE_SETTLE_NANOS) < 0
+                || !reading.tryLock()) {
             return;
         }
         try {

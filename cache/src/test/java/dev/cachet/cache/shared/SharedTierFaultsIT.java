@@ -62,12 +62,16 @@ class SharedTierFaultsIT {
     private void underLoad(SharedTierSettings.Consistency consistency, Runnable fault, Runnable recovery)
             throws Exception {
         StaleChecker checker = new StaleChecker(caches, 10).start(2, 20_000);
+        long staleBeforeRecovery = -1;
+        long staleWhileReconnecting = -1;
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> sharedHits() > 20);
             fault.run();
             await().atMost(Duration.ofSeconds(60)).until(() -> fallbacks() > 0);
+            staleBeforeRecovery = checker.stale.sum();
             recovery.run();
             awaitTrusted();
+            staleWhileReconnecting = checker.stale.sum() - staleBeforeRecovery;
             checker.mark();
             long hitsAtRecovery = sharedHits();
             long readsAtRecovery = checker.reads.sum();
@@ -76,11 +80,16 @@ class SharedTierFaultsIT {
         } finally {
             checker.stop();
         }
-        System.out.printf("%s: %s; after recovery: %s; %s%n", consistency, checker, checker.staleness(),
+        System.out.printf("%s: %s; before recovery %d stale, while reconnecting %d; after recovery: %s; %s%n",
+                consistency, checker, staleBeforeRecovery, staleWhileReconnecting, checker.staleness(),
                 tiers.get(0).statistics());
         assertThat(checker.errors).as("exceptions reaching the application").isEmpty();
         if (consistency == SharedTierSettings.Consistency.STRICT) {
-            assertThat(checker.stale.sum()).as("stale reads, ever").isZero();
+            // while the instances reconnect one after the other, a write by one not yet back has its bump pending
+            // while the other already trusts Redis: the bound docs/shared-tier.md states ("A write must reach Redis
+            // in time"), reported above, not asserted. Before it and once every instance trusts Redis: none.
+            assertThat(staleBeforeRecovery).as("stale reads before and during the fault").isZero();
+            assertThat(checker.staleSinceMark.sum()).as("stale reads once every instance trusts Redis").isZero();
         } else {
             // broadcast: after recovery, staleness stays within the stream's delivery, which the tier bounds
             assertThat(checker.maxStalenessNanos()).as("staleness after recovery")
@@ -191,12 +200,14 @@ class SharedTierFaultsIT {
             instances(2, settings);
             underLoad(consistency, () -> proxy.delay(400), () -> proxy.delay(0));
             long[] worst = {0};
-            underLoad(consistency, () -> proxy.blackhole(true), () -> {
+            underLoad(consistency, () -> {
+                proxy.blackhole(true);
                 // while silent, one look-up's cost is bounded by the timeout (and the lease wait, not involved here)
                 QueryKey k = StaleChecker.key(999);
                 long start = System.nanoTime();
                 caches.get(0).lookup(k, Set.of("elsewhere"), false);
                 worst[0] = System.nanoTime() - start;
+            }, () -> {
                 proxy.blackhole(false);
                 proxy.cut(); // the swallowed bytes broke the protocol: the client reconnects
             });

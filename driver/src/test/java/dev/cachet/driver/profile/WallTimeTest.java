@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link WallTime} against a lenient {@code GregorianCalendar} of the same zone, in every zone {@code TimeZone} knows
- * (old three-letter IDs among them): at
- * random wall times from 1500 to 2100 and at every wall time within three hours of each of a zone's transitions
- * (gaps, overlaps, day-long jumps), each answer is the calendar's, and the wall times it declines are few.
+ * (old three-letter IDs among them): at random wall times from 1500 to 2100, and every 7 minutes within three hours
+ * of each of a zone's transitions from 1900 to 2037 (gaps, overlaps, day-long jumps; those of its recurring summer-time
+ * rules every third year), each answer is the calendar's, and the wall times it declines are few.
  */
 class WallTimeTest {
 
@@ -54,7 +54,14 @@ class WallTimeTest {
                 answered += agrees(zone, t) ? 1 : 0;
             }
             ZoneRules rules = zone.toZoneId().getRules();
-            for (ZoneOffsetTransition transition : rules.getTransitions()) {
+            java.util.List<ZoneOffsetTransition> transitions = new java.util.ArrayList<>(rules.getTransitions());
+            // the recurring rules' transitions (summer time since its last change), every third year to 2037
+            for (java.time.zone.ZoneOffsetTransitionRule rule : rules.getTransitionRules()) {
+                for (int year = 2000; year <= 2037; year += 3) {
+                    transitions.add(rule.createTransition(year));
+                }
+            }
+            for (ZoneOffsetTransition transition : transitions) {
                 int year = transition.getDateTimeBefore().getYear();
                 if (year < 1900 || year > 2037) {
                     continue;

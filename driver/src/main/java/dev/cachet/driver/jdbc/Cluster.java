@@ -307,16 +307,15 @@ public final class Cluster {
     }
 
     /**
-     * The catalog may have changed where no reading here could see it: in doubt until one can (see
-     * {@link ClusterCatalog}).
+     * The catalog changed ({@code certain}: DDL) or may have where no reading here could see it: in doubt until one can,
+     * a reading that keeps the pace of calls when the change only may have been made (see {@link ClusterCatalog}).
      */
-    void doubtCatalog() {
-        catalog.doubt();
-    }
-
-    /** As {@link #doubtCatalog}, for a change that only may have been made: its reading keeps the pace. */
-    void doubtCatalogPossibly() {
-        catalog.mayHaveChanged();
+    void doubtCatalog(boolean certain) {
+        if (certain) {
+            catalog.doubt();
+        } else {
+            catalog.mayHaveChanged();
+        }
     }
 
     /** True when a reading of the catalog on the primary is awaited; one volatile read. */

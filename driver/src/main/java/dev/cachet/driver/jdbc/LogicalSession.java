@@ -386,11 +386,7 @@ final class LogicalSession {
             // whatever the cause: a commit whose answer was lost may have made it, and a needless notice costs a
             // reading. This instance doubts too: a reading another connection made before the commit saw none of it
             catalogChangeToAnnounce = false;
-            if (catalogChangeCertain) {
-                cluster.doubtCatalog();
-            } else {
-                cluster.doubtCatalogPossibly(); // a call in a transaction: read at the pace of calls
-            }
+            cluster.doubtCatalog(catalogChangeCertain); // a call in a transaction: read at the pace of calls
             cluster.catalogChanged(catalogChangeCertain);
             catalogChangeCertain = false;
         }

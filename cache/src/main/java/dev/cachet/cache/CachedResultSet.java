@@ -63,6 +63,8 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     private boolean closed;
     private int fetchSize;
     private int fetchDirection = FETCH_FORWARD;
+    /** The view a codec reads a string cell's characters through; made on first use, then moved from cell to cell. */
+    private Latin1Text latin1Text;
 
     CachedResultSet(MaterializedResult result, Statement owner, int type) {
         this.owner = owner;
@@ -575,12 +577,24 @@ public final class CachedResultSet extends ReadOnlyResultSet {
 
     @Override
     public Timestamp getTimestamp(int columnIndex, Calendar cal) throws SQLException {
-        if (cal == null) {
-            int at = at(columnIndex);
-            if (cells[at] == Cells.TIMESTAMP && codecs[columnIndex - 1].standardScalars) {
-                // decoded afresh: it is already the copy the codec would make
+        int at = at(columnIndex);
+        byte tag = cells[at];
+        ColumnCodec codec = codecs[columnIndex - 1];
+        if (tag == Cells.TIMESTAMP && cal == null && codec.standardScalars) {
+            // decoded afresh: it is already the copy the codec would make
+            wasNull = false;
+            return Cells.timestamp(cells, at);
+        }
+        if (tag == Cells.LATIN1 && codec.timestampsFromText) {
+            Latin1Text text = latin1Text;
+            if (text == null) {
+                text = latin1Text = new Latin1Text();
+            }
+            Timestamp t = codec.timestampOfText(text.over(cells, Cells.textStart(cells, at), Cells.textLength(cells, at)),
+                    cal);
+            if (t != null) {
                 wasNull = false;
-                return Cells.timestamp(cells, at);
+                return t;
             }
         }
         Object v = cell(columnIndex);
@@ -859,5 +873,42 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     @Override
     public RowId getRowId(String columnLabel) throws SQLException {
         return getRowId(findColumn(columnLabel));
+    }
+
+    /** The characters of a Latin-1 string cell, read in place from a result's bytes: a string without its copy. */
+    private static final class Latin1Text implements CharSequence {
+        private byte[] bytes;
+        private int start;
+        private int length;
+
+        Latin1Text over(byte[] bytes, int start, int length) {
+            this.bytes = bytes;
+            this.start = start;
+            this.length = length;
+            return this;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (index < 0 || index >= length) {
+                throw new StringIndexOutOfBoundsException(index);
+            }
+            return (char) (bytes[start + index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int from, int to) {
+            return toString().substring(from, to);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, start, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 }

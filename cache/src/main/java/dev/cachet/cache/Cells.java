@@ -206,12 +206,12 @@ final class Cells {
     }
 
     /** Where the text of the LATIN1 cell at {@code pos} starts. */
-    private static int textStart(byte[] b, int pos) {
+    static int textStart(byte[] b, int pos) {
         return pos + 1 + varintLength(b, pos + 1);
     }
 
     /** The length in bytes of the text of the LATIN1 cell at {@code pos}. */
-    private static int textLength(byte[] b, int pos) {
+    static int textLength(byte[] b, int pos) {
         return (int) varint(b, pos + 1);
     }
 

@@ -64,6 +64,9 @@ public class ColumnCodec {
     /** See {@link #ColumnCodec(boolean)}. */
     final boolean plainNumberText;
 
+    /** True when this codec's class overrides {@link #timestampOfText}: a result set offers string cells to it. */
+    final boolean timestampsFromText;
+
     /** Creates a codec; subclasses are profile-specific codecs. */
     protected ColumnCodec() {
         this(false);
@@ -82,6 +85,7 @@ public class ColumnCodec {
     protected ColumnCodec(boolean plainNumberText) {
         this.standardScalars = OWN_GETTERS.get(getClass());
         this.plainNumberText = plainNumberText;
+        this.timestampsFromText = TIMESTAMPS_FROM_TEXT.get(getClass());
     }
 
     /** {@link #ownGetters} once per codec class (codecs are made per column of every statement shape). */
@@ -89,6 +93,23 @@ public class ColumnCodec {
         @Override
         protected Boolean computeValue(Class<?> type) {
             return ownGetters(type);
+        }
+    };
+
+    private static final ClassValue<Boolean> TIMESTAMPS_FROM_TEXT = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            for (Class<?> k = type; k != ColumnCodec.class; k = k.getSuperclass()) {
+                try {
+                    k.getDeclaredMethod("timestampOfText", CharSequence.class, Calendar.class);
+                    return true;
+                } catch (NoSuchMethodException e) {
+                    // look further up
+                } catch (SecurityException e) {
+                    return false;
+                }
+            }
+            return false;
         }
     };
 
@@ -463,6 +484,22 @@ public class ColumnCodec {
         LocalTime time = localTime(captured);
         ZoneId zone = calendar == null ? ZoneId.systemDefault() : zone(calendar);
         return new Time(time.atDate(LocalDate.EPOCH).atZone(zone).toInstant().toEpochMilli());
+    }
+
+    /**
+     * {@link #getTimestamp(Object, Calendar)} of a cell captured as a {@code String}, given the string's characters
+     * instead of the string: a result set that keeps the text in its own compact form offers it this way before it
+     * makes a {@code String} of it. Returns what {@code getTimestamp} returns for that text, or {@code null} when the
+     * codec does not answer from the characters (the result set then makes the string and calls
+     * {@code getTimestamp}); a failure to convert is left to {@code getTimestamp} too. The characters are valid only
+     * during the call. The default answers {@code null}; a codec that overrides this method is offered every
+     * Latin-1 string cell, so it should decide cheaply.
+     *
+     * @param text     the cell's text; not to be kept
+     * @param calendar as for {@link #getTimestamp(Object, Calendar)}
+     */
+    protected Timestamp timestampOfText(CharSequence text, Calendar calendar) throws SQLException {
+        return null;
     }
 
     public Timestamp getTimestamp(Object captured, Calendar calendar) throws SQLException {

@@ -299,6 +299,12 @@ final class PgJdbcCodec extends ColumnCodec {
     return PgTemporal.toTime(calendar, text(captured));
   }
 
+  /** The ISO text of a {@code timestamp} without the string's copy; a time's kinds and every other text: the getter. */
+  @Override
+  protected Timestamp timestampOfText(CharSequence text, Calendar calendar) {
+    return kind == Kind.TIME || kind == Kind.TIMETZ ? null : PgTemporal.canonicalTimestamp(text, calendar);
+  }
+
   @Override
   public Timestamp getTimestamp(Object captured, Calendar calendar) throws SQLException {
     String s = text(captured);

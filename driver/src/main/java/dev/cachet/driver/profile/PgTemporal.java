@@ -87,6 +87,10 @@ final class PgTemporal {
     if (text.equals("-infinity")) {
       return new Timestamp(NEGATIVE_INFINITY);
     }
+    Timestamp canonical = canonicalTimestamp(text, cal);
+    if (canonical != null) {
+      return canonical;
+    }
     int slot = Calendars.slot();
     Calendars calendars = Calendars.borrow(slot);
     try {
@@ -440,14 +444,56 @@ final class PgTemporal {
   }
 
   /**
+   * {@link #toTimestamp} of a {@code timestamp}'s text in the ISO style ({@link #parseCanonical}) where
+   * {@link WallTime} gives its instant, without a calendar or a parse object; {@code null} for any other text.
+   */
+  static Timestamp canonicalTimestamp(CharSequence s, Calendar cal) {
+    int length = s.length();
+    if (!canonicalShape(s, length)) {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    int fraction = length > 19 ? digits(s, 20, length) : 0;
+    if ((year | month | day | hour | minute | second | fraction) < 0) {
+      return null;
+    }
+    long millis = WallTime.toEpochMillis(cal == null ? TimeZone.getDefault() : cal.getTimeZone(), year, month, day,
+        hour, minute, second);
+    if (millis == WallTime.UNKNOWN) {
+      return null;
+    }
+    Timestamp result = new Timestamp(millis);
+    result.setNanos(nanos(fraction, length));
+    return result;
+  }
+
+  /** Whether {@code s} has the ISO style's separators and length ({@link #parseCanonical}); digits not checked. */
+  private static boolean canonicalShape(CharSequence s, int length) {
+    return length >= 19 && length != 20 && length <= 29 && s.charAt(4) == '-' && s.charAt(7) == '-'
+        && s.charAt(10) == ' ' && s.charAt(13) == ':' && s.charAt(16) == ':' && (length == 19 || s.charAt(19) == '.');
+  }
+
+  /** The nanoseconds of the fraction digits of a canonical text of this length. */
+  private static int nanos(int fraction, int length) {
+    for (int digits = length > 19 ? length - 20 : 9; digits < 9; digits++) {
+      fraction *= 10;
+    }
+    return fraction;
+  }
+
+  /**
    * Reads the text a server sends for a {@code timestamp} in the ISO style — exactly {@code YYYY-MM-DD HH:MM:SS}, then
    * optionally {@code .} and one to nine digits, nothing else — into {@code ts}, which the general parser reads the
    * same way; false, with {@code ts} untouched, for any other text.
    */
   private static boolean parseCanonical(String s, Parsed ts) {
     int length = s.length();
-    if (length < 19 || length == 20 || length > 29 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != ' '
-        || s.charAt(13) != ':' || s.charAt(16) != ':' || (length > 19 && s.charAt(19) != '.')) {
+    if (!canonicalShape(s, length)) {
       return false;
     }
     int year = digits(s, 0, 4);
@@ -460,9 +506,6 @@ final class PgTemporal {
     if ((year | month | day | hour | minute | second | fraction) < 0) {
       return false;
     }
-    for (int digits = length > 19 ? length - 20 : 9; digits < 9; digits++) {
-      fraction *= 10;
-    }
     ts.hasDate = true;
     ts.year = year;
     ts.month = month;
@@ -471,12 +514,12 @@ final class PgTemporal {
     ts.hour = hour;
     ts.minute = minute;
     ts.second = second;
-    ts.nanos = fraction;
+    ts.nanos = nanos(fraction, length);
     return true;
   }
 
   /** The number the ASCII digits {@code s[start, end)} spell, or -1 if one is not such a digit. */
-  private static int digits(String s, int start, int end) {
+  private static int digits(CharSequence s, int start, int end) {
     int n = 0;
     for (int i = start; i < end; i++) {
       int d = s.charAt(i) - '0';

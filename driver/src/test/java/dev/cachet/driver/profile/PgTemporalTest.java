@@ -2,6 +2,9 @@ package dev.cachet.driver.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.cache.ColumnMetadata;
+import dev.cachet.cache.MaterializedResult;
+import dev.cachet.cache.ResultMetadata;
 import java.sql.SQLException;
 import java.util.Calendar;
 import java.util.List;
@@ -20,8 +23,8 @@ import org.postgresql.jdbc.TimestampUtils;
  * {@link PgTemporal}'s text conversions against pgjdbc's own {@code TimestampUtils}: for date/time texts as the
  * server sends them, mutated by a character here and there (Unicode whitespace and digits among them), in several
  * zones, each conversion returns pgjdbc's value or fails where pgjdbc fails, with its SQLState — also when one
- * calendar serves many calls in turn. One difference is deliberate: text with more than nine fractional digits,
- * which pgjdbc misreads, is bad text to Cachet.
+ * calendar serves many calls in turn, and when a cached cell's text is read in place. One difference is deliberate:
+ * text with more than nine fractional digits, which pgjdbc misreads, is bad text to Cachet.
  */
 class PgTemporalTest {
 
@@ -132,6 +135,33 @@ class PgTemporalTest {
     Calendar cal = calendar(zone);
     assertThat(outcome(() -> PgTemporal.toTimestamp(cal, text))).as("toTimestamp(%s, \"%s\")", zone, text)
         .isEqualTo(tooManyFractionalDigits(text) ? BAD_VALUE : outcome(() -> PGJDBC.toTimestamp(cal, text)));
+  }
+
+  /**
+   * A cached cell's {@code getTimestamp} — from the entry's bytes where the codec reads the text in place — is the
+   * codec's conversion of the text as a string, in every column kind that converts text to a timestamp.
+   */
+  @Property(tries = 3000)
+  void aCachedCellConvertsAsItsText(@ForAll("texts") String text, @ForAll("zones") String zone,
+      @ForAll("timestampKinds") PgJdbcCodec.Kind kind) throws SQLException {
+    Calendar cal = calendar(zone);
+    PgJdbcCodec codec = new PgJdbcCodec(kind, kind.name().toLowerCase(java.util.Locale.ROOT), kind.sqlType);
+    java.sql.ResultSet rs = MaterializedResult.of(new ResultMetadata(new ColumnMetadata("v", "v", kind.sqlType,
+        "timestamp", "java.sql.Timestamp", 29, 6, 29, java.sql.ResultSetMetaData.columnNullable, false, false, false,
+        false, true, true, false, false, "public", "t", "db")), column -> codec,
+        List.<Object[]>of(new Object[] {text})).toResultSet(null);
+    assertThat(rs.next()).isTrue();
+    assertThat(outcome(() -> rs.getTimestamp(1, cal))).as("%s getTimestamp(%s, \"%s\")", kind, zone, text)
+        .isEqualTo(outcome(() -> codec.getTimestamp(text, cal)));
+    if (cal == null) {
+      assertThat(outcome(() -> rs.getObject(1))).isEqualTo(outcome(() -> codec.getObject(text)));
+    }
+  }
+
+  @Provide
+  Arbitrary<PgJdbcCodec.Kind> timestampKinds() {
+    return Arbitraries.of(PgJdbcCodec.Kind.TIMESTAMP, PgJdbcCodec.Kind.TIMESTAMPTZ, PgJdbcCodec.Kind.TEXT,
+        PgJdbcCodec.Kind.TIME, PgJdbcCodec.Kind.DATE);
   }
 
   @Property(tries = 2000)

@@ -14,6 +14,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Cachet's logical connection, what the application holds: it answers the JDBC calls — statement creation, session
@@ -38,7 +39,10 @@ public final class CachetConnection extends DelegatingConnection {
     private CachetDatabaseMetaData metaData;
     /** The real connection {@link #metaData} was made from. */
     private Connection metaDataOf;
-    private boolean closed;
+    /** Volatile: {@link #abort} comes from another thread, and the owner's next call must see it. */
+    private volatile boolean closed;
+    /** Claimed by the one of {@link #close} and {@link #abort} that ends this connection, should both run at once. */
+    private final AtomicBoolean ended = new AtomicBoolean();
     /**
      * Replica routing (DESIGN §9); null while the cluster has no replicas. A connection opened without a connector in
      * a cluster that has replicas gets a routing that runs everything on its primary but reports its writes
@@ -692,6 +696,9 @@ public final class CachetConnection extends DelegatingConnection {
     }
 
     private void ended() {
+        if (!ended.compareAndSet(false, true)) {
+            return; // the other of close and abort, running at the same time, ends it
+        }
         try {
             session.connectionEnded();
             if (routing != null) {

@@ -1,0 +1,87 @@
+package dev.cachet.driver;
+
+import static dev.cachet.driver.H2Database.value;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.driver.jdbc.ClusterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A logical connection ends once, whichever of {@code close()} and {@code abort()} — the latter from another thread,
+ * as JDBC intends — ends it, also when both run at the same time: the cluster counts it closed once, so the other
+ * connections' cluster keeps its services.
+ */
+class ConnectionEndTest {
+
+    H2Database db;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        db = new H2Database().exec("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'a')");
+    }
+
+    @AfterEach
+    void tearDown() throws SQLException {
+        ClusterRegistry.shutdown();
+        db.close();
+    }
+
+    @Test
+    void anAbortWhileCloseRollsBackEndsTheConnectionOnce() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL(db.realUrl);
+        CachetDataSource cachet = new CachetDataSource(h2);
+        CountDownLatch inRollback = new CountDownLatch(1);
+        CountDownLatch aborted = new CountDownLatch(1);
+        Connection real = h2.getConnection();
+        // the real connection's rollback, which a pooled connection's close runs first, waits for the abort
+        Connection held = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("rollback") && method.getParameterCount() == 0) {
+                        inRollback.countDown();
+                        assertThat(aborted.await(10, TimeUnit.SECONDS)).isTrue();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (Connection other = db.cachet()) {
+            Connection c = cachet.wrap(held);
+            CachetCluster cluster = Cachet.cluster(c);
+            assertThat(cluster.statistics().openConnections()).isEqualTo(2);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
+            }
+
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(inRollback.await(10, TimeUnit.SECONDS)).isTrue();
+            c.abort(Runnable::run);
+            aborted.countDown();
+            closing.get(10, TimeUnit.SECONDS);
+
+            assertThat(c.isClosed()).isTrue();
+            assertThat(cluster.statistics().openConnections()).as("ended once").isEqualTo(1);
+            assertThat(value(other, "SELECT v FROM t WHERE id = 1")).as("rolled back").isEqualTo("a");
+        }
+    }
+}

@@ -197,8 +197,8 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     public boolean next() throws SQLException {
         checkOpen();
         if (row <= rowCount) {
-            // the next row starts where the current one ends (the first at 0)
-            int next = row == 0 ? 0 : rowEnd();
+            // the next row starts where the current one ends (the first at 0); past the last, nothing starts
+            int next = row == 0 || row == rowCount ? 0 : rowEnd();
             row++;
             if (row <= rowCount) {
                 rowStart = next;

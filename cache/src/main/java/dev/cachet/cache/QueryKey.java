@@ -40,10 +40,20 @@ public sealed class QueryKey permits QueryKey.Probe {
 
     private void set(SessionKey session, String sql, Object[] parameters, int[] sqlTypes, int maxRows,
                      int resultSetType) {
-        this.session = session;
-        this.sql = sql;
-        this.parameters = parameters;
-        this.sqlTypes = sqlTypes;
+        // a probe lives long and mostly gets the same objects again: a reference stored into an old object costs G1
+        // a barrier with a memory fence, one compared costs nothing
+        if (this.session != session) {
+            this.session = session;
+        }
+        if (this.sql != sql) {
+            this.sql = sql;
+        }
+        if (this.parameters != parameters) {
+            this.parameters = parameters;
+        }
+        if (this.sqlTypes != sqlTypes) {
+            this.sqlTypes = sqlTypes;
+        }
         this.maxRows = maxRows;
         this.resultSetType = resultSetType;
         // every part through a multiplicative mix: a polynomial hash of small integers (ids, counters) collides

@@ -193,7 +193,9 @@ public class CachetStatement extends DelegatingStatement {
         }
         closeCurrentResult();
         ownsResults = false;
-        active = delegate;
+        if (active != delegate) {
+            active = delegate; // compared first: a store into this long-lived object costs G1 a fenced barrier
+        }
         if (connection.cluster().catalogReadDue()) {
             connection.readCatalogIfDue(false);
         }

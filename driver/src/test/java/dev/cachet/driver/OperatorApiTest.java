@@ -35,6 +35,29 @@ class OperatorApiTest {
     }
 
     @Test
+    void eachTableReadCountsTheHitsOfEveryStatementThatReadsIt() throws SQLException {
+        db.exec("CREATE TABLE u(id INT PRIMARY KEY, t_id INT)", "INSERT INTO u VALUES (7, 1)");
+        try (Connection c = db.cachet();
+             java.sql.PreparedStatement byId = c.prepareStatement("SELECT v FROM t WHERE id = ?");
+             java.sql.PreparedStatement join = c.prepareStatement("SELECT t.v FROM t JOIN u ON u.t_id = t.id")) {
+            for (int i = 0; i < 4; i++) { // one miss, three hits
+                byId.setInt(1, 1);
+                byId.executeQuery().close();
+                join.executeQuery().close();
+            }
+            try (Statement s = c.createStatement()) { // one statement, a miss and a hit on each table in turn
+                for (String sql : List.of(SELECT, SELECT, "SELECT t_id FROM u WHERE id = 7",
+                        "SELECT t_id FROM u WHERE id = 7", SELECT)) {
+                    s.executeQuery(sql).close();
+                }
+            }
+            java.util.Map<String, Long> hits = new java.util.HashMap<>();
+            Cachet.cluster(c).tableStatistics().forEach(t -> hits.put(t.table().toLowerCase(), t.hits()));
+            assertThat(hits).containsEntry("t", 8L).containsEntry("u", 4L);
+        }
+    }
+
+    @Test
     void listenersSeeHitsMissesWritesAndInvalidations() throws SQLException {
         List<ExecutionEvent> executions = new ArrayList<>();
         List<InvalidationEvent> invalidations = new ArrayList<>();

@@ -103,6 +103,19 @@ final class AdaptiveCaching {
         }
     }
 
+    /**
+     * The hit counters of {@code tablesRead}, for a statement that counts hits on the same tables again and again
+     * (incrementing each is {@link #hit}): tables are never dropped, so the counters stay the ones judged.
+     */
+    LongAdder[] hitCounters(Set<String> tablesRead) {
+        LongAdder[] counters = new LongAdder[tablesRead.size()];
+        int i = 0;
+        for (String name : tablesRead) {
+            counters[i++] = table(name).hits;
+        }
+        return counters;
+    }
+
     /** True for the fills to time (one in {@link #TIMED_FILL_EVERY}); call once per fill begun. */
     boolean timeThisFill() {
         return (++fillsBegun & (TIMED_FILL_EVERY - 1)) == 0;

@@ -46,6 +46,9 @@ public class CachetStatement extends DelegatingStatement {
     StatementInfo lastInfo;
     /** The admission of the SQL of this statement's last miss, kept so a prepared statement looks it up once. */
     StatementAdmission admission;
+    /** The hit counters of the tables {@link #hitCountersOf} reads, kept so a prepared statement looks them up once. */
+    java.util.concurrent.atomic.LongAdder[] hitCounters;
+    StatementInfo hitCountersOf;
     /** The real statement of the last execution: {@link #delegate}, or one on a replica connection. */
     private volatile Statement active;
     /**

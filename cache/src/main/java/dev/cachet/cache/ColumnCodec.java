@@ -491,14 +491,14 @@ public class ColumnCodec {
      * instead of the string: a result set that keeps the text in its own compact form offers it this way before it
      * makes a {@code String} of it. Returns what {@code getTimestamp} returns for that text, or {@code null} when the
      * codec does not answer from the characters (the result set then makes the string and calls
-     * {@code getTimestamp}); a failure to convert is left to {@code getTimestamp} too. The characters are valid only
-     * during the call. The default answers {@code null}; a codec that overrides this method is offered every
-     * Latin-1 string cell, so it should decide cheaply.
+     * {@code getTimestamp}), which is also how a text that does not convert is left to {@code getTimestamp} and its
+     * exception. The characters are valid only during the call. The default answers {@code null}; a codec that
+     * overrides this method is offered every Latin-1 string cell, so it should decide cheaply.
      *
      * @param text     the cell's text; not to be kept
      * @param calendar as for {@link #getTimestamp(Object, Calendar)}
      */
-    protected Timestamp timestampOfText(CharSequence text, Calendar calendar) throws SQLException {
+    protected Timestamp timestampOfText(CharSequence text, Calendar calendar) {
         return null;
     }
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A logical connection ends once, whichever of {@code close()} and {@code abort()} — the latter from another thread,
  * as JDBC intends — ends it, also when both run at the same time: the cluster counts it closed once, so the other
- * connections' cluster keeps its services.
+ * connections' cluster keeps its services, and an abort during a close cuts the physical connection under the close
+ * (which then finishes the session's work itself) instead of ending the session beside it.
  */
 class ConnectionEndTest {
 
@@ -76,10 +77,13 @@ class ConnectionEndTest {
             });
             assertThat(inRollback.await(10, TimeUnit.SECONDS)).isTrue();
             c.abort(Runnable::run);
+            assertThat(cluster.statistics().openConnections()).as("the close under way ends it, not the abort")
+                    .isEqualTo(2);
             aborted.countDown();
             closing.get(10, TimeUnit.SECONDS);
 
             assertThat(c.isClosed()).isTrue();
+            assertThat(real.isClosed()).as("cut by the abort").isTrue();
             assertThat(cluster.statistics().openConnections()).as("ended once").isEqualTo(1);
             assertThat(value(other, "SELECT v FROM t WHERE id = 1")).as("rolled back").isEqualTo("a");
         }

@@ -1,6 +1,7 @@
 package dev.cachet.driver.jdbc;
 
 import dev.cachet.driver.TableStatistics;
+import dev.cachet.parser.StatementInfo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -98,22 +99,38 @@ final class AdaptiveCaching {
      * judged at the next fill, write or waste, the events that can make caching cost more than it saves.
      */
     void hit(Set<String> tablesRead) {
-        for (String name : tablesRead) {
-            table(name).hits.increment();
-        }
+        hitCounters(null, tablesRead).count();
     }
 
     /**
-     * The hit counters of {@code tablesRead}, for a statement that counts hits on the same tables again and again
-     * (incrementing each is {@link #hit}): tables are never dropped, so the counters stay the ones judged.
+     * The hit counters of the tables {@code info} reads, for a statement that counts hits on them again and again:
+     * tables are never dropped, so the counters stay the ones judged.
      */
-    LongAdder[] hitCounters(Set<String> tablesRead) {
+    HitCounters hitCounters(StatementInfo info, Set<String> tablesRead) {
         LongAdder[] counters = new LongAdder[tablesRead.size()];
         int i = 0;
         for (String name : tablesRead) {
             counters[i++] = table(name).hits;
         }
-        return counters;
+        return new HitCounters(info, counters);
+    }
+
+    /** The hit counters of the tables one analysis reads; immutable, so a statement keeps it in one field. */
+    static final class HitCounters {
+        final StatementInfo of;
+        private final LongAdder[] counters;
+
+        private HitCounters(StatementInfo of, LongAdder[] counters) {
+            this.of = of;
+            this.counters = counters;
+        }
+
+        /** One hit on each table. */
+        void count() {
+            for (LongAdder counter : counters) {
+                counter.increment();
+            }
+        }
     }
 
     /** True for the fills to time (one in {@link #TIMED_FILL_EVERY}); call once per fill begun. */

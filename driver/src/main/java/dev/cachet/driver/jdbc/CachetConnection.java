@@ -41,8 +41,11 @@ public final class CachetConnection extends DelegatingConnection {
     private Connection metaDataOf;
     /** Volatile: {@link #abort} comes from another thread, and the owner's next call must see it. */
     private volatile boolean closed;
-    /** Claimed by the one of {@link #close} and {@link #abort} that ends this connection, should both run at once. */
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /**
+     * Claimed by the one call that ends this connection's session: {@link #close}, or an {@link #abort} that came
+     * first. An abort during a close only cuts the physical connections under it.
+     */
+    private final AtomicBoolean ending = new AtomicBoolean();
     /**
      * Replica routing (DESIGN §9); null while the cluster has no replicas. A connection opened without a connector in
      * a cluster that has replicas gets a routing that runs everything on its primary but reports its writes
@@ -667,7 +670,8 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void close() throws SQLException {
-        if (closed) {
+        // claimed before the session's release work, which an abort from another thread must not run beside
+        if (closed || !ending.compareAndSet(false, true)) {
             return;
         }
         session.beforeRelease(pooled);
@@ -688,17 +692,18 @@ public final class CachetConnection extends DelegatingConnection {
             return;
         }
         closed = true;
+        // a close under way (its rollback stuck on the server, say) ends the session itself: this only cuts under it
+        boolean ends = ending.compareAndSet(false, true);
         try {
             physical.abort(executor);
         } finally {
-            ended();
+            if (ends) {
+                ended();
+            }
         }
     }
 
     private void ended() {
-        if (!ended.compareAndSet(false, true)) {
-            return; // the other of close and abort, running at the same time, ends it
-        }
         try {
             session.connectionEnded();
             if (routing != null) {

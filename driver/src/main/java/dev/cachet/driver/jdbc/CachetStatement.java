@@ -46,9 +46,8 @@ public class CachetStatement extends DelegatingStatement {
     StatementInfo lastInfo;
     /** The admission of the SQL of this statement's last miss, kept so a prepared statement looks it up once. */
     StatementAdmission admission;
-    /** The hit counters of the tables {@link #hitCountersOf} reads, kept so a prepared statement looks them up once. */
-    java.util.concurrent.atomic.LongAdder[] hitCounters;
-    StatementInfo hitCountersOf;
+    /** The hit counters of the tables of this statement's last hit, kept so a prepared statement looks them up once. */
+    AdaptiveCaching.HitCounters hitCounters;
     /** The real statement of the last execution: {@link #delegate}, or one on a replica connection. */
     private volatile Statement active;
     /**
@@ -197,7 +196,7 @@ public class CachetStatement extends DelegatingStatement {
         closeCurrentResult();
         ownsResults = false;
         if (active != delegate) {
-            active = delegate; // compared first: a store into this long-lived object costs G1 a fenced barrier
+            active = delegate; // compared first: a volatile store is a fence (and G1 adds a barrier)
         }
         if (connection.cluster().catalogReadDue()) {
             connection.readCatalogIfDue(false);

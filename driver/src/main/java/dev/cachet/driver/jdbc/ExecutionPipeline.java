@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The path every statement of one logical connection takes: analyze, decide, then either answer from the cache,
@@ -216,15 +215,12 @@ final class ExecutionPipeline {
 
     /** Serves a hit (the cache counted it): a result set over the cached result. */
     private ResultSet hit(CachetStatement owner, StatementInfo info, MaterializedResult result, long start) {
-        LongAdder[] hitCounters = owner.hitCounters;
-        if (owner.hitCountersOf != info) {
-            hitCounters = cluster.adaptive().hitCounters(info.tablesRead());
-            owner.hitCounters = hitCounters;
-            owner.hitCountersOf = info;
+        AdaptiveCaching.HitCounters counters = owner.hitCounters;
+        if (counters == null || counters.of != info) {
+            counters = cluster.adaptive().hitCounters(info, info.tablesRead());
+            owner.hitCounters = counters;
         }
-        for (LongAdder counter : hitCounters) {
-            counter.increment();
-        }
+        counters.count();
         if (start != 0) {
             event(info, Outcome.HIT, null, connection.plannedRoute(info), start);
         }

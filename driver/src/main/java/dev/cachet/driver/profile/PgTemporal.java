@@ -94,16 +94,9 @@ final class PgTemporal {
     int slot = Calendars.slot();
     Calendars calendars = Calendars.borrow(slot);
     try {
+      // the text the server sends went through WallTime above; what is left (other shapes, wall times that
+      // WallTime does not place) takes the calendar
       Parsed ts = parse(text, calendars.parsed.reset());
-      if (ts.offset == null && ts.era == GregorianCalendar.AD) {
-        long millis = WallTime.toEpochMillis(cal == null ? TimeZone.getDefault() : cal.getTimeZone(), ts.year,
-            ts.month, ts.day, ts.hour, ts.minute, ts.second);
-        if (millis != WallTime.UNKNOWN) {
-          Timestamp result = new Timestamp(millis);
-          result.setNanos(ts.nanos);
-          return result;
-        }
-      }
       Calendar c = calendars.of(ts.offset, cal);
       setAll(c, ts);
       Timestamp result = new Timestamp(c.getTimeInMillis());
@@ -444,8 +437,9 @@ final class PgTemporal {
   }
 
   /**
-   * {@link #toTimestamp} of a {@code timestamp}'s text in the ISO style ({@link #parseCanonical}) where
-   * {@link WallTime} gives its instant, without a calendar or a parse object; {@code null} for any other text.
+   * {@link #toTimestamp} of a {@code timestamp}'s text in the ISO style ({@link #parseCanonical}), without a calendar
+   * or a parse object, where {@link WallTime} places its wall time; {@code null} for any other text, and for such a
+   * text whose wall time {@code WallTime} does not place (the calendar decides those).
    */
   static Timestamp canonicalTimestamp(CharSequence s, Calendar cal) {
     int length = s.length();

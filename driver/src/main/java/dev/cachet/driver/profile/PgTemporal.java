@@ -442,6 +442,7 @@ final class PgTemporal {
    * text whose wall time {@code WallTime} does not place (the calendar decides those).
    */
   static Timestamp canonicalTimestamp(CharSequence s, Calendar cal) {
+    // parseCanonical's reading again, into locals: filling a Parsed here allocates it (+56 B a hit, JMH -prof gc)
     int length = s.length();
     if (!canonicalShape(s, length)) {
       return null;

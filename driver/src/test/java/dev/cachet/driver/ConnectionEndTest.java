@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,21 +24,20 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionEndTest {
 
-    H2Database db;
-
-    @BeforeEach
-    void setUp() throws SQLException {
-        db = new H2Database().exec("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t VALUES (1, 'a')");
-    }
-
     @AfterEach
-    void tearDown() throws SQLException {
+    void forgetClusters() {
         ClusterRegistry.shutdown();
-        db.close();
     }
 
     @Test
     void anAbortWhileCloseRollsBackEndsTheConnectionOnce() throws Exception {
+        try (H2Database db = new H2Database().exec("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(5))",
+                "INSERT INTO t VALUES (1, 'a')")) {
+            abortWhileClosing(db);
+        }
+    }
+
+    private void abortWhileClosing(H2Database db) throws Exception {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL(db.realUrl);
         CachetDataSource cachet = new CachetDataSource(h2);

@@ -95,14 +95,6 @@ final class AdaptiveCaching {
     }
 
     /**
-     * A hit of a result reading {@code tablesRead}. On the hit path: one counter per table, no clock read — a window is
-     * judged at the next fill, write or waste, the events that can make caching cost more than it saves.
-     */
-    void hit(Set<String> tablesRead) {
-        hitCounters(null, tablesRead).count();
-    }
-
-    /**
      * The hit counters of the tables {@code info} reads, for a statement that counts hits on them again and again:
      * tables are never dropped, so the counters stay the ones judged.
      */
@@ -125,7 +117,10 @@ final class AdaptiveCaching {
             this.counters = counters;
         }
 
-        /** One hit on each table. */
+        /**
+         * A hit of a result reading these tables. On the hit path: one counter per table, no clock read — a window is
+         * judged at the next fill, write or waste, the events that can make caching cost more than it saves.
+         */
         void count() {
             for (LongAdder counter : counters) {
                 counter.increment();

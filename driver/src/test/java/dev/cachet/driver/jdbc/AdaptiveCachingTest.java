@@ -31,10 +31,10 @@ class AdaptiveCachingTest {
             a.wasted(Set.of("t", "t#r" + i));
         }
         for (int i = 0; i < hits; i++) {
-            a.hit(T);
+            a.hitCounters(null, T).count();
         }
         now.addAndGet(AdaptiveCaching.WINDOW_NANOS);
-        a.hit(Set.of("other")); // any event judges the windows that are due... of its own table
+        a.hitCounters(null, Set.of("other")).count(); // any event judges the windows that are due... of its own table
         a.fill(Set.of()); // no-op
     }
 

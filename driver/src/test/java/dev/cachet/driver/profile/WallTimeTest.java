@@ -2,7 +2,9 @@ package dev.cachet.driver.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.Calendar;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * rules every third year), each answer is the calendar's, and the wall times it declines are few.
  */
 class WallTimeTest {
+
+    private static final int FIRST_ANSWERED = 1583;
 
     private static long calendar(TimeZone zone, int year, int month, int day, int hour, int minute, int second) {
         Calendar c = new GregorianCalendar(zone);
@@ -85,6 +89,26 @@ class WallTimeTest {
             assertThat(agrees(TimeZone.getTimeZone(id), LocalDateTime.of(2023, 11, 14, 22, 13, 20))).as(id).isTrue();
         }
         assertThat(agrees(TimeZone.getTimeZone("UTC"), LocalDateTime.of(9999, 12, 31, 23, 59, 59))).isTrue();
+    }
+
+    @Test
+    void countsTheDaysAsJavaTimeDoesOnEveryDateItAnswers() {
+        for (LocalDate d = LocalDate.of(WallTimeTest.FIRST_ANSWERED, 1, 1); d.getYear() <= 9999; d = d.plusDays(1)) {
+            if (WallTime.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != d.toEpochDay()) {
+                assertThat(WallTime.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth())).as("%s", d)
+                        .isEqualTo(d.toEpochDay());
+            }
+        }
+        TimeZone utc = TimeZone.getTimeZone("UTC");
+        for (int year : new int[] {1600, 1700, 2023, 2024}) {
+            for (int month = 1; month <= 12; month++) {
+                int last = YearMonth.of(year, month).lengthOfMonth();
+                assertThat(agrees(utc, LocalDateTime.of(year, month, last, 12, 0, 0))).as("%s-%s-%s", year, month, last)
+                        .isTrue();
+                assertThat(WallTime.toEpochMillis(utc, year, month, last + 1, 12, 0, 0)).as("%s-%s-%s", year, month,
+                        last + 1).isEqualTo(WallTime.UNKNOWN);
+            }
+        }
     }
 
     @Test

@@ -55,7 +55,7 @@ public final class CacheEntry {
 
     /** The size of the version stamp of {@code tables} tables (see {@link LocalTableVersions}). */
     private static long stampBytes(int tables) {
-        return tables == 1 ? 40 : 32 + ValueSizes.align(ValueSizes.ARRAY_HEADER + 4L * tables)
+        return tables == 1 ? 40 : tables == 2 ? 48 : 32 + ValueSizes.align(ValueSizes.ARRAY_HEADER + 4L * tables)
                 + ValueSizes.align(ValueSizes.ARRAY_HEADER + 8L * tables);
     }
 

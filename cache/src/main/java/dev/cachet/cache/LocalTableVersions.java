@@ -29,6 +29,14 @@ public final class LocalTableVersions implements TableVersions {
             AtomicLong counter = counter(tables.iterator().next());
             return new SingleStamp(epoch, e, counter, counter.get());
         }
+        if (tables.size() == 2) {
+            // a key look-up's: its row and its table's non-key results (DESIGN §13)
+            java.util.Iterator<String> names = tables.iterator();
+            AtomicLong first = counter(names.next());
+            long firstSeen = first.get();
+            AtomicLong second = counter(names.next());
+            return new PairStamp(epoch, e, first, firstSeen, second, second.get());
+        }
         AtomicLong[] counters = new AtomicLong[tables.size()];
         long[] seen = new long[counters.length];
         int i = 0;
@@ -56,6 +64,35 @@ public final class LocalTableVersions implements TableVersions {
     public long version(String table) {
         AtomicLong c = versions.get(table);
         return c == null ? 0 : c.get();
+    }
+
+    /**
+     * The stamp of two tables (or a row and its table): the same check as {@link Stamp} without two arrays, each of
+     * which a hit's check reached through one more dependent load (3.6% of a PostgreSQL hit, async-profiler).
+     */
+    private static final class PairStamp implements VersionStamp {
+
+        private final AtomicLong epoch;
+        private final long epochSeen;
+        private final AtomicLong first;
+        private final long firstSeen;
+        private final AtomicLong second;
+        private final long secondSeen;
+
+        PairStamp(AtomicLong epoch, long epochSeen, AtomicLong first, long firstSeen, AtomicLong second,
+                  long secondSeen) {
+            this.epoch = epoch;
+            this.epochSeen = epochSeen;
+            this.first = first;
+            this.firstSeen = firstSeen;
+            this.second = second;
+            this.secondSeen = secondSeen;
+        }
+
+        @Override
+        public boolean isCurrent() {
+            return first.get() == firstSeen && second.get() == secondSeen && epoch.get() == epochSeen;
+        }
     }
 
     /** The stamp of one table: the same check as {@link Stamp} without two arrays. */

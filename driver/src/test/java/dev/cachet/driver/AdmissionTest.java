@@ -64,6 +64,11 @@ class AdmissionTest {
             ClusterStatistics first = cluster.statistics();
             assertThat(first.missesNotAdmitted()).isEqualTo(before.missesNotAdmitted() + 1);
             assertThat(first.cache().fills()).isEqualTo(before.cache().fills());
+            // counted once, yet an execution, a miss and a statement the primary ran like any other
+            assertThat(first.executions()).isEqualTo(before.executions() + 1);
+            assertThat(first.misses()).isEqualTo(before.misses() + 1);
+            assertThat(first.primaryExecutions()).isEqualTo(before.primaryExecutions() + 1);
+            assertThat(first.replicaExecutions()).isEqualTo(before.replicaExecutions());
             // its second read fills, its third is a hit
             assertThat(read(ps, 1, 7)).isEqualTo("a");
             ClusterStatistics second = cluster.statistics();

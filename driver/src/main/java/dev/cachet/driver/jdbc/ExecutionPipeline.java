@@ -242,19 +242,22 @@ final class ExecutionPipeline {
      * one, wrapped as for a query that is not cached — no tee, no capture, no store. Counted as a miss.
      */
     private ResultSet notAdmitted(CachetStatement owner, StatementInfo info, long start) throws SQLException {
-        cluster.executions.increment();
         // timed one in MISS_TIMING_SAMPLE, at random, counted that many times: two clock reads were 3% of an H2
         // in-memory miss that does not fill (async-profiler); a fill (cachedQuery) costs far more and stays timed exactly
         boolean timed = (ThreadLocalRandom.current().nextInt() & (MISS_TIMING_SAMPLE - 1)) == 0;
         long queryStart = timed ? System.nanoTime() : 0;
-        ResultSet real = connection.runQuery(owner, info);
+        ResultSet real;
+        try {
+            real = connection.runQuery(owner, info);
+        } catch (SQLException | RuntimeException | Error e) {
+            cluster.executions.increment(); // an execution still, though not a miss
+            throw e;
+        }
         PhysicalConnection target = connection.lastTarget();
         if (timed) {
             cluster.missNanos.add((System.nanoTime() - queryStart) * MISS_TIMING_SAMPLE);
         }
-        cluster.misses.increment();
-        cluster.missesNotAdmitted.increment();
-        cluster.countRoute(target.role());
+        cluster.countMissNotAdmitted(target.role());
         if (start != 0) {
             event(info, Outcome.MISS, null, target.role(), start);
         }

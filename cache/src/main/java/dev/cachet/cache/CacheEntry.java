@@ -43,7 +43,8 @@ public final class CacheEntry {
         this.tables = List.copyOf(tables);
         this.stamp = stamp;
         this.ttlNanos = ttlNanos;
-        this.weight = OVERHEAD + stampBytes(this.tables.size()) + key.estimatedBytes() + result.estimatedBytes();
+        this.weight = OVERHEAD + INDEX_NODE * Math.max(0L, this.tables.size() - 1L) + stampBytes(this.tables.size())
+                + key.estimatedBytes() + result.estimatedBytes();
     }
 
     /**
@@ -52,6 +53,8 @@ public final class CacheEntry {
      * frequency sketch (about 96) and its node in the table index (about 40).
      */
     static final int OVERHEAD = 208;
+    /** Each name after the first: one more node in the table index (its set's entry, about 40 bytes). */
+    static final int INDEX_NODE = 40;
 
     /** The size of the version stamp of {@code tables} tables (see {@link LocalTableVersions}). */
     private static long stampBytes(int tables) {

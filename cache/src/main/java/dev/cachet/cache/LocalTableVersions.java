@@ -25,12 +25,13 @@ public final class LocalTableVersions implements TableVersions {
         // the epoch is read first: an advanceAll racing with the table reads then makes the stamp stale
         long e = epoch.get();
         if (tables.size() == 1) {
-            // the common case, in a third of the memory: every cached entry holds its stamp
+            // in a third of the memory of the general stamp: every cached entry holds its stamp
             AtomicLong counter = counter(tables.iterator().next());
             return new SingleStamp(epoch, e, counter, counter.get());
         }
         if (tables.size() == 2) {
-            // a key look-up's: its row and its table's non-key results (DESIGN §13)
+            // the driver's common case: a result of one table depends on two names, the table's non-key results
+            // and either the table's writes or the one row a key look-up reads (DESIGN §13)
             java.util.Iterator<String> names = tables.iterator();
             AtomicLong first = counter(names.next());
             long firstSeen = first.get();
@@ -67,8 +68,9 @@ public final class LocalTableVersions implements TableVersions {
     }
 
     /**
-     * The stamp of two tables (or a row and its table): the same check as {@link Stamp} without two arrays, each of
-     * which a hit's check reached through one more dependent load (3.6% of a PostgreSQL hit, async-profiler).
+     * The stamp of two names (the driver gives every result of one table two): the same check as {@link Stamp}
+     * without two arrays, each of which a hit's check reached through one more dependent load (3.6% of a PostgreSQL
+     * hit, async-profiler).
      */
     private static final class PairStamp implements VersionStamp {
 

@@ -1,6 +1,7 @@
 package dev.cachet.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,6 +97,17 @@ class AdmissionTest {
             }
             assertThat(cluster.statistics().missesNotAdmitted()).isGreaterThanOrEqualTo(first.missesNotAdmitted() + 400);
             assertThat(cluster.statistics().missNanos()).isGreaterThan(missNanos);
+
+            // a miss not admitted that fails on the database is an execution, not a miss, and routed nowhere
+            ClusterStatistics beforeFailure = cluster.statistics();
+            ps.setInt(1, 1);
+            ps.setString(2, "not a number");
+            assertThatThrownBy(ps::executeQuery).isInstanceOf(SQLException.class);
+            ClusterStatistics failed = cluster.statistics();
+            assertThat(failed.executions()).isEqualTo(beforeFailure.executions() + 1);
+            assertThat(failed.misses()).isEqualTo(beforeFailure.misses());
+            assertThat(failed.missesNotAdmitted()).isEqualTo(beforeFailure.missesNotAdmitted());
+            assertThat(failed.primaryExecutions()).isEqualTo(beforeFailure.primaryExecutions());
 
             // other statements keep their own admission
             String other = "SELECT v FROM t WHERE id = ?";

@@ -38,8 +38,9 @@ final class AlternatingRun {
 
     private static final LongAdder SINK = new LongAdder();
     /**
-     * Operations between two reads of the clock. A read costs ~20 ns here, a tenth of a hit: read after every operation
-     * it was part of what a hit measured (JMH, too, keeps the clock out of the loop).
+     * Operations between two reads of the clock. A read costs 20–28 ns on this project's machines, a tenth of a hit:
+     * read after every operation it was part of what a hit measured (JMH, too, keeps the clock out of the loop).
+     * Figures from before this change (the docs say which) carry that read in every operation.
      */
     private static final int CLOCK_EVERY = 16;
 

@@ -83,9 +83,9 @@ public final class Cluster {
 
     final AtomicInteger openConnections = new AtomicInteger();
     /**
-     * Executions other than hits and misses not admitted. Every execution the cache answers is a hit or an in-flight
-     * hit in the cache's own counters, and only the pipeline looks the cache up: those are the hits, counted once on
-     * the hit path.
+     * Executions other than hits and misses not admitted (one of those that failed counts here). Every execution the
+     * cache answers is a hit or an in-flight hit in the cache's own counters, and only the pipeline looks the cache
+     * up: those are the hits, counted once on the hit path.
      */
     final LongAdder executions = new LongAdder();
     /** Misses other than those not admitted. */
@@ -103,7 +103,10 @@ public final class Cluster {
     final LongAdder catalogChangesAnnounced = new LongAdder();
     /** Reads counted in {@link #notCacheable}, by reason (indexed by ordinal). */
     private final LongAdder[] notCacheableByReason = adders(dev.cachet.parser.NotCacheableReason.values().length);
-    /** Statements the database ran, by where they ran (indexed by {@link Route} ordinal). */
+    /**
+     * Statements the database ran other than misses not admitted (counted apart, by route, in
+     * {@link #missesNotAdmitted}), by where they ran (indexed by {@link Route} ordinal).
+     */
     private final LongAdder[] routed = adders(Route.values().length);
     /** Summed time of misses on the database, from the query's start until its result set was returned. */
     final LongAdder missNanos = new LongAdder();

@@ -328,7 +328,7 @@ final class RowScopes {
                 if (v == null) {
                     return null;
                 }
-                h = h * 0x9E3779B97F4A7C15L + (v instanceof Long l ? l : v.hashCode());
+                h = h * 0x9E3779B97F4A7C15L + (v instanceof Number n ? n.longValue() : v.hashCode());
             }
             int slot = slotOf(h);
             if (!contains(out, count, slot)) {
@@ -361,8 +361,10 @@ final class RowScopes {
     }
 
     /**
-     * The value a pin compares the column with, normalized so that values the database finds equal are equal: a
-     * {@link Long} for an integer column (integral Java numbers and integer literals only), a {@link String} for a
+     * The value a pin compares the column with, normalized so that values the database finds equal hash alike: an
+     * integral {@link Number} for an integer column (a bound {@code Long}, {@code Integer}, {@code Short} or
+     * {@code Byte} as it is, a {@code BigInteger} or {@code BigDecimal} made a {@code Long}, an integer literal read as
+     * one; a {@code Long} made of a bound {@code Integer} was 3% of an H2 write by key), a {@link String} for a
      * string column (strings and string literals only); null for anything else — a null, a fraction, a string for an
      * integer column, a type the database would convert, an integer outside the column's range (a lenient MySQL
      * clamps it), a string ending in a space (PostgreSQL cuts such a value to a {@code varchar(n)}'s length), an
@@ -374,8 +376,11 @@ final class RowScopes {
             // PostgreSQL cuts trailing spaces that overflow a varchar(n) instead of refusing the value
             return null;
         }
-        if (v instanceof Long l && (l < column.min() || l > column.max() || (insert && l == 0 && column.zeroGenerates()))) {
-            return null;
+        if (v instanceof Number n) {
+            long l = n.longValue();
+            if (l < column.min() || l > column.max() || (insert && l == 0 && column.zeroGenerates())) {
+                return null;
+            }
         }
         return v;
     }
@@ -408,12 +413,9 @@ final class RowScopes {
         }
     }
 
-    private static Long integer(Object v) {
-        if (v instanceof Long l) {
-            return l;
-        }
-        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            return ((Number) v).longValue();
+    private static Number integer(Object v) {
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return (Number) v;
         }
         if (v instanceof BigInteger b) {
             return b.bitLength() < 64 ? b.longValue() : null;

@@ -27,6 +27,8 @@ class RowScopesTest {
             .uniqueCount("u", 2)
             .keyColumn("s", KeyColumn.string("code"))
             .uniqueCount("s", 1)
+            .keyColumn("small", KeyColumn.integer("id", Short.MIN_VALUE, Short.MAX_VALUE, false))
+            .uniqueCount("small", 1)
             .build());
 
     // a budget no parse comes near, so a loaded machine cannot turn a statement into the conservative answer
@@ -55,6 +57,13 @@ class RowScopesTest {
         assertThat(reads("SELECT v FROM t WHERE id = 5")).containsExactlyInAnyOrder("t", slot("t", 5));
         assertThat(reads("SELECT v FROM t WHERE id IN (?, ?) AND v > 0", 5L, (short) 6))
                 .containsExactlyInAnyOrder("t", slot("t", 5), slot("t", 6));
+        // every integral type a setter binds names the same row as the others and as a literal, negative keys too
+        for (Object minusFive : new Object[] {-5, -5L, (short) -5, (byte) -5, BigInteger.valueOf(-5),
+            new BigDecimal("-5")}) {
+            assertThat(reads("SELECT v FROM t WHERE id = ?", minusFive)).as("%s", minusFive.getClass().getSimpleName())
+                    .containsExactlyInAnyOrder("t", slot("t", -5));
+        }
+        assertThat(writes("DELETE FROM t WHERE id = -5")).containsExactlyInAnyOrder("t#w", slot("t", -5));
     }
 
     @Test
@@ -81,6 +90,10 @@ class RowScopesTest {
                 .containsExactlyInAnyOrder("t", slot("t", 5));
         assertThat(reads("SELECT v FROM t WHERE id = ?", BigInteger.valueOf(5)))
                 .containsExactlyInAnyOrder("t", slot("t", 5));
+        assertThat(reads("SELECT v FROM small WHERE id = ?", 40_000)).as("an int out of a smallint's range")
+                .isEqualTo(Set.of("small", "small#w"));
+        assertThat(reads("SELECT v FROM small WHERE id = ?", (short) -7)).as("in range")
+                .containsExactlyInAnyOrder("small", slot("small", -7));
         assertThat(reads("SELECT v FROM s WHERE code = ?", 5)).as("an integer for a string").isEqualTo(Set.of("s", "s#w"));
         assertThat(reads("SELECT v FROM s WHERE code = ?", "a")).hasSize(2).contains("s");
         assertThat(writes("INSERT INTO s (code, v) VALUES (?, 1)", "ab ")).as("a varchar(n) may cut trailing spaces")

@@ -227,9 +227,10 @@ final class AdaptiveCaching {
         final LongAdder writes = new LongAdder();
         /** {@link #hits} when the window began. */
         long hitsBefore;
+        /** {@link #writes} when the window began: a write increments one counter, not two. */
+        long writesBefore;
         final LongAdder windowFills = new LongAdder();
         final LongAdder windowWasted = new LongAdder();
-        final LongAdder windowWrites = new LongAdder();
         volatile long windowStart;
         /** When the table is switched off: the time it is tried again; 0 while on. */
         volatile long offUntil;
@@ -276,7 +277,6 @@ final class AdaptiveCaching {
 
         void written(long now) {
             writes.increment();
-            windowWrites.increment();
             roll(now);
         }
 
@@ -309,7 +309,7 @@ final class AdaptiveCaching {
             long h = hits.sum() - hitsBefore;
             long f = windowFills.sum();
             long w = windowWasted.sum();
-            writesPerSecond = windowWrites.sum() * 1e9 / elapsed;
+            writesPerSecond = (writes.sum() - writesBefore) * 1e9 / elapsed;
             if (f >= MIN_FILLS) {
                 boolean costly = w * 2 >= f && h < fillCost() * f;
                 if (costly && enabled && !exempt.test(name)) {
@@ -329,9 +329,9 @@ final class AdaptiveCaching {
 
         private void resetWindow(long now) {
             hitsBefore = hits.sum();
+            writesBefore = writes.sum();
             windowFills.reset();
             windowWasted.reset();
-            windowWrites.reset();
             windowStart = now;
         }
     }

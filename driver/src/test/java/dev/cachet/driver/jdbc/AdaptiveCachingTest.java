@@ -56,6 +56,25 @@ class AdaptiveCachingTest {
                 org.assertj.core.groups.Tuple.tuple("u", 2L), org.assertj.core.groups.Tuple.tuple("v", 1L));
     }
 
+    private static double writesPerSecondOfT(AdaptiveCaching a) {
+        return a.statistics().stream().filter(s -> s.table().equals("t")).findFirst().orElseThrow().writesPerSecond();
+    }
+
+    @Test
+    void theWriteRateIsTheLastWindowsNotTheTotals() {
+        AdaptiveCaching a = adaptive(false);
+        window(a, 100, 90, 5);
+        judge(a); // its own write counts in the window it ends
+        assertThat(writesPerSecondOfT(a)).isCloseTo(91 * 1e9 / AdaptiveCaching.WINDOW_NANOS,
+                org.assertj.core.data.Offset.offset(1e-9));
+        window(a, 100, 10, 5);
+        judge(a);
+        assertThat(writesPerSecondOfT(a)).isCloseTo(11 * 1e9 / AdaptiveCaching.WINDOW_NANOS,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(a.statistics().stream().filter(s -> s.table().equals("t")).findFirst().orElseThrow().writes())
+                .isEqualTo(102);
+    }
+
     @Test
     void aTableWhoseFillsAreWastedByWritesIsSwitchedOffThenRetriedAfterThePause() {
         AdaptiveCaching a = adaptive(true);

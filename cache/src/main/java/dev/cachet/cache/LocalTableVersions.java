@@ -30,8 +30,8 @@ public final class LocalTableVersions implements TableVersions {
             return new SingleStamp(epoch, e, counter, counter.get());
         }
         if (tables.size() == 2) {
-            // the driver's common case: a result of one table depends on two names, the table's non-key results
-            // and either the table's writes or the one row a key look-up reads (DESIGN §13)
+            // the driver's common case: a result of one table depends on two names, the table's own (bumped by
+            // table-level writes) and either its row-precise writes' (t#w) or the one row a key look-up reads
             java.util.Iterator<String> names = tables.iterator();
             AtomicLong first = counter(names.next());
             long firstSeen = first.get();

@@ -118,8 +118,8 @@ public final class Footprint {
             ps.setInt(3, rows);
             QueryKey key = QueryKey.of(session, SQL, new Object[] {start, start, rows},
                     new int[] {Types.INTEGER, Types.INTEGER, Types.INTEGER}, 0, ResultSet.TYPE_FORWARD_ONLY);
-            // the two names the driver gives a result of one table it reads by a range: the table's non-key results
-            // and its writes (RowScopes)
+            // the two names the driver gives a result of one table it reads by a range: the table's own and its
+            // row-precise writes' (RowScopes)
             FillTicket ticket = cache.beginFill(key, Set.of("fp_items", "fp_items#w"), null);
             try (ResultSet rs = ResultTee.wrap(ps.executeQuery(), ps, ticket, cache, ValueProfile.standard())) {
                 while (rs.next()) {

@@ -9,8 +9,11 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * A logical connection ends once, whichever of {@code close()} and {@code abort()} — the latter from another thread,
  * as JDBC intends — ends it, also when both run at the same time: the cluster counts it closed once, so the other
  * connections' cluster keeps its services, and an abort during a close cuts the physical connection under the close
- * (which then finishes the session's work itself) instead of ending the session beside it.
+ * (which then finishes the session's work itself) instead of ending the session beside it. Likewise an abort during a
+ * commit, a rollback or a statement: the call under way ends the session when it returns, so a commit that reaches
+ * the server after the abort keeps its tables from filling until it has returned.
  */
 class ConnectionEndTest {
 
@@ -84,6 +89,78 @@ class ConnectionEndTest {
             assertThat(real.isClosed()).as("cut by the abort").isTrue();
             assertThat(cluster.statistics().openConnections()).as("ended once").isEqualTo(1);
             assertThat(value(other, "SELECT v FROM t WHERE id = 1")).as("rolled back").isEqualTo("a");
+        }
+    }
+
+    @Test
+    void anAbortDuringACommitKeepsItsTablesFromFillingUntilTheCommitReturns() throws Exception {
+        try (H2Database db = new H2Database().exec("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(5))",
+                "INSERT INTO t VALUES (1, 'a')")) {
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL(db.realUrl);
+            CachetDataSource cachet = new CachetDataSource(h2);
+            CountDownLatch inCommit = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Connection real = h2.getConnection();
+            // the real commit is applied only after the abort has returned, as a COMMIT already sent is applied
+            // however soon the socket is cut
+            Connection held = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("commit")) {
+                            inCommit.countDown();
+                            assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+                        } else if (method.getName().equals("abort")) {
+                            // as pgjdbc: the socket is cut on the executor given (H2's own abort does nothing)
+                            ((Executor) args[0]).execute(() -> {
+                                try {
+                                    real.close();
+                                } catch (SQLException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+                            return null;
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            // the abort's cut runs later, as an executor the application gives may run it
+            List<Runnable> cuts = new CopyOnWriteArrayList<>();
+            Executor later = cuts::add;
+            try (Connection reader = db.cachet()) {
+                Connection c = cachet.wrap(held);
+                CachetCluster cluster = Cachet.cluster(c);
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
+                }
+                CompletableFuture<Void> committing = CompletableFuture.runAsync(() -> {
+                    try {
+                        c.commit();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertThat(inCommit.await(10, TimeUnit.SECONDS)).isTrue();
+
+                c.abort(later);
+                assertThat(cluster.statistics().openConnections()).as("the commit under way ends it, not the abort")
+                        .isEqualTo(2);
+                String whileCommitting = value(reader, "SELECT v FROM t WHERE id = 1");
+                release.countDown();
+                committing.get(10, TimeUnit.SECONDS);
+                cuts.forEach(Runnable::run);
+
+                assertThat(whileCommitting).as("not committed yet").isEqualTo("a");
+                assertThat(value(reader, "SELECT v FROM t WHERE id = 1")).as("not the result read during the commit")
+                        .isEqualTo("b");
+                assertThat(cluster.statistics().openConnections()).as("ended once").isEqualTo(1);
+                assertThat(real.isClosed()).as("cut by the abort").isTrue();
+                org.assertj.core.api.Assertions.assertThatThrownBy(c::commit).isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+            }
         }
     }
 }

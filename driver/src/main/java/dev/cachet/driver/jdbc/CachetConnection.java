@@ -46,6 +46,8 @@ public final class CachetConnection extends DelegatingConnection {
      * first. An abort during a close only cuts the physical connections under it.
      */
     private final AtomicBoolean ending = new AtomicBoolean();
+    /** Whether an abort or the owner's call under way ends the session, when the abort claimed its end. */
+    private final CallsUnderWay calls = new CallsUnderWay();
     /**
      * Replica routing (DESIGN §9); null while the cluster has no replicas. A connection opened without a connector in
      * a cluster that has replicas gets a routing that runs everything on its primary but reports its writes
@@ -465,6 +467,15 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
+        enterCall();
+        try {
+            changeAutoCommit(autoCommit);
+        } finally {
+            exitCall();
+        }
+    }
+
+    private void changeAutoCommit(boolean autoCommit) throws SQLException {
         boolean wasInTransaction = session.inTransaction();
         boolean modeChanges = autoCommit != session.state().autoCommit();
         boolean succeeded = false;
@@ -497,26 +508,28 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void commit() throws SQLException {
-        boolean succeeded = false;
-        try {
-            endEverywhere(true);
-            succeeded = true;
-        } finally {
-            session.transactionCallReturned(succeeded, "commit");
-        }
-        readCatalogIfDue(true);
+        endTransaction(true);
     }
 
     @Override
     public void rollback() throws SQLException {
-        boolean succeeded = false;
+        endTransaction(false);
+    }
+
+    private void endTransaction(boolean commit) throws SQLException {
+        enterCall();
         try {
-            endEverywhere(false);
-            succeeded = true;
+            boolean succeeded = false;
+            try {
+                endEverywhere(commit);
+                succeeded = true;
+            } finally {
+                session.transactionCallReturned(succeeded, commit ? "commit" : "rollback");
+            }
+            readCatalogIfDue(true);
         } finally {
-            session.transactionCallReturned(succeeded, "rollback");
+            exitCall();
         }
-        readCatalogIfDue(true);
     }
 
     /**
@@ -552,10 +565,15 @@ public final class CachetConnection extends DelegatingConnection {
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
+        enterCall();
         try {
             transactionConnection().rollback(savepoint);
         } finally {
-            session.rolledBackToSavepoint();
+            try {
+                session.rolledBackToSavepoint();
+            } finally {
+                exitCall();
+            }
         }
     }
 
@@ -697,9 +715,33 @@ public final class CachetConnection extends DelegatingConnection {
         try {
             physical.abort(executor);
         } finally {
-            if (ends) {
+            // a commit or write under way on the owner's thread ends the session as it returns (CallsUnderWay)
+            if (ends && calls.abort()) {
                 ended();
             }
+        }
+    }
+
+    /**
+     * Before a call that may write or end a transaction ({@link CallsUnderWay}); every such call then ends with
+     * {@link #exitCall()}.
+     *
+     * @throws SQLException 08003 after {@code close()} or {@code abort()}
+     */
+    void enterCall() throws SQLException {
+        if (calls.enter()) {
+            if (!closed) {
+                return;
+            }
+            exitCall();
+        }
+        throw closedError();
+    }
+
+    /** After a call begun with {@link #enterCall()}: ends the session if an abort came meanwhile and left it to this. */
+    void exitCall() {
+        if (calls.exit()) {
+            ended();
         }
     }
 
@@ -746,8 +788,12 @@ public final class CachetConnection extends DelegatingConnection {
 
     void checkOpen() throws SQLException {
         if (closed) {
-            throw new SQLException("Cachet connection is closed", "08003");
+            throw closedError();
         }
+    }
+
+    private static SQLException closedError() {
+        return new SQLException("Cachet connection is closed", "08003");
     }
 
     @Override

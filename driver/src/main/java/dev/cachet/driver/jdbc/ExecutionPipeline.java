@@ -266,6 +266,19 @@ final class ExecutionPipeline {
 
     /** Runs a query on the database without caching; a query that counts as a write invalidates like one. */
     ResultSet uncachedQuery(CachetStatement owner, StatementInfo info, NotCacheableReason reason) throws SQLException {
+        if (!info.isWrite()) {
+            return runUncached(owner, info, reason);
+        }
+        connection.enterCall();
+        try {
+            return runUncached(owner, info, reason);
+        } finally {
+            connection.exitCall();
+        }
+    }
+
+    private ResultSet runUncached(CachetStatement owner, StatementInfo info, NotCacheableReason reason)
+            throws SQLException {
         long start = cluster.listening() ? System.nanoTime() : 0;
         cluster.executions.increment();
         long generation = cluster.catalogGeneration();
@@ -297,6 +310,15 @@ final class ExecutionPipeline {
 
     /** Runs a statement that yields no cached result (update, DDL, session or transaction control, call, ...). */
     <T> T execute(CachetStatement owner, StatementInfo info, PhysicalCall<T> call) throws SQLException {
+        connection.enterCall();
+        try {
+            return run(owner, info, call);
+        } finally {
+            connection.exitCall();
+        }
+    }
+
+    private <T> T run(CachetStatement owner, StatementInfo info, PhysicalCall<T> call) throws SQLException {
         long start = cluster.listening() ? System.nanoTime() : 0;
         cluster.executions.increment();
         owner.lastInfo = info;
@@ -320,6 +342,16 @@ final class ExecutionPipeline {
 
     /** Runs a batch: one write of the union of what its statements write. */
     <T> T executeBatch(CachetStatement owner, List<StatementInfo> batch, PhysicalCall<T> call) throws SQLException {
+        connection.enterCall();
+        try {
+            return runBatch(owner, batch, call);
+        } finally {
+            connection.exitCall();
+        }
+    }
+
+    private <T> T runBatch(CachetStatement owner, List<StatementInfo> batch, PhysicalCall<T> call)
+            throws SQLException {
         cluster.executions.increment();
         StatementInfo first = batch.isEmpty() ? null : batch.get(0);
         PhysicalConnection target = owner.batchTarget(first);

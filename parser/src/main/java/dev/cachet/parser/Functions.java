@@ -141,7 +141,8 @@ final class Functions {
             + " pg_advisory_unlock_all pg_advisory_xact_lock pg_advisory_xact_lock_shared pg_try_advisory_lock"
             + " pg_try_advisory_lock_shared pg_try_advisory_xact_lock pg_try_advisory_xact_lock_shared"
             + " get_lock release_lock release_all_locks is_free_lock is_used_lock"
-            + " set_config pg_notify txid_current txid_current_if_assigned pg_current_xact_id"
+            // current_setting reads a setting of this session (SET, set_config): row-level security policies use it
+            + " set_config current_setting pg_notify txid_current txid_current_if_assigned pg_current_xact_id"
             + " pg_current_xact_id_if_assigned pg_backend_pid connection_id session_id transaction_id lock_mode"
             + " lo_creat lo_create lo_import lo_export lo_unlink lo_open lo_close lo_put lo_get lo_from_bytea"
             + " lo_truncate lo_truncate64 lo_lseek lo_tell loread lowrite"

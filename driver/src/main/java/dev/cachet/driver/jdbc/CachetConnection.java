@@ -15,6 +15,8 @@ import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cachet's logical connection, what the application holds: it answers the JDBC calls — statement creation, session
@@ -25,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reach the application unchanged. {@link #unwrap} reaches the real primary connection.
  */
 public final class CachetConnection extends DelegatingConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(CachetConnection.class);
 
     private final Cluster cluster;
     private final CachetSettings settings;
@@ -738,10 +742,17 @@ public final class CachetConnection extends DelegatingConnection {
         throw closedError();
     }
 
-    /** After a call begun with {@link #enterCall()}: ends the session if an abort came meanwhile and left it to this. */
+    /**
+     * After a call begun with {@link #enterCall()}: ends the session if an abort came meanwhile and left it to this
+     * call — whose own outcome (a commit that succeeded, say) a failure of that end must not replace.
+     */
     void exitCall() {
         if (calls.exit()) {
-            ended();
+            try {
+                ended();
+            } catch (RuntimeException e) {
+                log.warn("Cachet cluster {}: ending an aborted connection's session failed", cluster.id(), e);
+            }
         }
     }
 

@@ -4,7 +4,6 @@ import dev.cachet.parser.StatementInfo;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Set;
 
 /**
  * A real driver's result set as Cachet hands it to the application: {@link #getStatement()} returns Cachet's
@@ -32,13 +31,8 @@ public final class CachetResultSet extends DelegatingResultSet {
     public void updateRow() throws SQLException {
         if (info == null) {
             delegate.updateRow();
-            return;
-        }
-        Set<String> scope = owner.pipeline().beforeRowWrite(info);
-        try {
-            delegate.updateRow();
-        } finally {
-            owner.pipeline().afterRowWrite(info, scope);
+        } else {
+            owner.pipeline().writeRow(info, delegate::updateRow);
         }
     }
 
@@ -46,13 +40,8 @@ public final class CachetResultSet extends DelegatingResultSet {
     public void insertRow() throws SQLException {
         if (info == null) {
             delegate.insertRow();
-            return;
-        }
-        Set<String> scope = owner.pipeline().beforeRowWrite(info);
-        try {
-            delegate.insertRow();
-        } finally {
-            owner.pipeline().afterRowWrite(info, scope);
+        } else {
+            owner.pipeline().writeRow(info, delegate::insertRow);
         }
     }
 
@@ -60,13 +49,8 @@ public final class CachetResultSet extends DelegatingResultSet {
     public void deleteRow() throws SQLException {
         if (info == null) {
             delegate.deleteRow();
-            return;
-        }
-        Set<String> scope = owner.pipeline().beforeRowWrite(info);
-        try {
-            delegate.deleteRow();
-        } finally {
-            owner.pipeline().afterRowWrite(info, scope);
+        } else {
+            owner.pipeline().writeRow(info, delegate::deleteRow);
         }
     }
 }

@@ -266,9 +266,7 @@ final class ExecutionPipeline {
 
     /** Runs a query on the database without caching; a query that counts as a write invalidates like one. */
     ResultSet uncachedQuery(CachetStatement owner, StatementInfo info, NotCacheableReason reason) throws SQLException {
-        if (!info.isWrite()) {
-            return runUncached(owner, info, reason);
-        }
+        // counted whatever it is: a write, or a COMMIT that a driver runs through executeQuery before it complains
         connection.enterCall();
         try {
             return runUncached(owner, info, reason);
@@ -504,17 +502,30 @@ final class ExecutionPipeline {
         }
     }
 
-    /** Before an updatable result set writes a row: a write to the tables its query reads. */
-    Set<String> beforeRowWrite(StatementInfo info) {
-        Set<String> scope = rowWriteScope(info);
-        registerWrite(scope);
-        return scope;
+    /** A row change of an updatable result set on the real driver: {@code updateRow}, {@code insertRow}, ... */
+    @FunctionalInterface
+    interface RowWrite {
+        void run() throws SQLException;
     }
 
-    /** After it: invalidates that scope, and what the tables reach now if the catalog changed meanwhile. */
-    void afterRowWrite(StatementInfo info, Set<String> scope) {
-        invalidateWrite(union(scope, rowWriteScope(info)));
-        connection.writeFinished();
+    /**
+     * Writes a row through an updatable result set of {@code info}'s query: a write to the tables the query reads,
+     * invalidated afterwards together with what those tables reach now if the catalog changed meanwhile.
+     */
+    void writeRow(StatementInfo info, RowWrite write) throws SQLException {
+        connection.enterCall();
+        try {
+            Set<String> scope = rowWriteScope(info);
+            registerWrite(scope);
+            try {
+                write.run();
+            } finally {
+                invalidateWrite(union(scope, rowWriteScope(info)));
+                connection.writeFinished();
+            }
+        } finally {
+            connection.exitCall();
+        }
     }
 
     private Set<String> rowWriteScope(StatementInfo info) {

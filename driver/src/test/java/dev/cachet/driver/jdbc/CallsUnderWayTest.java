@@ -74,4 +74,13 @@ class CallsUnderWayTest {
         }
         assertThat(later).containsOnly(false);
     }
+
+    @Test
+    void aCallRefusedOnAnotherThreadNeverTakesTheEndFromTheCallTheAbortLeftItTo() {
+        CallsUnderWay calls = new CallsUnderWay();
+        assertThat(calls.enter()).isTrue(); // the owner's commit
+        assertThat(calls.abort()).isFalse();
+        assertThat(calls.enter()).as("another thread's call, after the abort").isFalse();
+        assertThat(calls.exit()).as("the commit still ends the session").isTrue();
+    }
 }

@@ -131,6 +131,14 @@ final class Contenders {
                 () -> pooled("cachet-on", cachetUrl, on));
         add("cachet-static", "Cachet over pgjdbc" + where + ", cache on, cachet.adaptive=false",
                 () -> pooled("cachet-static", cachetUrl, fixed));
+        if (haveReplicas) {
+            Properties onSticky = new Properties();
+            onSticky.putAll(on);
+            onSticky.setProperty("cachet.cluster", "bench-cache-on-sticky");
+            onSticky.setProperty("cachet.readStrategy", "sticky");
+            add("cachet-on-sticky", "Cachet over pgjdbc with cachet.replicas, cache on, cachet.readStrategy=sticky",
+                    () -> pooled("cachet-on-sticky", cachetUrl, onSticky));
+        }
         if (options.redis != null) {
             shared(cachetUrl, on, "cachet-shared", "strict", null,
                     "cache on and the shared tier on Redis, strict (every hit checked against Redis)");

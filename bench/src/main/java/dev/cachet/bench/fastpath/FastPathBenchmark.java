@@ -35,6 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code getString}, {@code getTimestamp}. With the default {@code cachet.admission=adaptive} the statement's
  *       fills never earn a hit, so after its first 512 fills its misses stop filling (second sight): what such a
  *       miss costs the application;
+ *   <li>{@code cachetMissFullCache}: the same misses against a cache that already holds {@link #FULL_ENTRIES}
+ *       entries of another statement (filled at the first call), as a cache in production does: the look-up of a
+ *       key the cache does not hold then reaches into a map of that size;
  *   <li>{@code cachetFill}: the same misses with {@code cachet.admission=always}, so every one fills (query, tee,
  *       store; evictions past the 64 MB bound): what an admitted miss, a fill, costs;
  *   <li>{@code directHit} / {@code cachetHit}: a prepared point query of one row x 5 columns over 1,000 hot
@@ -64,6 +67,9 @@ public class FastPathBenchmark {
     static final int ROWS = 10_000;
     static final int HOT = 1_000;
     static final String WRITE = "UPDATE fp_items SET qty = ? WHERE id = ?";
+    /** Entries the populated cache holds before {@code cachetMissFullCache} measures (≈ 50 MB of its 64 MB). */
+    static final int FULL_ENTRIES = 100_000;
+    static final String FULL_FILLER = "SELECT id, name, price, qty FROM fp_items WHERE id = ? AND ? >= 1";
 
     /** The database: created once per trial, dropped at its end. */
     @State(Scope.Benchmark)
@@ -76,6 +82,31 @@ public class FastPathBenchmark {
         private String name;
         private Connection admin;
         final AtomicLong distinct = new AtomicLong();
+        private volatile boolean fullCacheFilled;
+
+        /**
+         * Fills the populated cache once: each of {@link #FULL_ENTRIES} keys of another statement read twice, so it is
+         * stored under either admission (first sight fills the first read, second sight the second).
+         */
+        synchronized void fillFullCache(Connection cachet) throws SQLException {
+            if (fullCacheFilled) {
+                return;
+            }
+            try (PreparedStatement ps = cachet.prepareStatement(FULL_FILLER)) {
+                for (int i = 1; i <= FULL_ENTRIES; i++) {
+                    for (int read = 0; read < 2; read++) {
+                        ps.setInt(1, 1 + i % ROWS);
+                        ps.setInt(2, i);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                rs.getInt(1);
+                            }
+                        }
+                    }
+                }
+            }
+            fullCacheFilled = true;
+        }
 
         @Setup(Level.Trial)
         public void create() throws Exception {
@@ -160,10 +191,12 @@ public class FastPathBenchmark {
         Connection cachetOn;
         Connection cachetOff;
         Connection cachetFill;
+        Connection cachetFull;
         PreparedStatement directMiss;
         PreparedStatement cachetMiss;
         PreparedStatement cachetOffMiss;
         PreparedStatement cachetFillMiss;
+        PreparedStatement cachetFullMiss;
         PreparedStatement directHit;
         PreparedStatement cachetHit;
         PreparedStatement directWrite;
@@ -192,10 +225,16 @@ public class FastPathBenchmark {
             fill.setProperty("cachet.maxBytes", "64MB");
             fill.setProperty("cachet.admission", "always");
             cachetFill = DriverManager.getConnection(db.cachetUrl(), fill);
+            Properties full = new Properties();
+            full.putAll(db.credentials);
+            full.setProperty("cachet.cluster", "fastpath-full-" + db.backend);
+            full.setProperty("cachet.maxBytes", "64MB");
+            cachetFull = DriverManager.getConnection(db.cachetUrl(), full);
             directMiss = direct.prepareStatement(MISS);
             cachetMiss = cachetOn.prepareStatement(MISS);
             cachetOffMiss = cachetOff.prepareStatement(MISS);
             cachetFillMiss = cachetFill.prepareStatement(MISS);
+            cachetFullMiss = cachetFull.prepareStatement(MISS);
             directHit = direct.prepareStatement(HIT);
             cachetHit = cachetOn.prepareStatement(HIT);
             directWrite = direct.prepareStatement(WRITE);
@@ -208,7 +247,7 @@ public class FastPathBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws SQLException {
-            for (Connection c : new Connection[] {cachetOn, cachetOff, cachetFill, direct}) {
+            for (Connection c : new Connection[] {cachetOn, cachetOff, cachetFill, cachetFull, direct}) {
                 c.close();
             }
         }
@@ -243,6 +282,14 @@ public class FastPathBenchmark {
         return readMiss(ps);
     }
 
+    /** A miss against the populated cache, which the first call fills. */
+    static long missFullCache(Database db, Session s) throws SQLException {
+        if (!db.fullCacheFilled) {
+            db.fillFullCache(s.cachetFull);
+        }
+        return miss(db, s.cachetFullMiss);
+    }
+
     static long hit(Session s, PreparedStatement ps) throws SQLException {
         int id = s.hot + 1;
         s.hot = id == HOT ? 0 : id;
@@ -265,6 +312,11 @@ public class FastPathBenchmark {
     @Benchmark
     public long cachetMiss(Database db, Session s) throws SQLException {
         return miss(db, s.cachetMiss);
+    }
+
+    @Benchmark
+    public long cachetMissFullCache(Database db, Session s) throws SQLException {
+        return missFullCache(db, s);
     }
 
     @Benchmark

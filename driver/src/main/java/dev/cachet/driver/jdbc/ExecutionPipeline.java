@@ -129,20 +129,16 @@ final class ExecutionPipeline {
             // copied) is made only on a miss
             QueryKey.Probe probe = owner.probe().reset(session.key(), info.sql(), parameters, sqlTypes,
                     owner.maxRowsForKey(), owner.options().resultSetType());
-            if (cluster.admission().adaptive()) {
-                admission = admission(owner, info);
-                if (!admission.looksUp(probe.hashCode())) {
-                    // a miss that does not fill: no look-up, and no stored key made, so nothing copied
-                    cache.countMiss();
-                    return notAdmitted(owner, info, start);
-                }
-            }
             result = cache.get(probe);
             if (result != null) {
                 return hit(owner, info, result, start);
             }
-            if (admission != null) {
-                admission.lookUpMissed();
+            if (cluster.admission().adaptive()) {
+                admission = admission(owner, info);
+                if (!admission.admit(probe.hashCode())) {
+                    // before the stored key is made: a miss that does not fill copies nothing
+                    return notAdmitted(owner, info, start);
+                }
             }
             long keyStart = adaptive.timeThisFill() ? System.nanoTime() : 0;
             key = probe.toKey();

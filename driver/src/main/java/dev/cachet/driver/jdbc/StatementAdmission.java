@@ -6,16 +6,16 @@ import dev.cachet.driver.AdmissionState;
 /**
  * Which misses of one statement shape (one SQL text of a cluster) fill the cache: every miss (first sight), or only
  * a miss whose key was read recently (second sight). Thread-safe; the miss path costs a volatile read in first
- * sight, and a {@link Doorkeeper} probe in second sight, which also spares the cache's look-up of a key not seen.
+ * sight, and a {@link Doorkeeper} probe in second sight.
  *
  * <p>In first sight every miss fills, and the shape counts its fills and how many of them earned a first hit
  * ({@link #firstHit}, told by the stored entry). After {@link #WINDOW} fills it is judged: when fewer than one fill
  * in {@link #OFF_DIVISOR} earned a hit, filling this shape is mostly work thrown away (a key is read once and
  * evicted unread), and it switches to second sight.
  *
- * <p>In second sight a read first asks the cluster's doorkeeper. A key it has not seen is recorded there, and the
- * read runs on the database without a look-up in the cache and without filling. A key it has seen is looked up, and
- * its miss — a second sight, a read a first-sight fill would have answered — fills as before. After {@link #WINDOW} misses it is judged: when at least one miss in
+ * <p>In second sight a miss records its key's hash in the cluster's doorkeeper and runs on the database without
+ * filling, unless the doorkeeper has seen the key: that miss — a second sight, a read a first-sight fill would have
+ * answered — fills as before. After {@link #WINDOW} misses it is judged: when at least one miss in
  * {@link #ON_DIVISOR} was a second sight, or the shape's entries earned as many first hits (entries filled before
  * the switch, read again from further back than the doorkeeper remembers), it returns to first sight.
  *
@@ -29,8 +29,7 @@ import dev.cachet.driver.AdmissionState;
  * is one fill that paid, not a reason to fill every cold key after it.
  *
  * <p>The counters are plain fields, deliberately racy: a lost increment only moves a judgment a few misses later.
- * Admission decides whether to look a key up and whether to store a result; whatever it skips, the database answers,
- * so a race cannot make a read wrong.
+ * Admission decides whether to store a result, never what is served, so a race cannot make a read wrong.
  */
 final class StatementAdmission implements FillObserver {
 
@@ -69,39 +68,21 @@ final class StatementAdmission implements FillObserver {
     }
 
     /**
-     * Whether a read of the key with hash {@code keyHash} looks in the cache. Always in first sight. In second sight
-     * only when the doorkeeper has seen the key, which it records otherwise: such a read is a miss that does not fill,
-     * and it runs on the database without the look-up, whose probe of the cache's map (a memory miss) was the largest
-     * part of Cachet's own cost in it. An entry stored while its key was not remembered (filled in first sight, or
-     * before the doorkeeper was last cleared) is thus served again from its key's second read on.
+     * Whether a miss of the key with hash {@code keyHash} fills. True in first sight; in second sight, true only when
+     * the doorkeeper has seen the key, which it records otherwise.
      */
-    boolean looksUp(int keyHash) {
+    boolean admit(int keyHash) {
         if (!secondSight) {
             return true;
         }
-        if (control.doorkeeper().seenOrRecord(keyHash)) {
-            return true;
-        }
-        counted();
-        return false;
-    }
-
-    /**
-     * A look-up of this shape missed, so the miss fills. In second sight it is a second sight: a read that a
-     * first-sight fill would have answered. A look-up that hits is not told: a hot key hit often is no reason to fill
-     * cold keys.
-     */
-    void lookUpMissed() {
-        if (secondSight) {
+        boolean seen = control.doorkeeper().seenOrRecord(keyHash);
+        if (seen) {
             secondSights++;
-            counted();
         }
-    }
-
-    private void counted() {
         if (++misses >= WINDOW) {
             judge();
         }
+        return seen;
     }
 
     /** A miss of this shape began a fill (call {@code ticket.observe(this)} so its first hit is told here). */

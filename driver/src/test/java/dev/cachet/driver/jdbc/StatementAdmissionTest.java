@@ -20,7 +20,7 @@ class StatementAdmissionTest {
     private int freshMisses(int n, int hitEvery) {
         int admitted = 0;
         for (int i = 0; i < n; i++) {
-            if (miss(nextKey++)) {
+            if (shape.admit(nextKey++)) {
                 admitted++;
                 shape.filled();
                 if (hitEvery > 0 && (admitted - 1) % hitEvery == 0) {
@@ -55,7 +55,7 @@ class StatementAdmissionTest {
     @Test
     void justBelowAnEighthSwitches() {
         for (int i = 0; i < WINDOW; i++) {
-            miss(nextKey++);
+            shape.admit(nextKey++);
             shape.filled();
             if (i < WINDOW / StatementAdmission.OFF_DIVISOR - 1) {
                 shape.firstHit();
@@ -68,9 +68,9 @@ class StatementAdmissionTest {
     void secondSightFillsAKeyOnItsSecondRead() {
         toSecondSight();
         int key = 0x5eed;
-        assertThat(miss(key)).isFalse();
-        assertThat(miss(key)).isTrue();
-        assertThat(miss(key + 1)).isFalse();
+        assertThat(shape.admit(key)).isFalse();
+        assertThat(shape.admit(key)).isTrue();
+        assertThat(shape.admit(key + 1)).isFalse();
     }
 
     @Test
@@ -85,7 +85,7 @@ class StatementAdmissionTest {
         // every key read twice: half the misses are second sights
         readKeys(WINDOW, 1);
         assertThat(shape.state()).isEqualTo(AdmissionState.FIRST_SIGHT);
-        assertThat(miss(nextKey++)).isTrue();
+        assertThat(shape.admit(nextKey++)).isTrue();
     }
 
     @Test
@@ -93,7 +93,7 @@ class StatementAdmissionTest {
         toSecondSight();
         // keys never re-read within the doorkeeper's memory, but the entries stored in first sight are being hit
         for (int i = 0; i < WINDOW; i++) {
-            assertThat(miss(nextKey++)).isFalse();
+            assertThat(shape.admit(nextKey++)).isFalse();
             if (i % 4 == 0) {
                 shape.firstHit();
             }
@@ -111,31 +111,6 @@ class StatementAdmissionTest {
         assertThat(shape.switchedToSecondSight()).isEqualTo(2);
     }
 
-    @Test
-    void secondSightLooksUpOnlyKeysSeenAndHitsDoNotCountAsSecondSights() {
-        assertThat(shape.looksUp(0x5eed)).as("first sight looks every key up").isTrue();
-        toSecondSight();
-        int hot = 0x1234;
-        assertThat(shape.looksUp(hot)).as("a key not seen: answered by the database").isFalse();
-        // a hot key, seen, looked up and hit many times over: hits are no reason to fill cold keys
-        for (int i = 0; i < 4 * WINDOW; i++) {
-            assertThat(shape.looksUp(hot)).isTrue();
-        }
-        assertThat(shape.state()).isEqualTo(AdmissionState.SECOND_SIGHT);
-        // the cold keys around it still count: a window of them keeps second sight
-        assertThat(freshMisses(WINDOW, 0)).isZero();
-        assertThat(shape.state()).isEqualTo(AdmissionState.SECOND_SIGHT);
-    }
-
-    /** A read of {@code key} whose look-up, if there is one, misses: true when it fills. */
-    private boolean miss(int key) {
-        if (!shape.looksUp(key)) {
-            return false;
-        }
-        shape.lookUpMissed();
-        return true;
-    }
-
     private void toSecondSight() {
         freshMisses(WINDOW, 0);
         assertThat(shape.state()).isEqualTo(AdmissionState.SECOND_SIGHT);
@@ -147,10 +122,10 @@ class StatementAdmissionTest {
         int fresh = 0;
         while (counted < misses) {
             int key = nextKey++;
-            miss(key);
+            shape.admit(key);
             counted++;
             if (++fresh % twiceEvery == 0 && counted < misses) {
-                assertThat(miss(key)).as("second read of a key").isTrue();
+                assertThat(shape.admit(key)).as("second read of a key").isTrue();
                 counted++;
             }
         }

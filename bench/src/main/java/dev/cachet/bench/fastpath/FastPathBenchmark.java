@@ -227,8 +227,10 @@ public class FastPathBenchmark {
             cachetFill = DriverManager.getConnection(db.cachetUrl(), fill);
             Properties full = new Properties();
             full.putAll(db.credentials);
-            full.setProperty("cachet.cluster", "fastpath-full-" + db.backend);
+            // a cluster of this database's own, its entries kept for the whole run: the cache holds exactly the filler
+            full.setProperty("cachet.cluster", "fastpath-full-" + db.name);
             full.setProperty("cachet.maxBytes", "64MB");
+            full.setProperty("cachet.ttl", "1h");
             cachetFull = DriverManager.getConnection(db.cachetUrl(), full);
             directMiss = direct.prepareStatement(MISS);
             cachetMiss = cachetOn.prepareStatement(MISS);

@@ -209,29 +209,13 @@ public class FastPathBenchmark {
         @Setup(Level.Trial)
         public void open(Database db) throws SQLException {
             direct = DriverManager.getConnection(db.url, db.credentials);
-            Properties on = new Properties();
-            on.putAll(db.credentials);
-            on.setProperty("cachet.cluster", "fastpath-on-" + db.backend);
-            on.setProperty("cachet.maxBytes", "64MB");
-            cachetOn = DriverManager.getConnection(db.cachetUrl(), on);
-            Properties off = new Properties();
-            off.putAll(db.credentials);
-            off.setProperty("cachet.cluster", "fastpath-off-" + db.backend);
-            off.setProperty("cachet.enabled", "false");
-            cachetOff = DriverManager.getConnection(db.cachetUrl(), off);
-            Properties fill = new Properties();
-            fill.putAll(db.credentials);
-            fill.setProperty("cachet.cluster", "fastpath-fill-" + db.backend);
-            fill.setProperty("cachet.maxBytes", "64MB");
-            fill.setProperty("cachet.admission", "always");
-            cachetFill = DriverManager.getConnection(db.cachetUrl(), fill);
-            Properties full = new Properties();
-            full.putAll(db.credentials);
+            cachetOn = cachet(db, "cachet.cluster", "fastpath-on-" + db.backend, "cachet.maxBytes", "64MB");
+            cachetOff = cachet(db, "cachet.cluster", "fastpath-off-" + db.backend, "cachet.enabled", "false");
+            cachetFill = cachet(db, "cachet.cluster", "fastpath-fill-" + db.backend, "cachet.maxBytes", "64MB",
+                    "cachet.admission", "always");
             // a cluster of this database's own, its entries kept for the whole run: the cache holds exactly the filler
-            full.setProperty("cachet.cluster", "fastpath-full-" + db.name);
-            full.setProperty("cachet.maxBytes", "64MB");
-            full.setProperty("cachet.ttl", "1h");
-            cachetFull = DriverManager.getConnection(db.cachetUrl(), full);
+            cachetFull = cachet(db, "cachet.cluster", "fastpath-full-" + db.name, "cachet.maxBytes", "64MB",
+                    "cachet.ttl", "1h");
             directMiss = direct.prepareStatement(MISS);
             cachetMiss = cachetOn.prepareStatement(MISS);
             cachetOffMiss = cachetOff.prepareStatement(MISS);
@@ -245,6 +229,16 @@ public class FastPathBenchmark {
             hot = (int) (Thread.currentThread().getId() % HOT);
             // threads write apart, so that they never wait on each other's row locks
             writeBase = (int) (Thread.currentThread().getId() * 997 % ROWS);
+        }
+
+        /** A Cachet connection to the database with {@code settings} (name, value, name, value …). */
+        private static Connection cachet(Database db, String... settings) throws SQLException {
+            Properties p = new Properties();
+            p.putAll(db.credentials);
+            for (int i = 0; i < settings.length; i += 2) {
+                p.setProperty(settings[i], settings[i + 1]);
+            }
+            return DriverManager.getConnection(db.cachetUrl(), p);
         }
 
         @TearDown(Level.Trial)

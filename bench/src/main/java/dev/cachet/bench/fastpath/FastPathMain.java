@@ -12,9 +12,9 @@ import java.util.Map;
  * of a key never read before does not fill; on H2 also against a cache holding 100k entries of another statement),
  * a fill (every miss fills, {@code cachet.admission=always}) and cache-off against the direct driver (1 and 8
  * threads), an autocommit {@code UPDATE} of one row by its key with the cache on and off against the direct driver
- * (same threads), a hit against the direct driver (1, 2, 4 and 8 threads), the allocation per operation of each, the routing overhead
- * (Cachet with the cache off over a primary and two replicas against a hand-written split), and the bytes per
- * cached entry (counted by the cache and measured by JOL). The throughput figures come from
+ * (same threads), a hit against the direct driver (1, 2, 4 and 8 threads), the allocation per operation of each,
+ * the routing overhead (Cachet with the cache off over a primary and two replicas against a hand-written split), and
+ * the bytes per cached entry (counted by the cache and measured by JOL). The throughput figures come from
  * {@link AlternatingRun}: {@link FastPathBenchmark}'s operations in alternating rounds, each ratio taken within a
  * round and the median over rounds reported with its range. For profiling, run the same operations under JMH:
  * {@code java -jar benchmarks.jar FastPathBenchmark -prof gc}.

@@ -2,9 +2,11 @@ package dev.cachet.driver;
 
 import static dev.cachet.driver.H2Database.value;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.driver.jdbc.ClusterRegistry;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -50,18 +52,13 @@ class ConnectionEndTest {
         CountDownLatch aborted = new CountDownLatch(1);
         Connection real = h2.getConnection();
         // the real connection's rollback, which a pooled connection's close runs first, waits for the abort
-        Connection held = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("rollback") && method.getParameterCount() == 0) {
-                        inRollback.countDown();
-                        assertThat(aborted.await(10, TimeUnit.SECONDS)).isTrue();
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        Connection held = intercepted(real, (method, args) -> {
+            if (method.getName().equals("rollback") && method.getParameterCount() == 0) {
+                inRollback.countDown();
+                assertThat(aborted.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+            return false;
+        });
         try (Connection other = db.cachet()) {
             Connection c = cachet.wrap(held);
             CachetCluster cluster = Cachet.cluster(c);
@@ -71,13 +68,7 @@ class ConnectionEndTest {
                 s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
             }
 
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
-                try {
-                    c.close();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> closing = async(c::close);
             assertThat(inRollback.await(10, TimeUnit.SECONDS)).isTrue();
             c.abort(Runnable::run);
             assertThat(cluster.statistics().openConnections()).as("the close under way ends it, not the abort")
@@ -104,28 +95,17 @@ class ConnectionEndTest {
             Connection real = h2.getConnection();
             // the real commit is applied only after the abort has returned, as a COMMIT already sent is applied
             // however soon the socket is cut
-            Connection held = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("commit")) {
-                            inCommit.countDown();
-                            assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
-                        } else if (method.getName().equals("abort")) {
-                            // as pgjdbc: the socket is cut on the executor given (H2's own abort does nothing)
-                            ((Executor) args[0]).execute(() -> {
-                                try {
-                                    real.close();
-                                } catch (SQLException e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
-                            return null;
-                        }
-                        try {
-                            return method.invoke(real, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            Connection held = intercepted(real, (method, args) -> {
+                if (method.getName().equals("commit")) {
+                    inCommit.countDown();
+                    assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+                } else if (method.getName().equals("abort")) {
+                    // as pgjdbc: the socket is cut on the executor given (H2's own abort does nothing)
+                    ((Executor) args[0]).execute(unchecked(real::close));
+                    return true;
+                }
+                return false;
+            });
             // the abort's cut runs later, as an executor the application gives may run it
             List<Runnable> cuts = new CopyOnWriteArrayList<>();
             Executor later = cuts::add;
@@ -136,13 +116,7 @@ class ConnectionEndTest {
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("UPDATE t SET v = 'b' WHERE id = 1");
                 }
-                CompletableFuture<Void> committing = CompletableFuture.runAsync(() -> {
-                    try {
-                        c.commit();
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<Void> committing = async(c::commit);
                 assertThat(inCommit.await(10, TimeUnit.SECONDS)).isTrue();
 
                 c.abort(later);
@@ -158,9 +132,47 @@ class ConnectionEndTest {
                         .isEqualTo("b");
                 assertThat(cluster.statistics().openConnections()).as("ended once").isEqualTo(1);
                 assertThat(real.isClosed()).as("cut by the abort").isTrue();
-                org.assertj.core.api.Assertions.assertThatThrownBy(c::commit).isInstanceOf(SQLException.class)
+                assertThatThrownBy(c::commit).isInstanceOf(SQLException.class)
                         .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
             }
         }
+    }
+
+    /** Runs before each call on the real connection; true when it answered the call itself (with null). */
+    private interface Interception {
+        boolean handled(Method method, Object[] args) throws Throwable;
+    }
+
+    private static Connection intercepted(Connection real, Interception before) {
+        return (Connection) Proxy.newProxyInstance(ConnectionEndTest.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (before.handled(method, args)) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    /** {@code action} on another thread; an SQLException fails the future. */
+    private static CompletableFuture<Void> async(SqlAction action) {
+        return CompletableFuture.runAsync(unchecked(action));
+    }
+
+    private static Runnable unchecked(SqlAction action) {
+        return () -> {
+            try {
+                action.run();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
     }
 }

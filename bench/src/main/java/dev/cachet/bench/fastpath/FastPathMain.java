@@ -2,7 +2,6 @@ package dev.cachet.bench.fastpath;
 
 import dev.cachet.bench.workload.Spread;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,15 +14,18 @@ import java.util.Map;
  * (same threads), a hit against the direct driver (1, 2, 4 and 8 threads), the allocation per operation of each,
  * the routing overhead (Cachet with the cache off over a primary and two replicas against a hand-written split), and
  * the bytes per cached entry (counted by the cache and measured by JOL). The throughput figures come from
- * {@link AlternatingRun}: {@link FastPathBenchmark}'s operations in alternating rounds, each ratio taken within a
- * round and the median over rounds reported with its range. For profiling, run the same operations under JMH:
+ * {@link AlternatingRun}: {@link FastPathBenchmark}'s operations in short alternating slices, in several JVMs in turn
+ * ({@link ForkedRuns}), each ratio taken within a round and the median over the rounds of all of them reported with
+ * its interquartile range ({@code --forks 0}: all in this JVM). For profiling, run the same operations under JMH:
  * {@code java -jar benchmarks.jar FastPathBenchmark -prof gc}.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.cachet.bench.fastpath.FastPathMain [--backends h2,postgres,mariadb]
- * [--threads 1,8] [--hit-threads 1,2,4,8|none] [--rounds 5] [--warmup-ms 500] [--measure-ms 1500] [--quick]
- * [--no-footprint] [--routing primary,replica1,replica2]}. The routing overhead (cache off with two replicas
+ * [--threads 1,8] [--hit-threads 1,2,4,8|none] [--forks 3] [--rounds 90] [--slice-ms 100] [--warmup-ms 1000]
+ * [--quick] [--no-footprint] [--routing primary,replica1,replica2]}. The routing overhead (cache off with two replicas
  * against a hand-written two-pool split) needs a primary with two streaming replicas ({@code --routing}, host:port
- * each; {@code scripts/bench-fastpath.sh} starts a throwaway one): see {@link RoutingOverhead}.
+ * each; {@code scripts/bench-fastpath.sh} starts a throwaway one): see {@link RoutingOverhead}. It runs on the
+ * workload runner, in rounds of its own (20 of 0.5 s warm-up and 1 s measured; 3 of 0.3 s and 2 s with
+ * {@code --quick}).
  */
 public final class FastPathMain {
 
@@ -37,9 +39,15 @@ public final class FastPathMain {
         List<String> backends = List.of("h2", "postgres", "mariadb");
         List<Integer> threads = List.of(1, 8);
         List<Integer> hitThreads = List.of(1, 2, 4, 8);
-        int rounds = 5;
-        long warmup = 500;
-        long measure = 1500;
+        int forks = 3;
+        int rounds = 90;
+        long slice = 100;
+        long warmup = 1000;
+        // the routing's windows start threads of their own and read a server: shorter, more numerous rounds than
+        // the workload runner's default, not as short as the slices
+        int routingRounds = 20;
+        long routingWarmup = 500;
+        long routingMeasure = 1000;
         boolean footprint = true;
         String routing = null;
         for (int i = 0; i < args.length; i++) {
@@ -48,24 +56,31 @@ public final class FastPathMain {
                 case "--threads" -> threads = ints(args[++i]);
                 case "--hit-threads" -> hitThreads = ints(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--forks" -> forks = Integer.parseInt(args[++i]);
+                case "--slice-ms" -> slice = Long.parseLong(args[++i]);
                 case "--warmup-ms" -> warmup = Long.parseLong(args[++i]);
-                case "--measure-ms" -> measure = Long.parseLong(args[++i]);
                 case "--quick" -> {
-                    rounds = 3;
-                    warmup = 300;
-                    measure = 700;
+                    forks = 1;
+                    rounds = 30;
+                    slice = 50;
+                    warmup = 500;
+                    routingRounds = 3;
+                    routingWarmup = 300;
+                    routingMeasure = 2000;
                 }
                 case "--no-footprint" -> footprint = false;
                 case "--routing" -> routing = args[++i];
                 case "--no-routing" -> routing = null;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--backends, --threads,"
-                        + " --hit-threads, --rounds, --warmup-ms, --measure-ms, --quick, --no-footprint,"
+                        + " --hit-threads, --forks, --rounds, --slice-ms, --warmup-ms, --quick, --no-footprint,"
                         + " --routing primary,replica1,replica2)");
             }
         }
         StringBuilder report = new StringBuilder();
-        report.append(String.format(Locale.ROOT, "%d rounds of %d ms warm-up + %d ms measured per contender; "
-                + "median of per-round ratios [min-max]%n%n", rounds, warmup, measure));
+        report.append(String.format(Locale.ROOT, "%s: %d ms unmeasured per contender, then %d rounds in all of one "
+                + "%d ms slice each (its first %d%% unmeasured), the order rotating; median of per-round ratios "
+                + "[interquartile range]%n%n", forks == 0 ? "In this JVM" : forks + " JVMs in turn per row group",
+                warmup, rounds, slice, AlternatingRun.WARM_IN_PERCENT));
         report.append("| backend | threads | path | Cachet / direct | Cachet ops/s | direct ops/s | Cachet B/op | direct B/op "
                 + "| Cachet CPU µs/op | direct CPU µs/op |\n");
         report.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -79,24 +94,21 @@ public final class FastPathMain {
             all.sort(null);
             for (int t : all) {
                 boolean missToo = threads.contains(t);
-                Map<String, AlternatingRun.Operation> ops = new LinkedHashMap<>();
+                List<String> ops = new ArrayList<>();
                 if (missToo) {
-                    ops.put("directMiss", (db, s) -> FastPathBenchmark.miss(db, s.directMiss));
-                    ops.put("cachetMiss", (db, s) -> FastPathBenchmark.miss(db, s.cachetMiss));
+                    ops.addAll(List.of("directMiss", "cachetMiss"));
                     if (backend.equals("h2")) {
                         // a server query's time dwarfs a look-up in a large map; in memory it does not
-                        ops.put("cachetMissFullCache", FastPathBenchmark::missFullCache);
+                        ops.add("cachetMissFullCache");
                     }
-                    ops.put("cachetFill", (db, s) -> FastPathBenchmark.miss(db, s.cachetFillMiss));
-                    ops.put("cachetOff", (db, s) -> FastPathBenchmark.miss(db, s.cachetOffMiss));
+                    ops.addAll(List.of("cachetFill", "cachetOff"));
                 }
                 if (hitThreads.contains(t)) {
-                    ops.put("directHit", (db, s) -> FastPathBenchmark.hit(s, s.directHit));
-                    ops.put("cachetHit", (db, s) -> FastPathBenchmark.hit(s, s.cachetHit));
+                    ops.addAll(List.of("directHit", "cachetHit"));
                 }
-                System.err.printf(Locale.ROOT, "fastpath: %s, %d thread(s), %s%n", backend, t, ops.keySet());
-                Map<String, List<AlternatingRun.Sample>> r = AlternatingRun.run(backend, t, ops, rounds, warmup,
-                        measure);
+                System.err.printf(Locale.ROOT, "fastpath: %s, %d thread(s), %s%n", backend, t, ops);
+                Map<String, List<AlternatingRun.Sample>> r = ForkedRuns.run(backend, t, ops, forks, rounds, warmup,
+                        slice);
                 if (missToo) {
                     row(report, backend, t, "miss", r.get("cachetMiss"), r.get("directMiss"));
                     if (r.containsKey("cachetMissFullCache")) {
@@ -112,13 +124,10 @@ public final class FastPathMain {
                 if (missToo) {
                     // in rounds of their own, after the reads: a server's WAL flushes, checkpoints and vacuum after
                     // the writes would otherwise land in the reads' rounds
-                    Map<String, AlternatingRun.Operation> writes = new LinkedHashMap<>();
-                    writes.put("directWrite", (db, s) -> FastPathBenchmark.write(s, s.directWrite));
-                    writes.put("cachetWrite", (db, s) -> FastPathBenchmark.write(s, s.cachetWrite));
-                    writes.put("cachetOffWrite", (db, s) -> FastPathBenchmark.write(s, s.cachetOffWrite));
-                    System.err.printf(Locale.ROOT, "fastpath: %s, %d thread(s), %s%n", backend, t, writes.keySet());
-                    Map<String, List<AlternatingRun.Sample>> w = AlternatingRun.run(backend, t, writes, rounds, warmup,
-                            measure);
+                    List<String> writes = List.of("directWrite", "cachetWrite", "cachetOffWrite");
+                    System.err.printf(Locale.ROOT, "fastpath: %s, %d thread(s), %s%n", backend, t, writes);
+                    Map<String, List<AlternatingRun.Sample>> w = ForkedRuns.run(backend, t, writes, forks, rounds,
+                            warmup, slice);
                     row(report, backend, t, "write by key", w.get("cachetWrite"), w.get("directWrite"));
                     row(report, backend, t, "write by key, cache off", w.get("cachetOffWrite"),
                             w.get("directWrite"));
@@ -128,7 +137,7 @@ public final class FastPathMain {
         System.out.println("## Throughput: Cachet against the direct driver, alternating rounds");
         System.out.println();
         System.out.println(report);
-        System.out.println(RoutingOverhead.measure(routing, rounds, warmup, measure));
+        System.out.println(RoutingOverhead.measure(routing, routingRounds, routingWarmup, routingMeasure));
         if (footprint) {
             System.out.println("## Footprint per cached entry (INT, VARCHAR, DECIMAL, INT, VARCHAR, TIMESTAMP; H2, "
                     + "ValueProfile.standard())");
@@ -147,7 +156,7 @@ public final class FastPathMain {
         Spread ratio = AlternatingRun.ratio(cachet, direct);
         out.append(String.format(Locale.ROOT, "| %s | %d | %s | **%.2fx** [%.2f-%.2f] | %,.0f | %,.0f | %,.0f | %,.0f "
                 + "| %.2f | %.2f |%n",
-                backend, threads, path, ratio.median(), ratio.min(), ratio.max(), AlternatingRun.ops(cachet).median(),
+                backend, threads, path, ratio.median(), ratio.q1(), ratio.q3(), AlternatingRun.ops(cachet).median(),
                 AlternatingRun.ops(direct).median(), AlternatingRun.bytes(cachet).median(),
                 AlternatingRun.bytes(direct).median(), AlternatingRun.cpuNanos(cachet).median() / 1e3,
                 AlternatingRun.cpuNanos(direct).median() / 1e3));

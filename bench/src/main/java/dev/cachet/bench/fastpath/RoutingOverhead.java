@@ -11,9 +11,9 @@ import java.util.Locale;
  * primary and two streaming replicas ({@code cachet.replicas}), against the hand-written split an application can do
  * itself — two HikariCP pools of pgjdbc, writes to the primary, reads to the replicas ({@code loadBalanceHosts}) —
  * and the same Cachet with {@code cachet.readStrategy=sticky} ({@code cachet-sticky}), on the workload runner's
- * read-only mix (a: borrow, prepare, bind, execute a Zipfian point query, read it, close; 4
- * threads, pools of 4) in alternating rounds. The ratio is taken within each round; the median over rounds is
- * reported with its range. The same run at full length: {@code scripts/bench-workload.sh postgres --mixes a
+ * read-only mix (a: borrow, prepare, bind, execute a Zipfian point query, read it, close; 4 threads, pools of 4) in
+ * alternating rounds. The ratio is taken within each round; the median over rounds is reported with its
+ * interquartile range. The same run at full length: {@code scripts/bench-workload.sh postgres --mixes a
  * --contenders pg-split,cachet-off,cachet-sticky}.
  */
 final class RoutingOverhead {
@@ -43,7 +43,7 @@ final class RoutingOverhead {
         List<RoundResult> results = WorkloadRunner.measureRounds("postgres", "--pg-primary", h[0], "--pg-replicas",
                 h[1] + "," + h[2], "--mixes", "a", "--contenders", "pg-split,cachet-off,cachet-sticky",
                 "--rounds", Integer.toString(rounds), "--warmup", Double.toString(warmupMillis / 1000.0),
-                "--measure", Double.toString(Math.max(2000, measureMillis) / 1000.0), "--progress", "60");
+                "--measure", Double.toString(measureMillis / 1000.0), "--progress", "60");
         double[] split = throughputs(results, "pg-split", rounds);
         double[] off = throughputs(results, "cachet-off", rounds);
         double[] sticky = throughputs(results, "cachet-sticky", rounds);
@@ -55,14 +55,15 @@ final class RoutingOverhead {
         }
         Spread r = Spread.of(ratio);
         Spread s = Spread.of(stickyRatio);
-        out.append(String.format(Locale.ROOT, "%d rounds; median of per-round ratios [min-max]%n%n", rounds));
+        out.append(String.format(Locale.ROOT, "%d rounds of %d ms warm-up + %d ms measured per contender; median of per-round ratios "
+                + "[interquartile range]%n%n", rounds, warmupMillis, measureMillis));
         out.append("| contender | ops/s (median) | × pg-split |\n|---|---:|---:|\n");
         out.append(String.format(Locale.ROOT, "| pg-split (two pgjdbc pools) | %,.0f | 1.00x |%n",
                 Spread.of(split).median()));
         out.append(String.format(Locale.ROOT, "| cachet-off (cachet.replicas, cachet.enabled=false) | %,.0f | "
-                + "**%.2fx** [%.2f-%.2f] |%n", Spread.of(off).median(), r.median(), r.min(), r.max()));
+                + "**%.2fx** [%.2f-%.2f] |%n", Spread.of(off).median(), r.median(), r.q1(), r.q3()));
         out.append(String.format(Locale.ROOT, "| cachet-sticky (the same, cachet.readStrategy=sticky) | %,.0f | "
-                + "**%.2fx** [%.2f-%.2f] |%n", Spread.of(sticky).median(), s.median(), s.min(), s.max()));
+                + "**%.2fx** [%.2f-%.2f] |%n", Spread.of(sticky).median(), s.median(), s.q1(), s.q3()));
         return out.toString();
     }
 

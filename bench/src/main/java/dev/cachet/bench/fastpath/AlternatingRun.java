@@ -7,12 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs {@link FastPathBenchmark}'s operations in short alternating slices (A B C … B C A … C A B …) on one set of
- * worker threads that live for the whole run, each with its own connections. After an unmeasured warm-up of every
+ * sessions, one per worker thread, each with its own connections. After an unmeasured warm-up of every
  * contender, each round gives every contender one slice; the order rotates from round to round so that no contender
  * always follows the same one. A contender's ratio is taken against its direct counterpart of the same round, and the
  * median over many rounds is what is reported: a spell of a few hundred milliseconds on a shared machine (another
@@ -64,7 +63,6 @@ final class AlternatingRun {
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         contenders.keySet().forEach(name -> samples.put(name, new ArrayList<>()));
         List<String> names = new ArrayList<>(contenders.keySet());
-        Workers workers = null;
         try {
             for (int t = 0; t < threads; t++) {
                 FastPathBenchmark.Session s = new FastPathBenchmark.Session();
@@ -72,7 +70,7 @@ final class AlternatingRun {
                 s.hot = t * (FastPathBenchmark.HOT / threads);
                 sessions.add(s);
             }
-            workers = new Workers(db, sessions);
+            Workers workers = new Workers(db, sessions);
             // JIT, pools, the hot keys filled
             for (String name : names) {
                 workers.slice(contenders.get(name), warmupMillis, 0);
@@ -85,9 +83,6 @@ final class AlternatingRun {
                 }
             }
         } finally {
-            if (workers != null) {
-                workers.stop();
-            }
             for (FastPathBenchmark.Session s : sessions) {
                 s.close();
             }
@@ -96,57 +91,49 @@ final class AlternatingRun {
         return samples;
     }
 
-    /** The worker threads, one per session, running one slice at a time while the caller waits. */
+    /** The sessions of a run, one per worker thread, and the slices they run one at a time. */
     private static final class Workers {
         private final FastPathBenchmark.Database db;
         private final List<FastPathBenchmark.Session> sessions;
-        private final CyclicBarrier go;
-        private final CyclicBarrier done;
-        private final List<Thread> threads = new ArrayList<>();
-        // written by the caller before go, read by the workers after it (the barrier orders them)
-        private Operation op;
-        private long measureFrom;
-        private long until;
-        private boolean stopping;
-        // written by each worker before done, read by the caller after it
-        private final long[] count;
-        private final long[] bytes;
-        private final long[] cpu;
-        private final double[] rate;
-        private final Throwable[] failure;
 
         Workers(FastPathBenchmark.Database db, List<FastPathBenchmark.Session> sessions) {
             this.db = db;
             this.sessions = sessions;
-            int n = sessions.size();
-            go = new CyclicBarrier(n + 1);
-            done = new CyclicBarrier(n + 1);
-            count = new long[n];
-            bytes = new long[n];
-            cpu = new long[n];
-            rate = new double[n];
-            failure = new Throwable[n];
-            for (int i = 0; i < n; i++) {
-                int worker = i;
-                Thread t = new Thread(() -> work(worker), "fastpath-worker-" + i);
-                t.setDaemon(true);
-                t.start();
-                threads.add(t);
-            }
         }
 
-        /** Runs {@code op} on every worker, unmeasured for {@code warmInMillis}, then measured for the rest. */
+        /**
+         * Runs {@code op} on a new thread per session, unmeasured for {@code warmInMillis}, then measured for
+         * {@code measureMillis}. New threads each slice: with a server on the same few cores, where the scheduler
+         * puts a client thread beside its server process halves or doubles what both cost (a thread kept for a whole
+         * run kept one placement, and one contender got the slow one in most of its slices).
+         */
         Sample slice(Operation op, long warmInMillis, long measureMillis) throws Exception {
-            this.op = op;
-            measureFrom = System.nanoTime() + warmInMillis * 1_000_000;
-            until = measureFrom + measureMillis * 1_000_000;
-            go.await();
-            done.await();
+            int n = sessions.size();
+            long[] count = new long[n];
+            long[] bytes = new long[n];
+            long[] cpu = new long[n];
+            double[] rate = new double[n];
+            Throwable[] failure = new Throwable[n];
+            long measureFrom = System.nanoTime() + warmInMillis * 1_000_000;
+            long until = measureFrom + measureMillis * 1_000_000;
+            Thread[] threads = new Thread[n];
+            for (int i = 0; i < n; i++) {
+                int w = i;
+                threads[i] = new Thread(() -> {
+                    try {
+                        run(op, sessions.get(w), measureFrom, until, w, count, bytes, cpu, rate);
+                    } catch (Throwable e) {
+                        failure[w] = e;
+                    }
+                }, "fastpath-worker-" + i);
+                threads[i].start();
+            }
             long ops = 0;
             long allocated = 0;
             long cpuNanos = 0;
             double opsPerSecond = 0;
-            for (int i = 0; i < count.length; i++) {
+            for (int i = 0; i < n; i++) {
+                threads[i].join();
                 if (failure[i] != null) {
                     throw new IllegalStateException("a worker failed", failure[i]);
                 }
@@ -159,42 +146,8 @@ final class AlternatingRun {
                     ops == 0 ? Double.NaN : cpuNanos / (double) ops);
         }
 
-        void stop() throws Exception {
-            stopping = true;
-            go.await();
-            for (Thread t : threads) {
-                t.join();
-            }
-        }
-
-        private void work(int worker) {
-            FastPathBenchmark.Session s = sessions.get(worker);
-            long sink = 0;
-            try {
-                while (true) {
-                    go.await();
-                    if (stopping) {
-                        break;
-                    }
-                    if (failure[worker] == null) {
-                        try {
-                            sink += slice(worker, s);
-                        } catch (Throwable e) {
-                            failure[worker] = e;
-                        }
-                    }
-                    done.await();
-                }
-            } catch (InterruptedException | java.util.concurrent.BrokenBarrierException e) {
-                failure[worker] = e;
-            }
-            SINK.add(sink);
-        }
-
-        private long slice(int worker, FastPathBenchmark.Session s) throws SQLException {
-            Operation op = this.op;
-            long measureFrom = this.measureFrom;
-            long until = this.until;
+        private void run(Operation op, FastPathBenchmark.Session s, long measureFrom, long until, int w, long[] count,
+                         long[] bytes, long[] cpu, double[] rate) throws SQLException {
             long sink = 0;
             long began;
             do {
@@ -213,12 +166,12 @@ final class AlternatingRun {
                 n += CLOCK_EVERY;
                 ended = System.nanoTime();
             }
-            bytes[worker] = THREADS.getCurrentThreadAllocatedBytes() - allocated;
-            cpu[worker] = THREADS.getCurrentThreadCpuTime() - cpuStart;
-            count[worker] = n;
+            bytes[w] = THREADS.getCurrentThreadAllocatedBytes() - allocated;
+            cpu[w] = THREADS.getCurrentThreadCpuTime() - cpuStart;
+            count[w] = n;
             // each worker's own rate over the time it measured, which runs past the slice by < CLOCK_EVERY ops
-            rate[worker] = n == 0 ? 0 : n * 1e9 / (ended - began);
-            return sink;
+            rate[w] = n == 0 ? 0 : n * 1e9 / (ended - began);
+            SINK.add(sink);
         }
     }
 

@@ -198,6 +198,14 @@ public final class ResultCache {
         return result;
     }
 
+    /**
+     * Counts a miss that the caller answers from the database without a look-up (the driver's second-sight admission
+     * of a key not seen), as that look-up's miss would have been counted.
+     */
+    public void countMiss() {
+        counters.misses.increment();
+    }
+
     private MaterializedResult localGet(QueryKey key) {
         // a probe's look-ups (a statement's hits) tell the eviction policy of one access in sixteen, chosen at random:
         // each one told costs a slot in Caffeine's read buffer and, once it fills, a maintenance run; the frequency

@@ -117,6 +117,43 @@ class AdmissionTest {
     }
 
     @Test
+    void entriesStoredBeforeTheSwitchKeepBeingServed() throws SQLException {
+        try (Connection c = db.cachet(); PreparedStatement ps = c.prepareStatement(QUERY)) {
+            CachetCluster cluster = Cachet.cluster(c);
+            for (int i = 0; i < 512; i++) {
+                read(ps, 1 + i % 2, 1_000_000 + i);
+            }
+            assertThat(cluster.explain(QUERY).admission()).isEqualTo(AdmissionState.SECOND_SIGHT);
+            long executed = db.executions(QUERY);
+            // the window after the switch looks every key up: an entry filled in first sight is a hit
+            assertThat(read(ps, 1, 1_000_000)).isEqualTo("a");
+            assertThat(db.executions(QUERY)).isEqualTo(executed);
+            // that window, which had such a hit, and one without: keys not seen are now looked up one in 16
+            for (int i = 0; i < 2 * 512; i++) {
+                read(ps, 2, 3_000_000 + i);
+            }
+            // the entries stored in first sight, read again: at most 15 go to the database before a sampled look-up
+            // hits, and from then on each one is served from the cache
+            executed = db.executions(QUERY);
+            long fills = cluster.statistics().cache().fills();
+            int firstServed = -1;
+            for (int i = 1; i < 100; i++) {
+                long before = db.executions(QUERY);
+                assertThat(read(ps, 1 + i % 2, 1_000_000 + i)).isEqualTo(i % 2 == 0 ? "a" : "b");
+                boolean served = db.executions(QUERY) == before;
+                if (firstServed < 0 && served) {
+                    firstServed = i;
+                }
+                assertThat(served || firstServed < 0).as("read %d, after the first served at %d", i, firstServed)
+                        .isTrue();
+            }
+            assertThat(firstServed).isBetween(1, 16);
+            assertThat(db.executions(QUERY)).isEqualTo(executed + firstServed - 1);
+            assertThat(cluster.statistics().cache().fills()).isEqualTo(fills);
+        }
+    }
+
+    @Test
     void keysReadAgainBringFirstSightBack() throws SQLException {
         try (Connection c = db.cachet(); PreparedStatement ps = c.prepareStatement(QUERY)) {
             CachetCluster cluster = Cachet.cluster(c);

@@ -129,13 +129,25 @@ final class ExecutionPipeline {
             // copied) is made only on a miss
             QueryKey.Probe probe = owner.probe().reset(session.key(), info.sql(), parameters, sqlTypes,
                     owner.maxRowsForKey(), owner.options().resultSetType());
-            result = cache.get(probe);
-            if (result != null) {
-                return hit(owner, info, result, start);
-            }
+            StatementAdmission.Read read = StatementAdmission.Read.LOOK_UP_AND_FILL;
             if (cluster.admission().adaptive()) {
                 admission = admission(owner, info);
-                if (!admission.admit(probe.hashCode())) {
+                read = admission.read(probe.hashCode());
+                if (read == StatementAdmission.Read.DATABASE) {
+                    cache.countMiss();
+                    return notAdmitted(owner, info, start);
+                }
+            }
+            result = cache.get(probe);
+            if (result != null) {
+                if (read == StatementAdmission.Read.LOOK_UP) {
+                    admission.unseenKeyHit();
+                }
+                return hit(owner, info, result, start);
+            }
+            if (admission != null) {
+                admission.missed(read);
+                if (read == StatementAdmission.Read.LOOK_UP) {
                     // before the stored key is made: a miss that does not fill copies nothing
                     return notAdmitted(owner, info, start);
                 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The fast-path benchmark of issue 10 in one command: a miss, cache off, a write by key and a hit through Cachet
 # against the direct driver (H2 in memory, the machine's PostgreSQL on 127.0.0.1:5432 and MariaDB on 127.0.0.1:3306,
-# each in a throwaway database the benchmark creates and drops), side by side in alternating rounds per backend and
-# thread count, with the allocation per operation; the routing overhead (Cachet with the cache off over a primary
-# and two streaming replicas against a hand-written two-pool split, read-only mix) on a throwaway cluster that
-# scripts/pg-cluster.sh starts and tears down (PostgreSQL's server binaries needed, not root; ports
-# CACHET_BENCH_ROUTING_PORT..+2, default 27432); then the bytes per cached entry, counted by the cache and measured
-# by JOL.
+# each in a throwaway database the benchmark creates and drops), side by side in alternating 100 ms slices per
+# backend and thread count, in three JVMs in turn, with the allocation per operation; the routing overhead (Cachet
+# with the cache off over a primary and two streaming replicas against a hand-written two-pool split, read-only mix)
+# on a throwaway cluster that scripts/pg-cluster.sh starts and tears down (PostgreSQL's server binaries needed, not
+# root; ports CACHET_BENCH_ROUTING_PORT..+2, default 27432); then the bytes per cached entry, counted by the cache and
+# measured by JOL.
 #
-#   scripts/bench-fastpath.sh [--backends h2,postgres,mariadb] [--threads 1,8] [--hit-threads 1,2,4,8] [--quick]
+#   scripts/bench-fastpath.sh [--backends h2,postgres,mariadb] [--threads 1,8] [--hit-threads 1,2,4,8] [--forks 3]
+#                             [--rounds 90] [--slice-ms 100] [--quick]
 #                             [--no-footprint] [--no-routing]
 #
 # Prints markdown tables (ratios in bold); the whole output is also kept in bench/target/fastpath.md.

@@ -8,8 +8,8 @@ import java.util.Arrays;
  * load about 17% of the bits are set, so a key never seen passes as seen at most ~0.5% of the time.
  *
  * <p>Deliberately racy: the bits and the count are plain fields, so a concurrent record may be lost, a clearing may
- * race a record, and the count may run a little past its limit. That only changes whether a result is stored, never
- * what is served (see {@link StatementAdmission}).
+ * race a record, and the count may run a little past its limit. That only changes whether a result is stored or a
+ * key looked up, never what is served: a read not looked up runs on the database (see {@link StatementAdmission}).
  */
 final class Doorkeeper {
 

@@ -25,8 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * The path every statement of one logical connection takes: analyze, decide, then either answer from the cache,
  * fill it, or run on the database and invalidate what a write may have changed (DESIGN §5, §6).
  *
- * <p>Reads: a cacheable query looks up its key; on a miss it waits for a concurrent fill of the same key, then
- * starts its own fill (which records the table versions before the query runs) and tees the real result into the
+ * <p>Reads: a cacheable query looks up its key (unless second-sight admission spares a key it has not seen the
+ * look-up, and runs it on the database without filling); on a miss it waits for a concurrent fill of the same key,
+ * then starts its own fill (which records the table versions before the query runs) and tees the real result into the
  * cache as the application reads it. Writes: under auto-commit, the tables they changed (expanded through views,
  * cascading foreign keys, triggers and configured dependencies) are invalidated as soon as the statement returns,
  * whether it succeeded or failed; inside a transaction they are blocked from filling and invalidated at write time,
@@ -129,10 +130,11 @@ final class ExecutionPipeline {
             // copied) is made only on a miss
             QueryKey.Probe probe = owner.probe().reset(session.key(), info.sql(), parameters, sqlTypes,
                     owner.maxRowsForKey(), owner.options().resultSetType());
-            StatementAdmission.Read read = StatementAdmission.Read.LOOK_UP_AND_FILL;
-            if (cluster.admission().adaptive()) {
-                admission = admission(owner, info);
-                read = admission.read(probe.hashCode());
+            // a statement that holds its shape in second sight may skip the look-up of a key not seen
+            StatementAdmission held = owner.admission;
+            StatementAdmission.Read read = StatementAdmission.Read.LOOK_UP;
+            if (held != null && held.secondSight() && held.sql().equals(info.sql())) {
+                read = held.beforeLookUp(probe.hashCode());
                 if (read == StatementAdmission.Read.DATABASE) {
                     cache.countMiss();
                     return notAdmitted(owner, info, start);
@@ -140,14 +142,14 @@ final class ExecutionPipeline {
             }
             result = cache.get(probe);
             if (result != null) {
-                if (read == StatementAdmission.Read.LOOK_UP) {
-                    admission.unseenKeyHit();
+                if (read == StatementAdmission.Read.LOOK_UP_UNSEEN) {
+                    held.unseenKeyHit();
                 }
                 return hit(owner, info, result, start);
             }
-            if (admission != null) {
-                admission.missed(read);
-                if (read == StatementAdmission.Read.LOOK_UP) {
+            if (cluster.admission().adaptive()) {
+                admission = admission(owner, info);
+                if (!admission.admit(probe.hashCode())) {
                     // before the stored key is made: a miss that does not fill copies nothing
                     return notAdmitted(owner, info, start);
                 }
@@ -267,7 +269,12 @@ final class ExecutionPipeline {
         }
         PhysicalConnection target = connection.lastTarget();
         if (timed) {
-            cluster.missNanos.add((System.nanoTime() - queryStart) * MISS_TIMING_SAMPLE);
+            long nanos = System.nanoTime() - queryStart;
+            cluster.missNanos.add(nanos * MISS_TIMING_SAMPLE);
+            StatementAdmission shape = owner.admission;
+            if (shape != null) {
+                shape.queryTimed(nanos);
+            }
         }
         cluster.countMissNotAdmitted(target.role());
         if (start != 0) {

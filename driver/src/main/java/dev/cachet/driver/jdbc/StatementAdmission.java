@@ -5,25 +5,27 @@ import dev.cachet.driver.AdmissionState;
 
 /**
  * Which misses of one statement shape (one SQL text of a cluster) fill the cache: every miss (first sight), or only
- * a miss whose key was read recently (second sight), and whether a read looks in the cache at all. Thread-safe; a
- * read costs a volatile read in first sight, and a {@link Doorkeeper} probe in second sight.
+ * a miss whose key was read recently (second sight), and in second sight whether a read looks in the cache at all.
+ * Thread-safe; a miss costs a volatile read in first sight, and a {@link Doorkeeper} probe in second sight.
  *
  * <p>In first sight every miss fills, and the shape counts its fills and how many of them earned a first hit
  * ({@link #firstHit}, told by the stored entry). After {@link #WINDOW} fills it is judged: when fewer than one fill
  * in {@link #OFF_DIVISOR} earned a hit, filling this shape is mostly work thrown away (a key is read once and
  * evicted unread), and it switches to second sight.
  *
- * <p>In second sight a read asks the cluster's doorkeeper first. A key it has seen is looked up, and its miss — a
- * second sight, a read a first-sight fill would have answered — fills as before. A key it has not seen is recorded
- * there and its miss does not fill; most such reads are not even looked up, and run on the database at once: the
- * look-up of a key nobody stored probes the cache's map where it is cold, the largest part of Cachet's own cost in
- * such a miss against a full cache (0.2 µs on H2 in memory). Yet a key not seen may have an entry (filled in first
- * sight, or re-read from further back than the doorkeeper remembers), so one such read in {@link #SAMPLE} is looked
- * up, and once one of those hits, every read is, until a judged window passes in which no key unseen hit; a window
- * right after the switch looks every key up. A stored result thus loses at most a few hits to the sampling, and
- * then none while such hits keep coming. After {@link #WINDOW} misses the shape is judged: when at least one miss in
- * {@link #ON_DIVISOR} was a second sight, or the shape's entries earned as many first hits, it returns to first
- * sight.
+ * <p>In second sight a miss records its key's hash in the cluster's doorkeeper and runs on the database without
+ * filling, unless the doorkeeper has seen the key: that miss — a second sight, a read a first-sight fill would have
+ * answered — fills as before. After {@link #WINDOW} misses it is judged: when at least one miss in
+ * {@link #ON_DIVISOR} was a second sight, or the shape's entries earned as many first hits (entries filled before
+ * the switch, read again from further back than the doorkeeper remembers), it returns to first sight.
+ *
+ * <p>In second sight, a statement that holds its shape also asks the doorkeeper before the look-up, and may skip
+ * the look-up of a key not seen ({@link #beforeLookUp}): such a key's look-up probes the cache's map where it is
+ * cold, the largest part of Cachet's own cost in its miss against a full cache (0.2 µs on H2 in memory). Only when
+ * the shape's queries are cheap ({@link #CHEAP_QUERY_NANOS}): a key not seen may still have an entry (the same two
+ * kinds), and a look-up skipped is a hit lost. So one such read in {@link #SAMPLE}, at random, is looked up anyway,
+ * and once one of those hits, every read is, until a judged window passes without such a hit; the window right after
+ * the switch looks every key up. Hits do not touch the doorkeeper's bits, as before.
  *
  * <p>Why these thresholds: a first-sight fill costs more client work than the query itself (capture, store,
  * eviction: from ~1.2× of the query on PostgreSQL over loopback to ~4× on H2 in memory), and second sight costs a key
@@ -48,14 +50,20 @@ final class StatementAdmission implements FillObserver {
     static final int ON_DIVISOR = 4;
     /** In second sight, one read of a key not seen in this many is looked up while none hits; a power of two. */
     static final int SAMPLE = 16;
+    /**
+     * Below this time per query a shape's keys not seen may skip their look-up. A skipped look-up saves a cold probe
+     * of the cache's map (0.2 µs on this project's machines); a hit lost to the sampling costs a query. An in-memory
+     * database's point query (1–2 µs) repays that many times over; a server's over loopback (15–100 µs) never does.
+     */
+    static final long CHEAP_QUERY_NANOS = 5_000;
 
-    /** What a read of one key does, decided before the cache is asked. */
+    /** Whether a read looks its key up, decided before the cache is asked ({@link #beforeLookUp}). */
     enum Read {
-        /** Looked up; a miss fills. */
-        LOOK_UP_AND_FILL,
-        /** Looked up; a miss runs on the database without filling. */
+        /** Looked up: a key seen, or first sight. */
         LOOK_UP,
-        /** Not looked up: a miss, run on the database without filling. */
+        /** Looked up: a key not seen, sampled or while such keys hit. */
+        LOOK_UP_UNSEEN,
+        /** Not looked up: a miss that runs on the database without filling. */
         DATABASE
     }
 
@@ -66,14 +74,16 @@ final class StatementAdmission implements FillObserver {
     private int firstHits;
     private int misses;
     private int secondSights;
-    private int unseen;
+    private int sampler;
     private int unseenHits;
     private volatile boolean lookUpUnseen;
+    private long queryNanos = -1;
     private volatile long switchedToSecondSight;
 
     StatementAdmission(String sql, AdmissionControl control) {
         this.sql = sql;
         this.control = control;
+        this.sampler = sql.hashCode() | 1; // never 0, xorshift's fixed point; the same sequence per text, as tests need
     }
 
     String sql() {
@@ -89,37 +99,52 @@ final class StatementAdmission implements FillObserver {
         return switchedToSecondSight;
     }
 
+    /** Whether the shape is in second sight, where {@link #beforeLookUp} may spare a read its look-up. */
+    boolean secondSight() {
+        return secondSight;
+    }
+
     /**
-     * What a read of the key with hash {@code keyHash} does. In first sight: looked up, and a miss fills. In second
-     * sight: the same when the doorkeeper has seen the key, which it records otherwise; a key not seen is looked up
-     * without filling when sampled or while such look-ups hit, and otherwise not looked up (a miss, counted here).
-     * Tell the outcome of a look-up: {@link #missed} or {@link #unseenKeyHit}.
+     * Asked before the look-up of a key with hash {@code keyHash} by a statement that holds this shape, in second
+     * sight: whether to look the key up. The doorkeeper is asked without recording: a key it has seen, and while
+     * this shape's queries are not cheap or a key not seen has hit lately, every key, is looked up ({@link
+     * Read#LOOK_UP}, or {@link Read#LOOK_UP_UNSEEN} for a key not seen: tell its hit to {@link #unseenKeyHit}); a
+     * miss of either then goes through {@link #admit}. Otherwise the key is looked up one time in {@link #SAMPLE},
+ * at random ({@link Read#LOOK_UP_UNSEEN}), and else not at all ({@link Read#DATABASE}): the read is a miss
+     * that does not fill, recorded and counted here.
      */
-    Read read(int keyHash) {
-        if (!secondSight || control.doorkeeper().seenOrRecord(keyHash)) {
-            return Read.LOOK_UP_AND_FILL;
-        }
-        if (lookUpUnseen || (++unseen & (SAMPLE - 1)) == 0) {
+    Read beforeLookUp(int keyHash) {
+        if (!secondSight || control.doorkeeper().contains(keyHash)) {
             return Read.LOOK_UP;
         }
-        counted();
+        if (lookUpUnseen || !cheapQueries() || sampled()) {
+            return Read.LOOK_UP_UNSEEN;
+        }
+        admit(keyHash);
         return Read.DATABASE;
     }
 
-    /** The look-up of a read decided by {@link #read} missed. */
-    void missed(Read read) {
+    /**
+     * Whether a miss of the key with hash {@code keyHash} fills. True in first sight; in second sight, true only when
+     * the doorkeeper has seen the key, which it records otherwise.
+     */
+    boolean admit(int keyHash) {
         if (!secondSight) {
-            return;
+            return true;
         }
-        if (read == Read.LOOK_UP_AND_FILL) {
+        boolean seen = control.doorkeeper().seenOrRecord(keyHash);
+        if (seen) {
             secondSights++;
         }
-        counted();
+        if (++misses >= WINDOW) {
+            judge();
+        }
+        return seen;
     }
 
     /**
-     * The look-up of a key the doorkeeper had not seen hit (an entry stored before the switch, or read again from
-     * further back than the doorkeeper remembers): every such key is looked up until a window passes without one.
+     * A key the doorkeeper had not seen was looked up and hit (an entry stored before the switch, or read again from
+     * further back than the doorkeeper remembers): every key is looked up until a window passes without such a hit.
      */
     void unseenKeyHit() {
         unseenHits++;
@@ -128,10 +153,29 @@ final class StatementAdmission implements FillObserver {
         }
     }
 
-    private void counted() {
-        if (++misses >= WINDOW) {
-            judge();
-        }
+    /**
+     * A miss of this shape that did not fill ran its query in {@code nanos} (one in {@link
+     * ExecutionPipeline#MISS_TIMING_SAMPLE} is timed): an average of the last few, decaying by an eighth each.
+     */
+    void queryTimed(long nanos) {
+        long q = queryNanos;
+        queryNanos = q < 0 ? nanos : q + ((nanos - q) >> 3);
+    }
+
+    /** Whether this shape's queries, as timed, cost less than {@link #CHEAP_QUERY_NANOS}; false before one is timed. */
+    boolean cheapQueries() {
+        long q = queryNanos;
+        return q >= 0 && q < CHEAP_QUERY_NANOS;
+    }
+
+    // xorshift, not a counter: a loop that reads keys in a fixed cycle would meet a counter at the same place each time
+    private boolean sampled() {
+        int x = sampler;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        sampler = x;
+        return (x & (SAMPLE - 1)) == 0;
     }
 
     /** A miss of this shape began a fill (call {@code ticket.observe(this)} so its first hit is told here). */

@@ -25,8 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The path every statement of one logical connection takes: analyze, decide, then either answer from the cache,
  * fill it, or run on the database and invalidate what a write may have changed (DESIGN §5, §6).
  *
- * <p>Reads: a cacheable query looks up its key (unless second-sight admission spares a key it has not seen the
- * look-up, and runs it on the database without filling); on a miss it waits for a concurrent fill of the same key,
+ * <p>Reads: a cacheable query looks up its key (unless second-sight admission spares the look-up of a key it has not
+ * seen, which then runs on the database without filling); on a miss it waits for a concurrent fill of the same key,
  * then starts its own fill (which records the table versions before the query runs) and tees the real result into the
  * cache as the application reads it. Writes: under auto-commit, the tables they changed (expanded through views,
  * cascading foreign keys, triggers and configured dependencies) are invalidated as soon as the statement returns,

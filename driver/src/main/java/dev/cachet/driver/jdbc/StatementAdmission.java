@@ -110,7 +110,7 @@ final class StatementAdmission implements FillObserver {
      * this shape's queries are not cheap or a key not seen has hit lately, every key, is looked up ({@link
      * Read#LOOK_UP}, or {@link Read#LOOK_UP_UNSEEN} for a key not seen: tell its hit to {@link #unseenKeyHit}); a
      * miss of either then goes through {@link #admit}. Otherwise the key is looked up one time in {@link #SAMPLE},
- * at random ({@link Read#LOOK_UP_UNSEEN}), and else not at all ({@link Read#DATABASE}): the read is a miss
+     * at random ({@link Read#LOOK_UP_UNSEEN}), and else not at all ({@link Read#DATABASE}): the read is a miss
      * that does not fill, recorded and counted here.
      */
     Read beforeLookUp(int keyHash) {

@@ -70,16 +70,15 @@ final class AlternatingRun {
                 s.hot = t * (FastPathBenchmark.HOT / threads);
                 sessions.add(s);
             }
-            Workers workers = new Workers(db, sessions);
             // JIT, pools, the hot keys filled
             for (String name : names) {
-                workers.slice(contenders.get(name), warmupMillis, 0);
+                slice(db, sessions, contenders.get(name), warmupMillis, 0);
             }
             long warmIn = Math.max(1, sliceMillis * WARM_IN_PERCENT / 100);
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < names.size(); i++) {
                     String name = names.get((round + i) % names.size());
-                    samples.get(name).add(workers.slice(contenders.get(name), warmIn, sliceMillis));
+                    samples.get(name).add(slice(db, sessions, contenders.get(name), warmIn, sliceMillis));
                 }
             }
         } finally {
@@ -91,87 +90,96 @@ final class AlternatingRun {
         return samples;
     }
 
-    /** The sessions of a run, one per worker thread, and the slices they run one at a time. */
-    private static final class Workers {
+    /**
+     * Runs {@code op} on a new thread per session, unmeasured for {@code warmInMillis}, then measured for
+     * {@code measureMillis}. New threads each slice: with a server on the same few cores, where the scheduler puts a
+     * client thread beside its server process halves or doubles what both cost (a thread kept for a whole run kept
+     * one placement, and one contender got the slow one in most of its slices).
+     */
+    private static Sample slice(FastPathBenchmark.Database db, List<FastPathBenchmark.Session> sessions, Operation op,
+                                long warmInMillis, long measureMillis) throws Exception {
+        long measureFrom = System.nanoTime() + warmInMillis * 1_000_000;
+        long until = measureFrom + measureMillis * 1_000_000;
+        List<Worker> workers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (FastPathBenchmark.Session s : sessions) {
+            Worker w = new Worker(db, s, op, measureFrom, until);
+            Thread t = new Thread(w, "fastpath-worker-" + workers.size());
+            workers.add(w);
+            threads.add(t);
+            t.start();
+        }
+        long ops = 0;
+        long allocated = 0;
+        long cpuNanos = 0;
+        double opsPerSecond = 0;
+        for (int i = 0; i < workers.size(); i++) {
+            threads.get(i).join();
+            Worker w = workers.get(i);
+            if (w.failure != null) {
+                throw new IllegalStateException("a worker failed", w.failure);
+            }
+            ops += w.count;
+            allocated += w.bytes;
+            cpuNanos += w.cpu;
+            opsPerSecond += w.rate;
+        }
+        return new Sample(opsPerSecond, ops == 0 ? Double.NaN : allocated / (double) ops,
+                ops == 0 ? Double.NaN : cpuNanos / (double) ops);
+    }
+
+    /** One session's part of a slice; its results are read after its thread is joined. */
+    private static final class Worker implements Runnable {
         private final FastPathBenchmark.Database db;
-        private final List<FastPathBenchmark.Session> sessions;
+        private final FastPathBenchmark.Session session;
+        private final Operation op;
+        private final long measureFrom;
+        private final long until;
+        long count;
+        long bytes;
+        long cpu;
+        double rate;
+        Throwable failure;
 
-        Workers(FastPathBenchmark.Database db, List<FastPathBenchmark.Session> sessions) {
+        Worker(FastPathBenchmark.Database db, FastPathBenchmark.Session session, Operation op, long measureFrom,
+               long until) {
             this.db = db;
-            this.sessions = sessions;
+            this.session = session;
+            this.op = op;
+            this.measureFrom = measureFrom;
+            this.until = until;
         }
 
-        /**
-         * Runs {@code op} on a new thread per session, unmeasured for {@code warmInMillis}, then measured for
-         * {@code measureMillis}. New threads each slice: with a server on the same few cores, where the scheduler
-         * puts a client thread beside its server process halves or doubles what both cost (a thread kept for a whole
-         * run kept one placement, and one contender got the slow one in most of its slices).
-         */
-        Sample slice(Operation op, long warmInMillis, long measureMillis) throws Exception {
-            int n = sessions.size();
-            long[] count = new long[n];
-            long[] bytes = new long[n];
-            long[] cpu = new long[n];
-            double[] rate = new double[n];
-            Throwable[] failure = new Throwable[n];
-            long measureFrom = System.nanoTime() + warmInMillis * 1_000_000;
-            long until = measureFrom + measureMillis * 1_000_000;
-            Thread[] threads = new Thread[n];
-            for (int i = 0; i < n; i++) {
-                int w = i;
-                threads[i] = new Thread(() -> {
-                    try {
-                        run(op, sessions.get(w), measureFrom, until, w, count, bytes, cpu, rate);
-                    } catch (Throwable e) {
-                        failure[w] = e;
+        @Override
+        public void run() {
+            try {
+                long sink = 0;
+                long began;
+                do {
+                    for (int i = 0; i < CLOCK_EVERY; i++) {
+                        sink += op.run(db, session);
                     }
-                }, "fastpath-worker-" + i);
-                threads[i].start();
-            }
-            long ops = 0;
-            long allocated = 0;
-            long cpuNanos = 0;
-            double opsPerSecond = 0;
-            for (int i = 0; i < n; i++) {
-                threads[i].join();
-                if (failure[i] != null) {
-                    throw new IllegalStateException("a worker failed", failure[i]);
+                } while ((began = System.nanoTime()) < measureFrom);
+                long allocated = THREADS.getCurrentThreadAllocatedBytes();
+                long cpuStart = THREADS.getCurrentThreadCpuTime();
+                long n = 0;
+                long ended = began;
+                while (ended < until) {
+                    for (int i = 0; i < CLOCK_EVERY; i++) {
+                        sink += op.run(db, session);
+                    }
+                    n += CLOCK_EVERY;
+                    ended = System.nanoTime();
                 }
-                ops += count[i];
-                allocated += bytes[i];
-                cpuNanos += cpu[i];
-                opsPerSecond += rate[i];
+                bytes = THREADS.getCurrentThreadAllocatedBytes() - allocated;
+                cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+                count = n;
+                // the worker's own rate over the time it measured, which runs past the slice by < CLOCK_EVERY ops
+                rate = n == 0 ? 0 : n * 1e9 / (ended - began);
+                SINK.add(sink);
+            } catch (Throwable e) {
+                failure = e;
             }
-            return new Sample(opsPerSecond, ops == 0 ? Double.NaN : allocated / (double) ops,
-                    ops == 0 ? Double.NaN : cpuNanos / (double) ops);
-        }
-
-        private void run(Operation op, FastPathBenchmark.Session s, long measureFrom, long until, int w, long[] count,
-                         long[] bytes, long[] cpu, double[] rate) throws SQLException {
-            long sink = 0;
-            long began;
-            do {
-                for (int i = 0; i < CLOCK_EVERY; i++) {
-                    sink += op.run(db, s);
-                }
-            } while ((began = System.nanoTime()) < measureFrom);
-            long allocated = THREADS.getCurrentThreadAllocatedBytes();
-            long cpuStart = THREADS.getCurrentThreadCpuTime();
-            long n = 0;
-            long ended = began;
-            while (ended < until) {
-                for (int i = 0; i < CLOCK_EVERY; i++) {
-                    sink += op.run(db, s);
-                }
-                n += CLOCK_EVERY;
-                ended = System.nanoTime();
-            }
-            bytes[w] = THREADS.getCurrentThreadAllocatedBytes() - allocated;
-            cpu[w] = THREADS.getCurrentThreadCpuTime() - cpuStart;
-            count[w] = n;
-            // each worker's own rate over the time it measured, which runs past the slice by < CLOCK_EVERY ops
-            rate[w] = n == 0 ? 0 : n * 1e9 / (ended - began);
-            SINK.add(sink);
         }
     }
 
